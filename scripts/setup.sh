@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what rsrender needs to build with MPI: Open MPI and libclang (for
+# rsmpi's bindgen). Idempotent: does nothing when everything is present.
+# On a cluster, do not run this: `module load openmpi llvm` (or your site's
+# equivalents) so that `mpicc` and libclang are found, then `cargo build --release`.
+set -euo pipefail
+
+packages=(libopenmpi-dev openmpi-bin libclang-dev libclang-common-14-dev clang pkg-config)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+if ! command -v apt-get >/dev/null; then
+    echo "setup: missing ${missing[*]}; this is not a Debian system." >&2
+    echo "setup: load an MPI and LLVM module (module load openmpi llvm) and retry." >&2
+    exit 1
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,57 @@
+//! Command-line flags (clap derive). Flags override the scene file.
+
+use crate::settings::Overrides;
+use clap::Parser;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug, Clone)]
+#[command(name = "rsrender", version, about = "Physically based, reproducible ray tracing on any number of MPI ranks")]
+#[command(after_help = "Run on many ranks with `mpirun -n N rsrender SCENE`. The image is the same for any number of ranks, threads or tile size.")]
+pub struct Cli {
+    /// Scene file (TOML, format version 1)
+    pub scene: PathBuf,
+
+    /// Output image (.png, .exr or .pfm); overrides film.output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Rendering threads per rank [default: SLURM_CPUS_PER_TASK, OMP_NUM_THREADS,
+    /// the affinity mask, or the node's cores divided by the ranks on the node]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+
+    /// Samples per pixel; overrides sampling.spp
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub spp: Option<u32>,
+
+    /// Random seed; overrides sampling.seed
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Tile edge in pixels; overrides render.tile_size
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub tile_size: Option<u32>,
+
+    /// Print nothing but errors
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Render one sample of one pixel and print its path's radiance: x,y,sample
+    #[arg(long, value_name = "X,Y,S", value_parser = parse_debug_pixel)]
+    pub debug_pixel: Option<(u32, u32, u32)>,
+}
+
+impl Cli {
+    pub fn overrides(&self) -> Overrides {
+        Overrides { output: self.output.clone(), spp: self.spp, seed: self.seed, tile_size: self.tile_size }
+    }
+}
+
+fn parse_debug_pixel(s: &str) -> Result<(u32, u32, u32), String> {
+    let parts: Vec<&str> = s.split(',').collect();
+    let nums: Result<Vec<u32>, _> = parts.iter().map(|p| p.trim().parse::<u32>()).collect();
+    match nums.as_deref() {
+        Ok([x, y, s]) => Ok((*x, *y, *s)),
+        _ => Err(format!("expected X,Y,SAMPLE (three whole numbers), got `{s}`")),
+    }
+}

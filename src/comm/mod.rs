@@ -1,0 +1,76 @@
+//! The transport between ranks, kept thin and behind one trait: rank and
+//! size, send a batch to rank 0, poll for a batch, gather a few bytes from
+//! everyone, abort. `serial` is the one-rank case (no MPI compiled in, or
+//! not launched by mpirun); `mpi` uses rsmpi. Only the main thread calls it.
+//!
+//! Usage: `let t = comm::init()?; if t.rank() == 0 { ... } t.abort(1);`
+
+mod launcher;
+#[cfg(feature = "mpi")]
+mod mpi;
+mod serial;
+
+pub use launcher::launcher_rank;
+pub use serial::Serial;
+
+use anyhow::Result;
+
+pub trait Transport {
+    fn rank(&self) -> usize;
+    fn size(&self) -> usize;
+    /// Ranks of this job on this node, this one included.
+    fn ranks_on_node(&self) -> usize;
+    /// Blocking send of one message to rank 0 (ranks > 0 only).
+    fn send_to_root(&self, bytes: &[u8]);
+    /// A message that has arrived at rank 0, with its sender; never blocks.
+    fn poll(&self) -> Option<(usize, Vec<u8>)>;
+    /// Every rank's `bytes` (all the same length), indexed by rank.
+    fn all_gather(&self, bytes: &[u8]) -> Vec<Vec<u8>>;
+    /// Blocks until every rank has called it.
+    fn barrier(&self);
+    /// Ends every rank of the job with `code`.
+    fn abort(&self, code: i32) -> !;
+}
+
+/// The transport for this process: MPI when compiled in, else one rank.
+pub fn init() -> Result<Box<dyn Transport>> {
+    #[cfg(feature = "mpi")]
+    {
+        Ok(Box::new(mpi::Mpi::init()?))
+    }
+    #[cfg(not(feature = "mpi"))]
+    {
+        Ok(Box::new(Serial::init()?))
+    }
+}
+
+/// How a panic anywhere ends the job: `MPI_Abort` once MPI is up, else exit.
+static ABORT: std::sync::OnceLock<fn(i32) -> !> = std::sync::OnceLock::new();
+static RANK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))]
+fn set_abort(f: fn(i32) -> !) {
+    let _ = ABORT.set(f);
+}
+
+/// Makes any panic, on any thread, print one line naming the rank and end
+/// the whole job at once: a panicking rank would otherwise leave the others
+/// waiting forever.
+pub fn install_panic_hook(rank: usize) {
+    RANK.store(rank, std::sync::atomic::Ordering::Relaxed);
+    std::panic::set_hook(Box::new(|info| {
+        let rank = RANK.load(std::sync::atomic::Ordering::Relaxed);
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("rsrender: rank {rank}: error: internal error: {message}{at}");
+        match ABORT.get() {
+            Some(abort) => abort(101),
+            None => std::process::exit(101),
+        }
+    }));
+}

@@ -1,0 +1,25 @@
+//! Integrators: what radiance a camera ray carries back. `path` is the
+//! physically based one; `whitted` is the classic recursive ray tracer;
+//! `normals` and `albedo` are debug views.
+//!
+//! Usage: `let l = integrator::radiance(&scene, &settings, ray, &mut stream);`
+
+mod debug;
+mod path;
+mod whitted;
+
+use crate::math::{Ray, Vec3};
+use crate::sampler::SampleStream;
+use crate::scene::desc::IntegratorKind;
+use crate::scene::Scene;
+use crate::settings::Settings;
+
+#[inline]
+pub fn radiance(scene: &Scene, settings: &Settings, ray: Ray, stream: &mut SampleStream) -> Vec3 {
+    match settings.integrator {
+        IntegratorKind::Path => path::li(scene, ray, stream, settings.max_depth, settings.rr_depth),
+        IntegratorKind::Whitted => whitted::li(scene, &ray, 1, settings.max_depth, Vec3::ONE),
+        IntegratorKind::Normals => debug::normal(scene, &ray),
+        IntegratorKind::Albedo => debug::albedo(scene, &ray),
+    }
+}

@@ -1,0 +1,96 @@
+//! Unidirectional path tracing with next-event estimation over every light,
+//! combined with BSDF sampling by multiple importance sampling (power
+//! heuristic), and unbiased Russian roulette.
+
+use crate::geometry::SurfacePoint;
+use crate::light::Light;
+use crate::math::sampling::{power_heuristic, UNIFORM_SPHERE_PDF};
+use crate::math::{max_component, offset_origin, Frame, Ray, Vec3};
+use crate::sampler::SampleStream;
+use crate::scene::runtime::NO_LIGHT;
+use crate::scene::{Interaction, Scene};
+
+/// Russian roulette never keeps a path with more than this probability, so
+/// that even lossless scenes with unlimited depth end.
+const MAX_CONTINUE: f32 = 0.95;
+
+pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_depth: u32) -> Vec3 {
+    let mut l = Vec3::ZERO;
+    let mut beta = Vec3::ONE;
+    // The camera ray counts as specular: what it sees directly gets full weight.
+    let mut prev_delta = true;
+    let mut prev_pdf = 0.0;
+    let mut prev_p = ray.origin;
+    let mut depth = 1u32;
+    loop {
+        let Some(si) = scene.intersect(&ray) else {
+            if scene.background.max_element() > 0.0 {
+                let w = if prev_delta {
+                    1.0
+                } else {
+                    power_heuristic(prev_pdf, scene.lights.background_pmf() * UNIFORM_SPHERE_PDF)
+                };
+                l += beta * scene.background * w;
+            }
+            break;
+        };
+        let wo = -ray.dir;
+        let mat = scene.material(si.material);
+        if si.light != NO_LIGHT && si.n.dot(wo) > 0.0 {
+            let w = if prev_delta { 1.0 } else { power_heuristic(prev_pdf, light_pdf(scene, &si, prev_p, ray.dir)) };
+            l += beta * mat.emission * w;
+        }
+        if depth >= max_depth {
+            break;
+        }
+        let frame = Frame::from_normal(si.n);
+        let bsdf = &mat.bsdf;
+        let (u_choose, u_light) = (s.next_1d(), s.next_2d());
+        if !bsdf.is_delta() {
+            if let Some((light, pmf)) = scene.lights.choose(u_choose) {
+                if let Some(ls) = light.sample_li(scene.shapes(), si.p, u_light) {
+                    let f = bsdf.eval(&frame, wo, ls.wi);
+                    if f.max_element() > 0.0 {
+                        let origin = offset_origin(si.p, si.n, ls.wi);
+                        let t_max = if ls.dist.is_finite() { ls.dist * (1.0 - 1e-3) } else { f32::INFINITY };
+                        if !scene.occluded(&Ray::segment(origin, ls.wi, t_max)) {
+                            let pdf = pmf * ls.pdf;
+                            let w = if ls.delta { 1.0 } else { power_heuristic(pdf, bsdf.pdf(&frame, wo, ls.wi)) };
+                            l += beta * f * ls.radiance * (w / pdf);
+                        }
+                    }
+                }
+            }
+        }
+        let (u_lobe, u_dir) = (s.next_1d(), s.next_2d());
+        let Some(bs) = bsdf.sample(&frame, wo, u_lobe, u_dir) else {
+            break;
+        };
+        beta *= bs.weight;
+        prev_delta = bs.delta;
+        prev_pdf = bs.pdf;
+        prev_p = si.p;
+        ray = Ray::new(offset_origin(si.p, si.n, bs.wi), bs.wi);
+        let u_rr = s.next_1d();
+        if depth >= rr_depth {
+            let q = max_component(beta).min(MAX_CONTINUE);
+            if u_rr >= q {
+                break;
+            }
+            beta /= q;
+        }
+        if beta.max_element() <= 0.0 {
+            break;
+        }
+        depth += 1;
+    }
+    l
+}
+
+/// Density with which next-event estimation from `from` would have chosen
+/// the point `si` on an area light, reached along `dir`.
+fn light_pdf(scene: &Scene, si: &Interaction, from: Vec3, dir: Vec3) -> f32 {
+    let shape = &scene.shapes()[si.prim as usize];
+    let sp = SurfacePoint { p: si.p, n: si.n };
+    scene.lights.pmf(si.light) * Light::pdf_area_li(shape, from, &sp, dir)
+}

@@ -1,0 +1,53 @@
+//! The classic recursive ray tracer: direct light from point and directional
+//! lights at diffuse and rough surfaces, every lobe of mirrors and glass
+//! followed recursively, emitters and the background seen directly.
+
+use crate::light::Light;
+use crate::math::{max_component, offset_origin, Frame, Ray, Vec3, Vec2};
+use crate::scene::Scene;
+
+/// Branches that would add less than this to the pixel are not followed.
+const MIN_CONTRIBUTION: f32 = 1e-4;
+/// Recursion stops here even when max_depth is unlimited.
+const MAX_RECURSION: u32 = 64;
+
+pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3) -> Vec3 {
+    let Some(si) = scene.intersect(ray) else {
+        return scene.background;
+    };
+    let wo = -ray.dir;
+    let mat = scene.material(si.material);
+    let mut l = if si.n.dot(wo) > 0.0 { mat.emission } else { Vec3::ZERO };
+    if depth >= max_depth.min(MAX_RECURSION) {
+        return l;
+    }
+    let frame = Frame::from_normal(si.n);
+    if mat.bsdf.is_delta() {
+        for (wi, weight) in mat.bsdf.specular_lobes(&frame, wo).into_iter().flatten() {
+            let t = throughput * weight;
+            if max_component(t) > MIN_CONTRIBUTION {
+                let next = Ray::new(offset_origin(si.p, si.n, wi), wi);
+                l += weight * li(scene, &next, depth + 1, max_depth, t);
+            }
+        }
+        return l;
+    }
+    for light in &scene.lights.lights {
+        if !matches!(light, Light::Point { .. } | Light::Directional { .. }) {
+            continue;
+        }
+        let Some(ls) = light.sample_li(scene.shapes(), si.p, Vec2::ZERO) else {
+            continue;
+        };
+        let f = mat.bsdf.eval(&frame, wo, ls.wi);
+        if f.max_element() <= 0.0 {
+            continue;
+        }
+        let origin = offset_origin(si.p, si.n, ls.wi);
+        let t_max = if ls.dist.is_finite() { ls.dist * (1.0 - 1e-3) } else { f32::INFINITY };
+        if !scene.occluded(&Ray::segment(origin, ls.wi, t_max)) {
+            l += f * ls.radiance;
+        }
+    }
+    l
+}

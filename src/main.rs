@@ -1,0 +1,41 @@
+//! The `rsrender` binary: parse flags, start the transport, install the
+//! abort-on-panic hook, run, and turn any error into one line and an exit
+//! code that ends every rank.
+
+use clap::Parser;
+use rsrender::cli::Cli;
+use rsrender::comm;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help, version and usage errors: printed by one rank of a job only.
+            if comm::launcher_rank().unwrap_or(0) == 0 {
+                let _ = e.print();
+            }
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let transport = match comm::init() {
+        Ok(t) => t,
+        Err(e) => {
+            if comm::launcher_rank().unwrap_or(0) == 0 {
+                eprintln!("rsrender: rank 0: error: {e:#}");
+            }
+            return ExitCode::from(1);
+        }
+    };
+    comm::install_panic_hook(transport.rank());
+    match rsrender::run(&cli, &*transport) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rsrender: rank {}: error: {e:#}", transport.rank());
+            if transport.size() > 1 {
+                transport.abort(1);
+            }
+            ExitCode::from(1)
+        }
+    }
+}

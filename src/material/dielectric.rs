@@ -1,0 +1,66 @@
+//! Smooth dielectrics (glass): Fresnel-weighted choice between perfect
+//! reflection and refraction. Radiance crossing the interface is scaled by
+//! 1/η², so that a lossless sphere in a uniform furnace stays invisible.
+
+use super::BsdfSample;
+use crate::math::Vec3;
+
+/// What a smooth interface does to light arriving from `wo` (local frame).
+pub struct Interface {
+    pub reflected: Vec3,
+    /// Fresnel reflectance (1 under total internal reflection).
+    pub r: f32,
+    /// Refracted direction and the weight it carries per unit of 1 − r.
+    pub refracted: Option<(Vec3, Vec3)>,
+}
+
+pub fn interface(ior: f32, tint: Vec3, wo: Vec3) -> Interface {
+    let entering = wo.z > 0.0;
+    // Relative index of refraction across the interface, seen from wo's side.
+    let eta = if entering { ior } else { 1.0 / ior };
+    let cos_o = wo.z.abs();
+    let sin2_t = (1.0 - cos_o * cos_o).max(0.0) / (eta * eta);
+    let reflected = Vec3::new(-wo.x, -wo.y, wo.z);
+    if sin2_t >= 1.0 {
+        return Interface { reflected, r: 1.0, refracted: None };
+    }
+    let cos_t = (1.0 - sin2_t).sqrt();
+    let side = if entering { -1.0 } else { 1.0 };
+    let wi = Vec3::new(-wo.x / eta, -wo.y / eta, side * cos_t);
+    Interface { reflected, r: fresnel_dielectric(cos_o, cos_t, eta), refracted: Some((wi, tint / (eta * eta))) }
+}
+
+pub fn sample(ior: f32, tint: Vec3, wo: Vec3, u_lobe: f32) -> Option<BsdfSample> {
+    let i = interface(ior, tint, wo);
+    match i.refracted {
+        Some((wi, weight)) if u_lobe >= i.r => Some(BsdfSample { wi, weight, pdf: 1.0 - i.r, delta: true }),
+        _ => Some(BsdfSample { wi: i.reflected, weight: Vec3::ONE, pdf: i.r, delta: true }),
+    }
+}
+
+/// Unpolarised Fresnel reflectance for cosines on either side of the interface.
+fn fresnel_dielectric(cos_i: f32, cos_t: f32, eta: f32) -> f32 {
+    let r_parl = (eta * cos_i - cos_t) / (eta * cos_i + cos_t);
+    let r_perp = (cos_i - eta * cos_t) / (cos_i + eta * cos_t);
+    0.5 * (r_parl * r_parl + r_perp * r_perp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_incidence_reflects_four_percent_of_glass() {
+        let r = fresnel_dielectric(1.0, 1.0, 1.5);
+        assert!((r - 0.04).abs() < 1e-4, "{r}");
+    }
+
+    #[test]
+    fn refraction_obeys_snell() {
+        let wo = Vec3::new(0.6, 0.0, 0.8);
+        let s = sample(1.5, Vec3::ONE, wo, 0.99).unwrap();
+        let sin_t = (s.wi.x * s.wi.x + s.wi.y * s.wi.y).sqrt();
+        assert!((0.6 / sin_t - 1.5).abs() < 1e-4);
+        assert!(s.wi.z < 0.0);
+    }
+}

@@ -1,0 +1,201 @@
+//! Materials: a BSDF (diffuse, conductor, dielectric or black) plus optional
+//! emission from the front side. BSDFs work in a local frame whose +z is the
+//! shading normal; `weight` is f·|cos θ|/pdf, what a path's throughput takes.
+//!
+//! Usage: `let s = material.bsdf.sample(&frame, wo, u_lobe, u_dir)?; beta *= s.weight;`
+
+mod conductor;
+mod dielectric;
+
+use crate::math::{sampling, Frame, Vec2, Vec3};
+use std::f32::consts::FRAC_1_PI;
+
+#[derive(Clone, Debug)]
+pub enum Bsdf {
+    Diffuse { reflectance: Vec3 },
+    Conductor { reflectance: Vec3, alpha: f32 },
+    Dielectric { ior: f32, tint: Vec3 },
+    /// Absorbs everything: the `emitter` material.
+    Black,
+}
+
+#[derive(Clone, Debug)]
+pub struct Material {
+    pub bsdf: Bsdf,
+    /// Radiance leaving the front side (where the geometric normal points).
+    pub emission: Vec3,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct BsdfSample {
+    pub wi: Vec3,
+    /// f · |cos θi| / pdf.
+    pub weight: Vec3,
+    pub pdf: f32,
+    /// A specular lobe: no light sampling can find this direction.
+    pub delta: bool,
+}
+
+impl Material {
+    pub fn is_emissive(&self) -> bool {
+        self.emission.max_element() > 0.0
+    }
+}
+
+impl Bsdf {
+    /// True when every lobe is a delta distribution (mirror, glass): light
+    /// sampling is useless there.
+    pub fn is_delta(&self) -> bool {
+        match self {
+            Bsdf::Conductor { alpha, .. } => *alpha == 0.0,
+            Bsdf::Dielectric { .. } => true,
+            Bsdf::Diffuse { .. } | Bsdf::Black => false,
+        }
+    }
+
+    /// What the `albedo` debug view shows.
+    pub fn albedo(&self) -> Vec3 {
+        match self {
+            Bsdf::Diffuse { reflectance } | Bsdf::Conductor { reflectance, .. } => *reflectance,
+            Bsdf::Dielectric { tint, .. } => *tint,
+            Bsdf::Black => Vec3::ZERO,
+        }
+    }
+
+    /// Samples an incident direction for outgoing `wo` (world space, pointing
+    /// away from the surface). `frame.n` is the geometric normal.
+    pub fn sample(&self, frame: &Frame, wo_world: Vec3, u_lobe: f32, u: Vec2) -> Option<BsdfSample> {
+        let wo = frame.to_local(wo_world);
+        if wo.z == 0.0 {
+            return None;
+        }
+        let local = match self {
+            Bsdf::Diffuse { reflectance } => {
+                let mut wi = sampling::cosine_hemisphere(u);
+                if wo.z < 0.0 {
+                    wi.z = -wi.z;
+                }
+                let pdf = sampling::cosine_hemisphere_pdf(wi.z.abs());
+                (pdf > 0.0).then_some(BsdfSample { wi, weight: *reflectance, pdf, delta: false })?
+            }
+            Bsdf::Conductor { reflectance, alpha } => conductor::sample(*reflectance, *alpha, wo, u)?,
+            Bsdf::Dielectric { ior, tint } => dielectric::sample(*ior, *tint, wo, u_lobe)?,
+            Bsdf::Black => return None,
+        };
+        Some(BsdfSample { wi: frame.to_world(local.wi), ..local })
+    }
+
+    /// The specular lobes as (direction, weight) pairs, for integrators that
+    /// follow every lobe instead of choosing one (whitted).
+    pub fn specular_lobes(&self, frame: &Frame, wo_world: Vec3) -> [Option<(Vec3, Vec3)>; 2] {
+        let wo = frame.to_local(wo_world);
+        match self {
+            Bsdf::Conductor { reflectance, alpha } if *alpha == 0.0 => {
+                let wi = Vec3::new(-wo.x, -wo.y, wo.z);
+                [Some((frame.to_world(wi), schlick(*reflectance, wo.z.abs()))), None]
+            }
+            Bsdf::Dielectric { ior, tint } => {
+                let i = dielectric::interface(*ior, *tint, wo);
+                let refracted = i.refracted.map(|(wi, w)| (frame.to_world(wi), w * (1.0 - i.r)));
+                [Some((frame.to_world(i.reflected), Vec3::splat(i.r))), refracted]
+            }
+            _ => [None, None],
+        }
+    }
+
+    /// f · |cos θi| for a pair of world directions (zero for delta lobes).
+    pub fn eval(&self, frame: &Frame, wo_world: Vec3, wi_world: Vec3) -> Vec3 {
+        let (wo, wi) = (frame.to_local(wo_world), frame.to_local(wi_world));
+        if wo.z * wi.z <= 0.0 {
+            return Vec3::ZERO;
+        }
+        match self {
+            Bsdf::Diffuse { reflectance } => *reflectance * (FRAC_1_PI * wi.z.abs()),
+            Bsdf::Conductor { reflectance, alpha } if *alpha > 0.0 => conductor::eval(*reflectance, *alpha, wo, wi),
+            _ => Vec3::ZERO,
+        }
+    }
+
+    /// The density `sample` gives to `wi_world` (solid angle).
+    pub fn pdf(&self, frame: &Frame, wo_world: Vec3, wi_world: Vec3) -> f32 {
+        let (wo, wi) = (frame.to_local(wo_world), frame.to_local(wi_world));
+        if wo.z * wi.z <= 0.0 {
+            return 0.0;
+        }
+        match self {
+            Bsdf::Diffuse { .. } => sampling::cosine_hemisphere_pdf(wi.z.abs()),
+            Bsdf::Conductor { alpha, .. } if *alpha > 0.0 => conductor::pdf(*alpha, wo, wi),
+            _ => 0.0,
+        }
+    }
+}
+
+/// Schlick's approximation to the Fresnel reflectance of a conductor.
+#[inline]
+pub(crate) fn schlick(f0: Vec3, cos_theta: f32) -> Vec3 {
+    let m = (1.0 - cos_theta.clamp(0.0, 1.0)).powi(5);
+    f0 + (Vec3::ONE - f0) * m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sampler::SampleStream;
+
+    /// Estimates the directional albedo ∫ f |cos| dωi two ways: by sampling the
+    /// BSDF (mean weight) and by uniform sphere sampling of `eval`.
+    fn albedo_two_ways(bsdf: &Bsdf, wo: Vec3) -> (f64, f64) {
+        let frame = Frame::from_normal(Vec3::Z);
+        let n = 200_000;
+        let (mut by_sampling, mut by_eval) = (0.0f64, 0.0f64);
+        for i in 0..n {
+            let mut s = SampleStream::new(3, i, 0);
+            if let Some(bs) = bsdf.sample(&frame, wo, s.next_1d(), s.next_2d()) {
+                by_sampling += bs.weight.x as f64;
+                if !bs.delta {
+                    let pdf = bsdf.pdf(&frame, wo, bs.wi);
+                    assert!((pdf - bs.pdf).abs() <= 1e-3 * bs.pdf.max(1.0), "{pdf} vs {}", bs.pdf);
+                }
+            }
+            let wi = sampling::uniform_sphere(s.next_2d());
+            by_eval += (bsdf.eval(&frame, wo, wi).x / sampling::UNIFORM_SPHERE_PDF) as f64;
+        }
+        (by_sampling / n as f64, by_eval / n as f64)
+    }
+
+    #[test]
+    fn diffuse_albedo_is_its_reflectance() {
+        let (s, e) = albedo_two_ways(&Bsdf::Diffuse { reflectance: Vec3::splat(0.6) }, Vec3::new(0.3, 0.0, 0.954).normalize());
+        assert!((s - 0.6).abs() < 1e-6, "{s}");
+        assert!((e - 0.6).abs() < 0.01, "{e}");
+    }
+
+    #[test]
+    fn rough_conductor_sampling_matches_evaluation() {
+        for alpha in [0.1f32, 0.5, 1.0] {
+            let bsdf = Bsdf::Conductor { reflectance: Vec3::ONE, alpha };
+            let (s, e) = albedo_two_ways(&bsdf, Vec3::new(0.5, 0.1, 0.8).normalize());
+            assert!(s <= 1.0 + 1e-4 && s > 0.7, "alpha {alpha}: {s}");
+            assert!((s - e).abs() < 0.03, "alpha {alpha}: sampled {s} vs evaluated {e}");
+        }
+    }
+
+    #[test]
+    fn glass_conserves_energy_from_both_sides() {
+        let glass = Bsdf::Dielectric { ior: 1.5, tint: Vec3::ONE };
+        let frame = Frame::from_normal(Vec3::Z);
+        for wo in [Vec3::new(0.3, 0.0, 0.95).normalize(), Vec3::new(0.3, 0.0, -0.95).normalize()] {
+            let mut reflected = 0;
+            for i in 0..10_000u64 {
+                let mut s = SampleStream::new(5, i, 0);
+                let bs = glass.sample(&frame, wo, s.next_1d(), s.next_2d()).unwrap();
+                assert!(bs.delta);
+                if bs.wi.z * wo.z > 0.0 {
+                    reflected += 1;
+                    assert!((bs.weight - Vec3::ONE).length() < 1e-5);
+                }
+            }
+            assert!(reflected > 100 && reflected < 1500, "{reflected}");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! Vector math: glam's `Vec3` re-exported, plus rays, boxes, affine transforms,
+//! orthonormal frames and the warps that turn uniform numbers into directions.
+//!
+//! Usage: `use crate::math::{Vec3, Ray, Aabb, Transform, Frame};`
+
+mod aabb;
+mod frame;
+mod ray;
+pub mod sampling;
+mod transform;
+
+pub use aabb::Aabb;
+pub use frame::Frame;
+pub use glam::{Mat3, Mat4, Vec2, Vec3};
+pub use ray::Ray;
+pub use transform::Transform;
+
+/// Largest component of a vector: used for throughput tests and Russian roulette.
+#[inline]
+pub fn max_component(v: Vec3) -> f32 {
+    v.x.max(v.y).max(v.z)
+}
+
+/// Rec. 709 luminance of a linear RGB colour.
+#[inline]
+pub fn luminance(c: Vec3) -> f32 {
+    0.2126 * c.x + 0.7152 * c.y + 0.0722 * c.z
+}
+
+/// Moves a ray origin off a surface along its geometric normal, on the side
+/// the new ray leaves towards, so that it does not hit the surface it starts on.
+#[inline]
+pub fn offset_origin(p: Vec3, n: Vec3, dir: Vec3) -> Vec3 {
+    let scale = 1e-4 * (1.0 + p.abs().max_element());
+    if n.dot(dir) >= 0.0 {
+        p + n * scale
+    } else {
+        p - n * scale
+    }
+}

@@ -1,0 +1,89 @@
+//! Affine transforms of points, vectors and normals (normals by the inverse
+//! transpose), with the inverse kept alongside.
+
+use super::{Mat3, Mat4, Vec3};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transform {
+    pub m: Mat4,
+    pub inv: Mat4,
+}
+
+impl Transform {
+    pub const IDENTITY: Transform = Transform { m: Mat4::IDENTITY, inv: Mat4::IDENTITY };
+
+    /// `None` when the matrix is singular or not finite.
+    pub fn from_matrix(m: Mat4) -> Option<Transform> {
+        let det = m.determinant();
+        if !det.is_finite() || det.abs() < 1e-12 {
+            return None;
+        }
+        let inv = m.inverse();
+        inv.is_finite().then_some(Transform { m, inv })
+    }
+
+    /// Scale, then rotate about x, y, z (degrees), then translate.
+    pub fn from_srt(scale: Vec3, rotate_deg: Vec3, translate: Vec3) -> Option<Transform> {
+        let r = rotate_deg * (std::f32::consts::PI / 180.0);
+        let rot = Mat4::from_rotation_z(r.z) * Mat4::from_rotation_y(r.y) * Mat4::from_rotation_x(r.x);
+        Transform::from_matrix(Mat4::from_translation(translate) * rot * Mat4::from_scale(scale))
+    }
+
+    #[inline]
+    pub fn point(&self, p: Vec3) -> Vec3 {
+        self.m.transform_point3(p)
+    }
+
+    #[inline]
+    pub fn vector(&self, v: Vec3) -> Vec3 {
+        self.m.transform_vector3(v)
+    }
+
+    #[inline]
+    pub fn inverse_point(&self, p: Vec3) -> Vec3 {
+        self.inv.transform_point3(p)
+    }
+
+    #[inline]
+    pub fn inverse_vector(&self, v: Vec3) -> Vec3 {
+        self.inv.transform_vector3(v)
+    }
+
+    /// The matrix that carries normals: the inverse transpose of the linear part.
+    pub fn normal_matrix(&self) -> Mat3 {
+        Mat3::from_mat4(self.inv).transpose()
+    }
+
+    /// True when the transform mirrors space, which flips triangle winding.
+    pub fn swaps_handedness(&self) -> bool {
+        Mat3::from_mat4(self.m).determinant() < 0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn srt_applies_scale_then_rotation_then_translation() {
+        let t = Transform::from_srt(Vec3::splat(2.0), Vec3::new(0.0, 90.0, 0.0), Vec3::new(0.0, 0.0, 5.0)).unwrap();
+        // x axis scaled to 2, rotated 90° about y to -z, then moved by +5 z.
+        let p = t.point(Vec3::X);
+        assert!((p - Vec3::new(0.0, 0.0, 3.0)).length() < 1e-5, "{p}");
+        assert!((t.inverse_point(p) - Vec3::X).length() < 1e-5);
+    }
+
+    #[test]
+    fn normals_use_the_inverse_transpose() {
+        let t = Transform::from_srt(Vec3::new(1.0, 4.0, 1.0), Vec3::ZERO, Vec3::ZERO).unwrap();
+        // A plane tilted 45° gets flatter when stretched in y; its normal steepens.
+        let n = (t.normal_matrix() * Vec3::new(1.0, 1.0, 0.0)).normalize();
+        let tangent = t.vector(Vec3::new(1.0, -1.0, 0.0));
+        assert!(n.dot(tangent).abs() < 1e-5);
+    }
+
+    #[test]
+    fn singular_matrix_is_refused() {
+        assert!(Transform::from_srt(Vec3::new(1.0, 0.0, 1.0), Vec3::ZERO, Vec3::ZERO).is_none());
+    }
+}

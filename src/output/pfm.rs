@@ -1,0 +1,56 @@
+//! Portable float map: `PF`, size, a negative scale for little-endian, then
+//! float RGB rows from the bottom of the image to the top.
+
+use anyhow::Result;
+use std::io::Write;
+use std::path::Path;
+
+pub fn write(path: &Path, width: u32, height: u32, rgb: &[f32]) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    write!(out, "PF\n{width} {height}\n-1.0\n")?;
+    let row = width as usize * 3;
+    for y in (0..height as usize).rev() {
+        for v in &rgb[y * row..(y + 1) * row] {
+            out.write_all(&v.to_le_bytes())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Reads a little-endian PFM written by `write` back to rows top to bottom
+/// (for tests and tools).
+pub fn read(bytes: &[u8]) -> Option<(u32, u32, Vec<f32>)> {
+    let mut parts = bytes.splitn(4, |&b| b == b'\n');
+    let (magic, size, scale, data) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if magic != b"PF" || !std::str::from_utf8(scale).ok()?.trim().starts_with('-') {
+        return None;
+    }
+    let size = std::str::from_utf8(size).ok()?;
+    let mut wh = size.split_whitespace().map(|s| s.parse::<u32>());
+    let (w, h) = (wh.next()?.ok()?, wh.next()?.ok()?);
+    let row = w as usize * 3;
+    if data.len() != row * h as usize * 4 {
+        return None;
+    }
+    let floats: Vec<f32> = data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    let rgb = (0..h as usize).rev().flat_map(|y| floats[y * row..(y + 1) * row].to_vec()).collect();
+    Some((w, h, rgb))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_stored_bottom_up_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.pfm");
+        let rgb = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]; // 1×2: top pixel then bottom pixel
+        write(&path, 1, 2, &rgb).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(b"PF\n1 2\n-1.0\n"));
+        assert_eq!(&bytes[12..16], &4.0f32.to_le_bytes()); // bottom row first
+        assert_eq!(read(&bytes).unwrap(), (1, 2, rgb.to_vec()));
+    }
+}

@@ -1,0 +1,128 @@
+//! The per-rank engine. Every rank renders its own tiles on a rayon pool. On
+//! ranks above 0 the main thread gathers finished tiles into batches and
+//! sends them to rank 0 with blocking sends; on rank 0 it places its own
+//! tiles and polls for remote batches (non-blocking probe, short sleep: it
+//! never spins a core) until the film is complete. Only the main thread
+//! touches the transport.
+
+use super::partition::tiles_for_rank;
+use super::tile::render_tile;
+use super::tiles::TileGrid;
+use super::wire;
+use crate::comm::Transport;
+use crate::film::{Film, TileResult};
+use crate::scene::Scene;
+use crate::settings::Settings;
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// How long rank 0's main thread waits for local work between polls.
+const POLL_INTERVAL: Duration = Duration::from_millis(2);
+/// A rank sends a batch at least this often while it has results, so that
+/// rank 0 hears from it regularly.
+const MAX_BATCH_AGE: Duration = Duration::from_secs(2);
+/// Batches are otherwise sized so that each rank sends about this many.
+const BATCHES_PER_RANK: usize = 16;
+
+/// Environment variable naming a rank that must fail mid-render (tests use it
+/// to check that one rank's failure ends the whole job).
+pub const FAIL_RANK_ENV: &str = "RSRENDER_FAIL_RANK";
+
+/// What this rank did, for the report.
+pub struct RankRender {
+    /// The assembled image, on rank 0 only.
+    pub film: Option<Film>,
+    pub render_seconds: f64,
+}
+
+pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, threads: usize) -> Result<RankRender> {
+    let grid = TileGrid::new(settings.width, settings.height, settings.tile_size);
+    let mine = tiles_for_rank(&grid, transport.rank(), transport.size());
+    let rank = transport.rank();
+    let fail_here = std::env::var(FAIL_RANK_ENV).ok().and_then(|v| v.parse::<usize>().ok()) == Some(rank);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("render-{i}"))
+        .build()
+        .context("cannot start the rendering threads")?;
+    let start = Instant::now();
+    let (tx, rx) = channel::<TileResult>();
+    std::thread::scope(|scope| {
+        let (pool, mine) = (&pool, &mine);
+        scope.spawn(move || {
+            pool.install(|| {
+                mine.par_iter().for_each_with(tx, |tx, &id| {
+                    if fail_here {
+                        panic!("injected failure ({FAIL_RANK_ENV}={rank})");
+                    }
+                    // The receiver outlives the senders unless the main thread failed.
+                    let _ = tx.send(render_tile(scene, settings, &grid.tile(id)));
+                })
+            })
+        });
+        let film = if rank == 0 {
+            Some(collect(&grid, &rx, transport)?)
+        } else {
+            forward(&rx, mine.len(), transport);
+            None
+        };
+        Ok(RankRender { film, render_seconds: start.elapsed().as_secs_f64() })
+    })
+}
+
+/// Rank > 0: batches of finished tiles to rank 0, until this rank is done.
+fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transport) {
+    let batch_size = tile_count.div_ceil(BATCHES_PER_RANK).max(1);
+    let mut batch = Vec::with_capacity(batch_size);
+    let mut oldest = Instant::now();
+    loop {
+        let received = rx.recv_timeout(MAX_BATCH_AGE);
+        let done = matches!(received, Err(RecvTimeoutError::Disconnected));
+        if let Ok(result) = received {
+            if batch.is_empty() {
+                oldest = Instant::now();
+            }
+            batch.push(result);
+        }
+        let due = batch.len() >= batch_size || (!batch.is_empty() && oldest.elapsed() >= MAX_BATCH_AGE);
+        if (due || done) && !batch.is_empty() {
+            transport.send_to_root(&wire::encode(&batch));
+            batch.clear();
+        }
+        if done {
+            return;
+        }
+    }
+}
+
+/// Rank 0: its own tiles and every other rank's, into the film.
+fn collect(grid: &TileGrid, rx: &Receiver<TileResult>, transport: &dyn Transport) -> Result<Film> {
+    let mut film = Film::new(grid);
+    let mut local_done = false;
+    while !film.is_complete() {
+        let mut progressed = false;
+        if !local_done {
+            match rx.recv_timeout(POLL_INTERVAL) {
+                Ok(result) => {
+                    film.add(grid, &result).context("rank 0 produced a bad tile")?;
+                    progressed = true;
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => local_done = true,
+            }
+        }
+        while let Some((source, bytes)) = transport.poll() {
+            let batch = wire::decode(&bytes).with_context(|| format!("from rank {source}"))?;
+            for result in &batch {
+                film.add(grid, result).with_context(|| format!("rank {source} sent a bad tile"))?;
+            }
+            progressed = true;
+        }
+        if local_done && !progressed {
+            std::thread::sleep(POLL_INTERVAL);
+        }
+    }
+    Ok(film)
+}

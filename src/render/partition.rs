@@ -1,0 +1,75 @@
+//! The static partition of tiles over ranks: a pure function of (tile grid,
+//! rank, size). Tiles are put in Morton (Z-curve) order, so that neighbours
+//! are close in the sequence, then dealt round-robin: every run of `size`
+//! consecutive tiles, which cover one small patch of the image, is shared by
+//! all ranks. Expensive regions are therefore split evenly.
+
+use super::tiles::TileGrid;
+
+/// The tiles rank `rank` of `size` renders, in the order it renders them.
+pub fn tiles_for_rank(grid: &TileGrid, rank: usize, size: usize) -> Vec<u32> {
+    morton_order(grid).into_iter().skip(rank).step_by(size.max(1)).collect()
+}
+
+/// Every tile id, sorted along the Z-order curve over tile coordinates.
+fn morton_order(grid: &TileGrid) -> Vec<u32> {
+    let mut ids: Vec<u32> = (0..grid.count()).collect();
+    ids.sort_by_key(|&id| interleave(id % grid.cols) | (interleave(id / grid.cols) << 1));
+    ids
+}
+
+/// Spreads the bits of `v` to the even positions of a u64.
+fn interleave(v: u32) -> u64 {
+    let mut x = v as u64;
+    x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
+    x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF;
+    x = (x | (x << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+    x = (x | (x << 2)) & 0x3333_3333_3333_3333;
+    x = (x | (x << 1)) & 0x5555_5555_5555_5555;
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tile_goes_to_exactly_one_rank() {
+        for (w, h, s) in [(256, 256, 32), (100, 37, 8), (1, 1, 32), (1000, 10, 7)] {
+            let grid = TileGrid::new(w, h, s);
+            for size in 1..=7 {
+                let mut owner = vec![usize::MAX; grid.count() as usize];
+                for rank in 0..size {
+                    for id in tiles_for_rank(&grid, rank, size) {
+                        assert_eq!(owner[id as usize], usize::MAX, "tile {id} given twice");
+                        owner[id as usize] = rank;
+                    }
+                }
+                assert!(owner.iter().all(|&o| o != usize::MAX));
+            }
+        }
+    }
+
+    #[test]
+    fn counts_differ_by_at_most_one() {
+        let grid = TileGrid::new(300, 200, 16);
+        for size in 1..=9 {
+            let counts: Vec<usize> = (0..size).map(|r| tiles_for_rank(&grid, r, size).len()).collect();
+            assert!(counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1, "{counts:?}");
+        }
+    }
+
+    #[test]
+    fn a_costly_region_is_shared_evenly() {
+        // Only the top-left quarter of the image costs anything (a bright lamp,
+        // say): contiguous blocks would give it all to rank 0.
+        let grid = TileGrid::new(512, 512, 16);
+        let cost = |id: u32| if id % grid.cols < grid.cols / 2 && id / grid.cols < grid.rows / 2 { 1.0 } else { 0.0 };
+        for size in [2, 3, 4, 8] {
+            let per_rank: Vec<f64> = (0..size).map(|r| tiles_for_rank(&grid, r, size).into_iter().map(cost).sum()).collect();
+            let mean = per_rank.iter().sum::<f64>() / size as f64;
+            let max = per_rank.iter().cloned().fold(0.0, f64::max);
+            assert!(max / mean < 1.05, "size {size}: {per_rank:?}");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Reads a scene file, parses it into `SceneDesc` and checks every value,
+//! turning each mistake into an error that names the file, the key path and
+//! the line: `scene.toml:12: shapes[3].radius: must be > 0, got -1`.
+
+use super::desc::SceneDesc;
+use super::{locate, validate};
+use anyhow::{anyhow, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// A scene file as read by this rank: its description and a hash of every byte
+/// that went into it, which ranks compare to be sure they read the same thing.
+#[derive(Debug)]
+pub struct LoadedScene {
+    pub path: PathBuf,
+    pub desc: SceneDesc,
+    pub hash: u64,
+}
+
+/// A mistake in the scene, located by key path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SceneError {
+    pub path: String,
+    pub message: String,
+}
+
+impl SceneError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> SceneError {
+        SceneError { path: path.into(), message: message.into() }
+    }
+}
+
+pub fn load(path: &Path) -> Result<LoadedScene> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read scene file {}", path.display()))?;
+    let hash = hash_bytes(&bytes);
+    let source = String::from_utf8(bytes).map_err(|e| {
+        anyhow!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+    })?;
+    let desc = parse(path, &source)?;
+    validate::validate(&desc, &available_memory).map_err(|e| located(path, &source, &e))?;
+    Ok(LoadedScene { path: path.to_path_buf(), desc, hash })
+}
+
+/// Parses the TOML text; errors name the key path and line.
+pub fn parse(path: &Path, source: &str) -> Result<SceneDesc> {
+    let de = toml::Deserializer::new(source);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.message().trim().to_string();
+        if let Some(span) = inner.span() {
+            let line = source[..span.start.min(source.len())].matches('\n').count() + 1;
+            let key = if key == "." { String::new() } else { format!(" {key}:") };
+            return anyhow!("{}:{line}:{key} {message}", path.display());
+        }
+        // Errors inside tagged tables carry no span: find the line from the path,
+        // including the offending key for unknown fields.
+        let lookup = match unknown_field(&message) {
+            Some(field) if key != "." => format!("{key}.{field}"),
+            Some(field) => field.to_string(),
+            None => key.clone(),
+        };
+        let key = if key == "." { String::new() } else { key };
+        format_error(path, locate::line_of(source, &lookup), &SceneError::new(key, message))
+    })
+}
+
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+fn located(path: &Path, source: &str, e: &SceneError) -> anyhow::Error {
+    let line = locate::line_of(source, &e.path);
+    format_error(path, line, e)
+}
+
+fn format_error(path: &Path, line: Option<usize>, e: &SceneError) -> anyhow::Error {
+    let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+    let key = if e.path.is_empty() { String::new() } else { format!(" {}:", e.path) };
+    anyhow!("{}{at}:{key} {}", path.display(), e.message)
+}
+
+/// 64-bit hash of a byte string (FNV-1a, finished by a strong mixer).
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    crate::sampler::mix64(h ^ bytes.len() as u64)
+}
+
+/// Bytes of memory this machine can still give us (MemAvailable), if known.
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}

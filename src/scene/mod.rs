@@ -1,0 +1,14 @@
+//! The scene: `desc` mirrors the file (serde types), `load` reads and checks
+//! it with errors that name the file, key path and line, `build` turns a
+//! checked description into the runtime `Scene` that rendering uses.
+//!
+//! Usage: `let loaded = load::load(path)?; let scene = build::build(&loaded.desc, &settings)?;`
+
+pub mod build;
+pub mod runtime;
+pub mod desc;
+pub mod load;
+mod locate;
+mod validate;
+
+pub use runtime::{Interaction, Scene};
