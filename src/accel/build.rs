@@ -42,17 +42,29 @@ impl Bvh {
             .enumerate()
             .map(|(i, s)| {
                 let bounds = s.bounds();
-                Item { bounds, centroid: bounds.centroid(), index: i as u32 }
+                Item {
+                    bounds,
+                    centroid: bounds.centroid(),
+                    index: i as u32,
+                }
             })
             .collect();
         let mut nodes = Vec::with_capacity(2 * items.len().max(1));
         if items.is_empty() {
-            nodes.push(Node { bounds: Aabb::EMPTY, offset: 0, count: 0, axis: 0 });
+            nodes.push(Node {
+                bounds: Aabb::EMPTY,
+                offset: 0,
+                count: 0,
+                axis: 0,
+            });
         } else {
             build_node(&mut items, 0, &mut nodes);
         }
         let mut slots: Vec<Option<Shape>> = shapes.into_iter().map(Some).collect();
-        let shapes = items.iter().map(|it| slots[it.index as usize].take().expect("each shape once")).collect();
+        let shapes = items
+            .iter()
+            .map(|it| slots[it.index as usize].take().expect("each shape once"))
+            .collect();
         let order = items.iter().map(|it| it.index).collect();
         (Bvh { nodes, shapes }, order)
     }
@@ -69,7 +81,12 @@ impl Bvh {
 fn build_node(items: &mut [Item], offset: usize, nodes: &mut Vec<Node>) -> usize {
     let bounds = items.iter().fold(Aabb::EMPTY, |b, it| b.union(it.bounds));
     let index = nodes.len();
-    nodes.push(Node { bounds, offset: offset as u32, count: items.len() as u16, axis: 0 });
+    nodes.push(Node {
+        bounds,
+        offset: offset as u32,
+        count: items.len() as u16,
+        axis: 0,
+    });
     if items.len() <= 1 {
         return index;
     }
@@ -88,13 +105,22 @@ fn build_node(items: &mut [Item], offset: usize, nodes: &mut Vec<Node>) -> usize
     let (left, right) = items.split_at_mut(mid);
     build_node(left, offset, nodes);
     let right_index = build_node(right, offset + mid, nodes);
-    nodes[index] = Node { bounds, offset: right_index as u32, count: 0, axis: axis as u16 };
+    nodes[index] = Node {
+        bounds,
+        offset: right_index as u32,
+        count: 0,
+        axis: axis as u16,
+    };
     index
 }
 
 /// The best (axis, position, SAH cost) over binned candidate planes.
 fn best_split(items: &[Item], centroids: &Aabb) -> Option<(usize, f32, f32)> {
-    let parent_area = items.iter().fold(Aabb::EMPTY, |b, it| b.union(it.bounds)).half_area().max(1e-20);
+    let parent_area = items
+        .iter()
+        .fold(Aabb::EMPTY, |b, it| b.union(it.bounds))
+        .half_area()
+        .max(1e-20);
     let mut best: Option<(usize, f32, f32)> = None;
     for axis in 0..3 {
         let (lo, hi) = (centroids.min[axis], centroids.max[axis]);
@@ -125,7 +151,8 @@ fn best_split(items: &[Item], centroids: &Aabb) -> Option<(usize, f32, f32)> {
             if nl == 0 || nr == 0 {
                 continue;
             }
-            let cost = TRAVERSAL_COST + (acc.half_area() * nl as f32 + right_area[i + 1] * nr as f32) / parent_area;
+            let cost = TRAVERSAL_COST
+                + (acc.half_area() * nl as f32 + right_area[i + 1] * nr as f32) / parent_area;
             if best.is_none_or(|(_, _, c)| cost < c) {
                 best = Some((axis, lo + (i + 1) as f32 / scale, cost));
             }

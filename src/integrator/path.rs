@@ -10,17 +10,29 @@ use crate::sampler::SampleStream;
 use crate::scene::runtime::NO_LIGHT;
 use crate::scene::{Interaction, Scene};
 
-/// Russian roulette never keeps a path with more than this probability, so
-/// that even lossless scenes with unlimited depth end.
-const MAX_CONTINUE: f32 = 0.95;
+/// Past this many segments Russian roulette keeps a path with probability at
+/// most `LONG_PATH_CONTINUE`, so that even lossless closed scenes with
+/// unlimited depth end. Before it, a path whose throughput has not dropped is
+/// never cut (cutting adds variance; any probability stays unbiased).
+const LONG_PATH: u32 = 64;
+const LONG_PATH_CONTINUE: f32 = 0.95;
 
-pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_depth: u32) -> Vec3 {
+pub fn li(
+    scene: &Scene,
+    mut ray: Ray,
+    s: &mut SampleStream,
+    max_depth: u32,
+    rr_depth: u32,
+) -> Vec3 {
     let mut l = Vec3::ZERO;
     let mut beta = Vec3::ONE;
     // The camera ray counts as specular: what it sees directly gets full weight.
     let mut prev_delta = true;
     let mut prev_pdf = 0.0;
     let mut prev_p = ray.origin;
+    // Product of η² over refractions: beta·eta_scale is the throughput
+    // without the radiance scaling at interfaces, which roulette should see.
+    let mut eta_scale = 1.0f32;
     let mut depth = 1u32;
     loop {
         let Some(si) = scene.intersect(&ray) else {
@@ -37,7 +49,11 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
         let wo = -ray.dir;
         let mat = scene.material(si.material);
         if si.light != NO_LIGHT && si.n.dot(wo) > 0.0 {
-            let w = if prev_delta { 1.0 } else { power_heuristic(prev_pdf, light_pdf(scene, &si, prev_p, ray.dir)) };
+            let w = if prev_delta {
+                1.0
+            } else {
+                power_heuristic(prev_pdf, light_pdf(scene, &si, prev_p, ray.dir))
+            };
             l += beta * mat.emission * w;
         }
         if depth >= max_depth {
@@ -52,10 +68,18 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
                     let f = bsdf.eval(&frame, wo, ls.wi);
                     if f.max_element() > 0.0 {
                         let origin = offset_origin(si.p, si.n, ls.wi);
-                        let t_max = if ls.dist.is_finite() { ls.dist * (1.0 - 1e-3) } else { f32::INFINITY };
+                        let t_max = if ls.dist.is_finite() {
+                            ls.dist * (1.0 - 1e-3)
+                        } else {
+                            f32::INFINITY
+                        };
                         if !scene.occluded(&Ray::segment(origin, ls.wi, t_max)) {
                             let pdf = pmf * ls.pdf;
-                            let w = if ls.delta { 1.0 } else { power_heuristic(pdf, bsdf.pdf(&frame, wo, ls.wi)) };
+                            let w = if ls.delta {
+                                1.0
+                            } else {
+                                power_heuristic(pdf, bsdf.pdf(&frame, wo, ls.wi))
+                            };
                             l += beta * f * ls.radiance * (w / pdf);
                         }
                     }
@@ -67,13 +91,19 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
             break;
         };
         beta *= bs.weight;
+        eta_scale *= bs.eta_squared;
         prev_delta = bs.delta;
         prev_pdf = bs.pdf;
         prev_p = si.p;
         ray = Ray::new(offset_origin(si.p, si.n, bs.wi), bs.wi);
         let u_rr = s.next_1d();
         if depth >= rr_depth {
-            let q = max_component(beta).min(MAX_CONTINUE);
+            let cap = if depth < LONG_PATH {
+                1.0
+            } else {
+                LONG_PATH_CONTINUE
+            };
+            let q = (max_component(beta) * eta_scale).min(cap);
             if u_rr >= q {
                 break;
             }

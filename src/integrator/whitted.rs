@@ -3,7 +3,7 @@
 //! followed recursively, emitters and the background seen directly.
 
 use crate::light::Light;
-use crate::math::{max_component, offset_origin, Frame, Ray, Vec3, Vec2};
+use crate::math::{max_component, offset_origin, Frame, Ray, Vec2, Vec3};
 use crate::scene::Scene;
 
 /// Branches that would add less than this to the pixel are not followed.
@@ -17,7 +17,11 @@ pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3
     };
     let wo = -ray.dir;
     let mat = scene.material(si.material);
-    let mut l = if si.n.dot(wo) > 0.0 { mat.emission } else { Vec3::ZERO };
+    let mut l = if si.n.dot(wo) > 0.0 {
+        mat.emission
+    } else {
+        Vec3::ZERO
+    };
     if depth >= max_depth.min(MAX_RECURSION) {
         return l;
     }
@@ -44,7 +48,11 @@ pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3
             continue;
         }
         let origin = offset_origin(si.p, si.n, ls.wi);
-        let t_max = if ls.dist.is_finite() { ls.dist * (1.0 - 1e-3) } else { f32::INFINITY };
+        let t_max = if ls.dist.is_finite() {
+            ls.dist * (1.0 - 1e-3)
+        } else {
+            f32::INFINITY
+        };
         if !scene.occluded(&Ray::segment(origin, ls.wi, t_max)) {
             l += f * ls.radiance;
         }

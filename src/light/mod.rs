@@ -13,12 +13,23 @@ use crate::math::{sampling, Vec2, Vec3};
 
 #[derive(Clone, Debug)]
 pub enum Light {
-    Point { position: Vec3, intensity: Vec3 },
+    Point {
+        position: Vec3,
+        intensity: Vec3,
+    },
     /// `direction` is the way the light travels (unit).
-    Directional { direction: Vec3, irradiance: Vec3 },
+    Directional {
+        direction: Vec3,
+        irradiance: Vec3,
+    },
     /// An emissive primitive: its index in the scene's primitive list.
-    Area { prim: u32, emission: Vec3 },
-    Background { radiance: Vec3 },
+    Area {
+        prim: u32,
+        emission: Vec3,
+    },
+    Background {
+        radiance: Vec3,
+    },
 }
 
 /// Light arriving at a point from a sampled light.
@@ -38,15 +49,31 @@ impl Light {
     /// Samples light arriving at `p`; `None` when nothing can arrive.
     pub fn sample_li(&self, shapes: &[Shape], p: Vec3, u: Vec2) -> Option<LightSample> {
         match *self {
-            Light::Point { position, intensity } => {
+            Light::Point {
+                position,
+                intensity,
+            } => {
                 let to = position - p;
                 let d2 = to.length_squared();
                 let dist = d2.sqrt();
-                (dist > 0.0).then(|| LightSample { wi: to / dist, dist, radiance: intensity / d2, pdf: 1.0, delta: true })
+                (dist > 0.0).then(|| LightSample {
+                    wi: to / dist,
+                    dist,
+                    radiance: intensity / d2,
+                    pdf: 1.0,
+                    delta: true,
+                })
             }
-            Light::Directional { direction, irradiance } => {
-                Some(LightSample { wi: -direction, dist: f32::INFINITY, radiance: irradiance, pdf: 1.0, delta: true })
-            }
+            Light::Directional {
+                direction,
+                irradiance,
+            } => Some(LightSample {
+                wi: -direction,
+                dist: f32::INFINITY,
+                radiance: irradiance,
+                pdf: 1.0,
+                delta: true,
+            }),
             Light::Area { prim, emission } => {
                 let (sp, pdf_area) = shapes[prim as usize].sample_area(u);
                 let to = sp.p - p;
@@ -58,7 +85,13 @@ impl Light {
                     return None;
                 }
                 let pdf = pdf_area * d2 / cos_light;
-                pdf.is_finite().then_some(LightSample { wi, dist, radiance: emission, pdf, delta: false })
+                pdf.is_finite().then_some(LightSample {
+                    wi,
+                    dist,
+                    radiance: emission,
+                    pdf,
+                    delta: false,
+                })
             }
             Light::Background { radiance } => Some(LightSample {
                 wi: sampling::uniform_sphere(u),

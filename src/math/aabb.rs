@@ -20,12 +20,18 @@ impl Aabb {
 
     #[inline]
     pub fn grow(self, p: Vec3) -> Aabb {
-        Aabb { min: self.min.min(p), max: self.max.max(p) }
+        Aabb {
+            min: self.min.min(p),
+            max: self.max.max(p),
+        }
     }
 
     #[inline]
     pub fn union(self, o: Aabb) -> Aabb {
-        Aabb { min: self.min.min(o.min), max: self.max.max(o.max) }
+        Aabb {
+            min: self.min.min(o.min),
+            max: self.max.max(o.max),
+        }
     }
 
     #[inline]
@@ -66,7 +72,10 @@ mod tests {
 
     #[test]
     fn slab_test_hits_and_misses() {
-        let b = Aabb { min: Vec3::splat(-1.0), max: Vec3::splat(1.0) };
+        let b = Aabb {
+            min: Vec3::splat(-1.0),
+            max: Vec3::splat(1.0),
+        };
         let inv = Vec3::new(1.0, f32::INFINITY, f32::INFINITY);
         assert_eq!(b.hit(Vec3::new(-3.0, 0.0, 0.0), inv, 10.0), Some(2.0));
         assert_eq!(b.hit(Vec3::new(-3.0, 2.0, 0.0), inv, 10.0), None);

@@ -54,7 +54,13 @@ pub struct SamplingDesc {
 
 impl Default for SamplingDesc {
     fn default() -> Self {
-        SamplingDesc { spp: 16, seed: 0, max_depth: 8, rr_depth: 5, adaptive: false }
+        SamplingDesc {
+            spp: 16,
+            seed: 0,
+            max_depth: 8,
+            rr_depth: 5,
+            adaptive: false,
+        }
     }
 }
 
@@ -77,7 +83,10 @@ pub struct RenderDesc {
 
 impl Default for RenderDesc {
     fn default() -> Self {
-        RenderDesc { integrator: IntegratorKind::Path, tile_size: 32 }
+        RenderDesc {
+            integrator: IntegratorKind::Path,
+            tile_size: 32,
+        }
     }
 }
 

@@ -25,19 +25,31 @@ pub struct SceneError {
 
 impl SceneError {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> SceneError {
-        SceneError { path: path.into(), message: message.into() }
+        SceneError {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
 pub fn load(path: &Path) -> Result<LoadedScene> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read scene file {}", path.display()))?;
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read scene file {}", path.display()))?;
     let hash = hash_bytes(&bytes);
     let source = String::from_utf8(bytes).map_err(|e| {
-        anyhow!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+        anyhow!(
+            "{}: not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
     })?;
     let desc = parse(path, &source)?;
     validate::validate(&desc, &available_memory).map_err(|e| located(path, &source, &e))?;
-    Ok(LoadedScene { path: path.to_path_buf(), desc, hash })
+    Ok(LoadedScene {
+        path: path.to_path_buf(),
+        desc,
+        hash,
+    })
 }
 
 /// Parses the TOML text; errors name the key path and line.
@@ -49,7 +61,11 @@ pub fn parse(path: &Path, source: &str) -> Result<SceneDesc> {
         let message = inner.message().trim().to_string();
         if let Some(span) = inner.span() {
             let line = source[..span.start.min(source.len())].matches('\n').count() + 1;
-            let key = if key == "." { String::new() } else { format!(" {key}:") };
+            let key = if key == "." {
+                String::new()
+            } else {
+                format!(" {key}:")
+            };
             return anyhow!("{}:{line}:{key} {message}", path.display());
         }
         // Errors inside tagged tables carry no span: find the line from the path,
@@ -60,7 +76,11 @@ pub fn parse(path: &Path, source: &str) -> Result<SceneDesc> {
             None => key.clone(),
         };
         let key = if key == "." { String::new() } else { key };
-        format_error(path, locate::line_of(source, &lookup), &SceneError::new(key, message))
+        format_error(
+            path,
+            locate::line_of(source, &lookup),
+            &SceneError::new(key, message),
+        )
     })
 }
 
@@ -76,7 +96,11 @@ fn located(path: &Path, source: &str, e: &SceneError) -> anyhow::Error {
 
 fn format_error(path: &Path, line: Option<usize>, e: &SceneError) -> anyhow::Error {
     let at = line.map(|l| format!(":{l}")).unwrap_or_default();
-    let key = if e.path.is_empty() { String::new() } else { format!(" {}:", e.path) };
+    let key = if e.path.is_empty() {
+        String::new()
+    } else {
+        format!(" {}:", e.path)
+    };
     anyhow!("{}{at}:{key} {}", path.display(), e.message)
 }
 

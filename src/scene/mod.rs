@@ -5,10 +5,10 @@
 //! Usage: `let loaded = load::load(path)?; let scene = build::build(&loaded.desc, &settings)?;`
 
 pub mod build;
-pub mod runtime;
 pub mod desc;
 pub mod load;
 mod locate;
+pub mod runtime;
 mod validate;
 
 pub use runtime::{Interaction, Scene};

@@ -13,7 +13,10 @@ pub const FILM_BYTES_PER_PIXEL: u64 = 48;
 pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Check {
     if let Some(v) = d.format {
         if v != 1 {
-            return Err(SceneError::new("format", format!("format version {v} is not supported; this rsrender reads version 1")));
+            return Err(SceneError::new(
+                "format",
+                format!("format version {v} is not supported; this rsrender reads version 1"),
+            ));
         }
     }
     film(&d.film, available_memory)?;
@@ -39,7 +42,10 @@ fn film(f: &FilmDesc, available_memory: &dyn Fn() -> Option<u64>) -> Check {
     finite("film.exposure", f.exposure)?;
     let pixels = (f.width as u128) * (f.height as u128);
     if pixels > u32::MAX as u128 {
-        return Err(SceneError::new("film.width", format!("a {}×{} film has more than 2^32 pixels", f.width, f.height)));
+        return Err(SceneError::new(
+            "film.width",
+            format!("a {}×{} film has more than 2^32 pixels", f.width, f.height),
+        ));
     }
     let needed = pixels as u64 * FILM_BYTES_PER_PIXEL;
     if let Some(avail) = available_memory() {
@@ -63,11 +69,17 @@ fn sampling(s: &SamplingDesc) -> Check {
     at_least("sampling.spp", s.spp, 1)?;
     at_least("sampling.seed", s.seed, 0)?;
     if s.max_depth != -1 && s.max_depth < 1 {
-        return Err(SceneError::new("sampling.max_depth", format!("must be ≥ 1 or -1 (unlimited), got {}", s.max_depth)));
+        return Err(SceneError::new(
+            "sampling.max_depth",
+            format!("must be ≥ 1 or -1 (unlimited), got {}", s.max_depth),
+        ));
     }
     at_least("sampling.rr_depth", s.rr_depth, 1)?;
     if s.adaptive {
-        return Err(SceneError::new("sampling.adaptive", "adaptive sampling is not available in this version of rsrender"));
+        return Err(SceneError::new(
+            "sampling.adaptive",
+            "adaptive sampling is not available in this version of rsrender",
+        ));
     }
     Ok(())
 }
@@ -78,7 +90,10 @@ fn camera(c: &CameraDesc) -> Check {
     finite3("camera.up", c.up)?;
     let view = sub(c.look_at, c.position);
     if length(view) == 0.0 {
-        return Err(SceneError::new("camera.look_at", "must differ from camera.position"));
+        return Err(SceneError::new(
+            "camera.look_at",
+            "must differ from camera.position",
+        ));
     }
     let cross = [
         view[1] * c.up[2] - view[2] * c.up[1],
@@ -86,16 +101,25 @@ fn camera(c: &CameraDesc) -> Check {
         view[0] * c.up[1] - view[1] * c.up[0],
     ];
     if length(cross) <= 1e-6 * length(view) * length(c.up) {
-        return Err(SceneError::new("camera.up", "is parallel to the view direction (or zero)"));
+        return Err(SceneError::new(
+            "camera.up",
+            "is parallel to the view direction (or zero)",
+        ));
     }
     finite("camera.fov", c.fov)?;
     if !(c.fov > 0.0 && c.fov < 180.0) {
-        return Err(SceneError::new("camera.fov", format!("must be in (0, 180) degrees, got {}", c.fov)));
+        return Err(SceneError::new(
+            "camera.fov",
+            format!("must be in (0, 180) degrees, got {}", c.fov),
+        ));
     }
     positive("camera.height", c.height)?;
     finite("camera.aperture_radius", c.aperture_radius)?;
     if c.aperture_radius < 0.0 {
-        return Err(SceneError::new("camera.aperture_radius", format!("must be ≥ 0, got {}", c.aperture_radius)));
+        return Err(SceneError::new(
+            "camera.aperture_radius",
+            format!("must be ≥ 0, got {}", c.aperture_radius),
+        ));
     }
     if let Some(f) = c.focus_distance {
         positive("camera.focus_distance", f)?;
@@ -105,16 +129,27 @@ fn camera(c: &CameraDesc) -> Check {
 
 fn material(path: &str, m: &MaterialDesc) -> Check {
     let emission = match m {
-        MaterialDesc::Diffuse { reflectance, emission } => {
+        MaterialDesc::Diffuse {
+            reflectance,
+            emission,
+        } => {
             unit3(&format!("{path}.reflectance"), *reflectance)?;
             *emission
         }
-        MaterialDesc::Conductor { reflectance, roughness, emission } => {
+        MaterialDesc::Conductor {
+            reflectance,
+            roughness,
+            emission,
+        } => {
             unit3(&format!("{path}.reflectance"), *reflectance)?;
             unit(&format!("{path}.roughness"), *roughness)?;
             *emission
         }
-        MaterialDesc::Dielectric { ior, tint, emission } => {
+        MaterialDesc::Dielectric {
+            ior,
+            tint,
+            emission,
+        } => {
             positive(&format!("{path}.ior"), *ior)?;
             colour(&format!("{path}.tint"), *tint)?;
             *emission
@@ -129,7 +164,10 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
 
 fn shape(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Check {
     if !d.materials.contains_key(s.material()) {
-        return Err(SceneError::new(format!("{path}.material"), format!("undefined material `{}`", s.material())));
+        return Err(SceneError::new(
+            format!("{path}.material"),
+            format!("undefined material `{}`", s.material()),
+        ));
     }
     if let Some(t) = s.transform() {
         transform_of(t).map_err(|m| SceneError::new(format!("{path}.transform"), m))?;
@@ -144,29 +182,46 @@ fn shape(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Check {
                 finite3(&format!("{path}.vertices[{k}]"), *v)?;
             }
             let (a, b) = (sub(vertices[1], vertices[0]), sub(vertices[2], vertices[0]));
-            let n = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+            let n = [
+                a[1] * b[2] - a[2] * b[1],
+                a[2] * b[0] - a[0] * b[2],
+                a[0] * b[1] - a[1] * b[0],
+            ];
             if length(n) == 0.0 {
-                return Err(SceneError::new(format!("{path}.vertices"), "the triangle has zero area"));
+                return Err(SceneError::new(
+                    format!("{path}.vertices"),
+                    "the triangle has zero area",
+                ));
             }
             Ok(())
         }
-        ShapeDesc::Mesh { .. } => {
-            Err(SceneError::new(format!("{path}.type"), "mesh shapes are not available in this version of rsrender"))
-        }
+        ShapeDesc::Mesh { .. } => Err(SceneError::new(
+            format!("{path}.type"),
+            "mesh shapes are not available in this version of rsrender",
+        )),
         ShapeDesc::Rectangle { .. } | ShapeDesc::Cube { .. } => Ok(()),
     }
 }
 
 fn light(path: &str, l: &LightDesc) -> Check {
     match l {
-        LightDesc::Point { position, intensity } => {
+        LightDesc::Point {
+            position,
+            intensity,
+        } => {
             finite3(&format!("{path}.position"), *position)?;
             colour(&format!("{path}.intensity"), *intensity)
         }
-        LightDesc::Directional { direction, irradiance } => {
+        LightDesc::Directional {
+            direction,
+            irradiance,
+        } => {
             finite3(&format!("{path}.direction"), *direction)?;
             if length(*direction) == 0.0 {
-                return Err(SceneError::new(format!("{path}.direction"), "must not be the zero vector"));
+                return Err(SceneError::new(
+                    format!("{path}.direction"),
+                    "must not be the zero vector",
+                ));
             }
             colour(&format!("{path}.irradiance"), *irradiance)
         }
@@ -182,7 +237,10 @@ fn at_least(path: &str, v: i64, min: i64) -> Check {
 
 fn finite(path: &str, v: f32) -> Check {
     if !v.is_finite() {
-        return Err(SceneError::new(path, format!("must be a finite number, got {v}")));
+        return Err(SceneError::new(
+            path,
+            format!("must be a finite number, got {v}"),
+        ));
     }
     Ok(())
 }
@@ -222,7 +280,10 @@ fn colour(path: &str, v: V3) -> Check {
     for (i, x) in v.iter().enumerate() {
         finite(&format!("{path}[{i}]"), *x)?;
         if *x < 0.0 {
-            return Err(SceneError::new(format!("{path}[{i}]"), format!("must be ≥ 0, got {x}")));
+            return Err(SceneError::new(
+                format!("{path}[{i}]"),
+                format!("must be ≥ 0, got {x}"),
+            ));
         }
     }
     Ok(())
