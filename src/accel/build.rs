@@ -2,7 +2,35 @@
 //! so that every leaf refers to a contiguous range.
 
 use crate::geometry::Shape;
-use crate::math::{Aabb, Vec3};
+use crate::math::{Aabb, Vec3, Vec3A};
+
+/// A box in SIMD registers, for the slab test in traversal.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SimdBox {
+    pub min: Vec3A,
+    pub max: Vec3A,
+}
+
+impl From<Aabb> for SimdBox {
+    fn from(b: Aabb) -> SimdBox {
+        SimdBox {
+            min: b.min.into(),
+            max: b.max.into(),
+        }
+    }
+}
+
+impl SimdBox {
+    /// Slab test against a ray given as `inv_dir` and `origin * inv_dir`.
+    #[inline(always)]
+    pub fn hit(&self, inv_dir: Vec3A, origin_scaled: Vec3A, t_max: f32) -> bool {
+        let t0 = self.min * inv_dir - origin_scaled;
+        let t1 = self.max * inv_dir - origin_scaled;
+        let near = t0.min(t1).max_element().max(0.0);
+        let far = t0.max(t1).min_element().min(t_max);
+        near <= far
+    }
+}
 
 const BINS: usize = 16;
 const MAX_LEAF: usize = 4;
@@ -15,7 +43,7 @@ const TRAVERSAL_COST: f32 = 1.0;
 #[derive(Clone, Copy, Debug)]
 #[repr(C)]
 pub(super) struct Node {
-    pub bounds: Aabb,
+    pub bounds: SimdBox,
     pub offset: u32,
     pub count: u16,
     pub axis: u16,
@@ -52,7 +80,7 @@ impl Bvh {
         let mut nodes = Vec::with_capacity(2 * items.len().max(1));
         if items.is_empty() {
             nodes.push(Node {
-                bounds: Aabb::EMPTY,
+                bounds: Aabb::EMPTY.into(),
                 offset: 0,
                 count: 0,
                 axis: 0,
@@ -74,7 +102,11 @@ impl Bvh {
     }
 
     pub fn bounds(&self) -> Aabb {
-        self.nodes[0].bounds
+        let b = self.nodes[0].bounds;
+        Aabb {
+            min: b.min.into(),
+            max: b.max.into(),
+        }
     }
 }
 
@@ -82,7 +114,7 @@ fn build_node(items: &mut [Item], offset: usize, nodes: &mut Vec<Node>) -> usize
     let bounds = items.iter().fold(Aabb::EMPTY, |b, it| b.union(it.bounds));
     let index = nodes.len();
     nodes.push(Node {
-        bounds,
+        bounds: bounds.into(),
         offset: offset as u32,
         count: items.len() as u16,
         axis: 0,
@@ -106,7 +138,7 @@ fn build_node(items: &mut [Item], offset: usize, nodes: &mut Vec<Node>) -> usize
     build_node(left, offset, nodes);
     let right_index = build_node(right, offset + mid, nodes);
     nodes[index] = Node {
-        bounds,
+        bounds: bounds.into(),
         offset: right_index as u32,
         count: 0,
         axis: axis as u16,

@@ -2,14 +2,15 @@
 
 use super::build::Bvh;
 use crate::geometry::Hit;
-use crate::math::Ray;
+use crate::math::{Ray, Vec3A};
 
 const STACK: usize = 64;
 
 impl Bvh {
     /// The nearest hit in (0, ray.t_max), if any.
     pub fn intersect(&self, ray: &Ray) -> Option<Hit> {
-        let inv = ray.dir.recip();
+        let inv = Vec3A::from(ray.dir).recip();
+        let org = Vec3A::from(ray.origin) * inv;
         let neg = [inv.x < 0.0, inv.y < 0.0, inv.z < 0.0];
         let mut t_max = ray.t_max;
         let mut best: Option<Hit> = None;
@@ -18,7 +19,7 @@ impl Bvh {
         let mut node = 0usize;
         loop {
             let n = &self.nodes[node];
-            if n.bounds.hit(ray.origin, inv, t_max).is_some() {
+            if n.bounds.hit(inv, org, t_max) {
                 if n.count > 0 {
                     let start = n.offset as usize;
                     for (i, shape) in self.shapes[start..start + n.count as usize]
@@ -58,13 +59,14 @@ impl Bvh {
 
     /// True when anything blocks the ray before `ray.t_max`.
     pub fn occluded(&self, ray: &Ray) -> bool {
-        let inv = ray.dir.recip();
+        let inv = Vec3A::from(ray.dir).recip();
+        let org = Vec3A::from(ray.origin) * inv;
         let mut stack = [0u32; STACK];
         let mut sp = 0;
         let mut node = 0usize;
         loop {
             let n = &self.nodes[node];
-            if n.bounds.hit(ray.origin, inv, ray.t_max).is_some() {
+            if n.bounds.hit(inv, org, ray.t_max) {
                 if n.count > 0 {
                     let start = n.offset as usize;
                     let shapes = &self.shapes[start..start + n.count as usize];
