@@ -20,8 +20,18 @@ impl From<Aabb> for SimdBox {
     }
 }
 
+/// The reciprocal of a ray direction with zero components replaced by a tiny
+/// value of the same sign: `inv` stays finite, so the slab test never
+/// computes ∞ − ∞ for rays parallel to an axis.
+#[inline(always)]
+pub(super) fn safe_inverse(dir: Vec3A) -> Vec3A {
+    let tiny = Vec3A::splat(1e-20);
+    Vec3A::select(dir.abs().cmplt(tiny), tiny.copysign(dir), dir).recip()
+}
+
 impl SimdBox {
-    /// Slab test against a ray given as `inv_dir` and `origin * inv_dir`.
+    /// Slab test against a ray given as `inv_dir` (from `safe_inverse`) and
+    /// `origin * inv_dir`.
     #[inline(always)]
     pub fn hit(&self, inv_dir: Vec3A, origin_scaled: Vec3A, t_max: f32) -> bool {
         let t0 = self.min * inv_dir - origin_scaled;
@@ -203,4 +213,28 @@ fn partition(items: &mut [Item], pred: impl Fn(&Item) -> bool) -> usize {
         }
     }
     first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slab_test_hits_misses_and_handles_axis_parallel_rays() {
+        let b = SimdBox::from(Aabb {
+            min: Vec3::splat(-1.0),
+            max: Vec3::splat(1.0),
+        });
+        let test = |o: Vec3, d: Vec3, t_max: f32| {
+            let inv = safe_inverse(d.into());
+            b.hit(inv, Vec3A::from(o) * inv, t_max)
+        };
+        assert!(test(Vec3::new(-3.0, 0.0, 0.0), Vec3::X, 10.0));
+        assert!(!test(Vec3::new(-3.0, 2.0, 0.0), Vec3::X, 10.0));
+        assert!(!test(Vec3::new(-3.0, 0.0, 0.0), Vec3::X, 1.0));
+        // Directions with zero components.
+        assert!(test(Vec3::new(-3.0, 0.5, -0.5), Vec3::X, 10.0));
+        assert!(test(Vec3::new(0.0, 0.0, 5.0), -Vec3::Z, 10.0));
+        assert!(!test(Vec3::new(0.0, 1.5, 5.0), -Vec3::Z, 10.0));
+    }
 }

@@ -1,6 +1,6 @@
 //! BVH traversal: nearest hit and any hit (shadow rays).
 
-use super::build::Bvh;
+use super::build::{safe_inverse, Bvh};
 use crate::geometry::Hit;
 use crate::math::{Ray, Vec3A};
 
@@ -9,7 +9,7 @@ const STACK: usize = 64;
 impl Bvh {
     /// The nearest hit in (0, ray.t_max), if any.
     pub fn intersect(&self, ray: &Ray) -> Option<Hit> {
-        let inv = Vec3A::from(ray.dir).recip();
+        let inv = safe_inverse(ray.dir.into());
         let org = Vec3A::from(ray.origin) * inv;
         let neg = [inv.x < 0.0, inv.y < 0.0, inv.z < 0.0];
         let mut t_max = ray.t_max;
@@ -59,7 +59,7 @@ impl Bvh {
 
     /// True when anything blocks the ray before `ray.t_max`.
     pub fn occluded(&self, ray: &Ray) -> bool {
-        let inv = Vec3A::from(ray.dir).recip();
+        let inv = safe_inverse(ray.dir.into());
         let org = Vec3A::from(ray.origin) * inv;
         let mut stack = [0u32; STACK];
         let mut sp = 0;

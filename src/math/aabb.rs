@@ -54,31 +54,4 @@ impl Aabb {
     pub fn is_empty(&self) -> bool {
         self.min.x > self.max.x
     }
-
-    /// Slab test: the entry distance if the ray meets the box within (0, t_max).
-    #[inline]
-    pub fn hit(&self, origin: Vec3, inv_dir: Vec3, t_max: f32) -> Option<f32> {
-        let t0 = (self.min - origin) * inv_dir;
-        let t1 = (self.max - origin) * inv_dir;
-        let near = t0.min(t1).max_element().max(0.0);
-        let far = t0.max(t1).min_element().min(t_max);
-        (near <= far).then_some(near)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slab_test_hits_and_misses() {
-        let b = Aabb {
-            min: Vec3::splat(-1.0),
-            max: Vec3::splat(1.0),
-        };
-        let inv = Vec3::new(1.0, f32::INFINITY, f32::INFINITY);
-        assert_eq!(b.hit(Vec3::new(-3.0, 0.0, 0.0), inv, 10.0), Some(2.0));
-        assert_eq!(b.hit(Vec3::new(-3.0, 2.0, 0.0), inv, 10.0), None);
-        assert_eq!(b.hit(Vec3::new(-3.0, 0.0, 0.0), inv, 1.0), None);
-    }
 }
