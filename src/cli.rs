@@ -5,11 +5,7 @@ use clap::Parser;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug, Clone)]
-#[command(
-    name = "rsrender",
-    version,
-    about = "Physically based, reproducible ray tracing on any number of MPI ranks"
-)]
+#[command(name = "rsrender", version, about = "Physically based, reproducible ray tracing on any number of MPI ranks")]
 #[command(
     after_help = "Run on many ranks with `mpirun -n N rsrender SCENE`. The image is the same for any number of ranks, threads or tile size."
 )]
@@ -49,12 +45,7 @@ pub struct Cli {
 
 impl Cli {
     pub fn overrides(&self) -> Overrides {
-        Overrides {
-            output: self.output.clone(),
-            spp: self.spp,
-            seed: self.seed,
-            tile_size: self.tile_size,
-        }
+        Overrides { output: self.output.clone(), spp: self.spp, seed: self.seed, tile_size: self.tile_size }
     }
 }
 
@@ -63,8 +54,6 @@ fn parse_debug_pixel(s: &str) -> Result<(u32, u32, u32), String> {
     let nums: Result<Vec<u32>, _> = parts.iter().map(|p| p.trim().parse::<u32>()).collect();
     match nums.as_deref() {
         Ok([x, y, s]) => Ok((*x, *y, *s)),
-        _ => Err(format!(
-            "expected X,Y,SAMPLE (three whole numbers), got `{s}`"
-        )),
+        _ => Err(format!("expected X,Y,SAMPLE (three whole numbers), got `{s}`")),
     }
 }

@@ -39,18 +39,10 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<()> {
         return debug_pixel(&scene, &settings, transport.rank(), x, y, s);
     }
     let machine = render::threads::Machine::current();
-    let (threads, _) =
-        render::threads::threads_per_rank(cli.threads, transport.ranks_on_node(), &machine);
+    let (threads, _) = render::threads::threads_per_rank(cli.threads, transport.ranks_on_node(), &machine);
     let rendered = render::engine::render(&scene, &settings, transport, threads)?;
     if let Some(film) = rendered.film {
-        output::write(
-            &settings.output,
-            settings.format,
-            film.width,
-            film.height,
-            film.pixels(),
-            settings.exposure,
-        )?;
+        output::write(&settings.output, settings.format, film.width, film.height, film.pixels(), settings.exposure)?;
         if !cli.quiet {
             let summary = report::Summary {
                 settings: &settings,
@@ -80,10 +72,7 @@ fn prepare(cli: &Cli, rank: usize) -> Result<(LoadedScene, Settings)> {
 /// the same scene as rank 0. Exactly one rank reports a failure: the lowest
 /// that failed (or, if all loaded, the lowest that read something else);
 /// the others wait for its abort, so a job never prints N copies of one error.
-fn agree(
-    transport: &dyn Transport,
-    prepared: Result<(LoadedScene, Settings)>,
-) -> Result<(LoadedScene, Settings)> {
+fn agree(transport: &dyn Transport, prepared: Result<(LoadedScene, Settings)>) -> Result<(LoadedScene, Settings)> {
     let hash = prepared.as_ref().map_or(0, |(l, _)| l.hash);
     let mut mine = vec![u8::from(prepared.is_ok())];
     mine.extend_from_slice(&hash.to_le_bytes());
@@ -100,10 +89,7 @@ fn agree(
     let root_hash = hash_of(0);
     if let Some(first_different) = (0..all.len()).find(|&r| hash_of(r) != root_hash) {
         if first_different == me {
-            let path = prepared
-                .as_ref()
-                .map(|(l, _)| l.path.display().to_string())
-                .unwrap_or_default();
+            let path = prepared.as_ref().map(|(l, _)| l.path.display().to_string()).unwrap_or_default();
             return Err(anyhow!(
                 "scene file {path} differs from what rank 0 read (hash {:016x}, rank 0: {root_hash:016x}); \
                  every rank must read the same file: put it on a filesystem that all nodes share",
@@ -123,27 +109,13 @@ fn wait_for_abort(transport: &dyn Transport) -> ! {
     }
 }
 
-fn debug_pixel(
-    scene: &scene::Scene,
-    settings: &Settings,
-    rank: usize,
-    x: u32,
-    y: u32,
-    s: u32,
-) -> Result<()> {
+fn debug_pixel(scene: &scene::Scene, settings: &Settings, rank: usize, x: u32, y: u32, s: u32) -> Result<()> {
     if x >= settings.width || y >= settings.height {
-        return Err(anyhow!(
-            "--debug-pixel {x},{y},{s}: the image is {}×{}",
-            settings.width,
-            settings.height
-        ));
+        return Err(anyhow!("--debug-pixel {x},{y},{s}: the image is {}×{}", settings.width, settings.height));
     }
     if rank == 0 {
         let l = render::tile::render_sample(scene, settings, x, y, s);
-        println!(
-            "pixel ({x}, {y}) sample {s}: radiance [{}, {}, {}]",
-            l.x, l.y, l.z
-        );
+        println!("pixel ({x}, {y}) sample {s}: radiance [{}, {}, {}]", l.x, l.y, l.z);
     }
     Ok(())
 }

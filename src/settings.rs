@@ -40,10 +40,7 @@ pub struct Settings {
 impl Settings {
     /// Assumes `desc` passed validation.
     pub fn resolve(desc: &SceneDesc, o: &Overrides) -> Result<Settings> {
-        let output = o
-            .output
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(&desc.film.output));
+        let output = o.output.clone().unwrap_or_else(|| PathBuf::from(&desc.film.output));
         let format = output_format(&output)?;
         let s = &desc.sampling;
         Ok(Settings {
@@ -51,16 +48,10 @@ impl Settings {
             height: desc.film.height as u32,
             spp: o.spp.unwrap_or(s.spp as u32),
             seed: o.seed.unwrap_or(s.seed as u64),
-            max_depth: if s.max_depth < 0 {
-                u32::MAX
-            } else {
-                s.max_depth as u32
-            },
+            max_depth: if s.max_depth < 0 { u32::MAX } else { s.max_depth as u32 },
             rr_depth: s.rr_depth.min(u32::MAX as i64) as u32,
             integrator: desc.render.integrator,
-            tile_size: o
-                .tile_size
-                .unwrap_or(desc.render.tile_size.min(u32::MAX as i64) as u32),
+            tile_size: o.tile_size.unwrap_or(desc.render.tile_size.min(u32::MAX as i64) as u32),
             exposure: desc.film.exposure,
             output,
             format,
@@ -73,17 +64,11 @@ impl Settings {
 }
 
 fn output_format(path: &std::path::Path) -> Result<OutputFormat> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase());
+    let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
     Ok(match ext.as_deref() {
         Some("png") => OutputFormat::Png,
         Some("exr") => OutputFormat::Exr,
         Some("pfm") => OutputFormat::Pfm,
-        _ => bail!(
-            "output {}: unknown image format; use a .png, .exr or .pfm file name",
-            path.display()
-        ),
+        _ => bail!("output {}: unknown image format; use a .png, .exr or .pfm file name", path.display()),
     })
 }

@@ -78,12 +78,7 @@ reflectance = [1, 1, 1]"#,
         // The frame shows the whole sphere, silhouette included.
         let rgb = render_default(&furnace(2.4, &body));
         for (i, v) in rgb.iter().enumerate() {
-            assert!(
-                (v - 1.0).abs() <= 0.01,
-                "{material}: pixel {} channel {} = {v}",
-                i / 3,
-                i % 3
-            );
+            assert!((v - 1.0).abs() <= 0.01, "{material}: pixel {} channel {} = {v}", i / 3, i % 3);
         }
     }
 }
@@ -123,46 +118,27 @@ transform = {{ scale = 100, rotate = [-90, 0, 0] }}
 fn point_light_above_a_diffuse_plane_gives_rho_over_pi_i_over_d_squared() {
     for integrator in ["path", "whitted"] {
         // Straight above at d = 2.
-        let lights =
-            "[[lights]]\ntype = \"point\"\nposition = [0, 2, 0]\nintensity = [10, 20, 40]\n";
+        let lights = "[[lights]]\ntype = \"point\"\nposition = [0, 2, 0]\nintensity = [10, 20, 40]\n";
         let m = channel_means(&render_default(&floor_scene(integrator, 0.5, lights)));
         for (c, i) in [10.0, 20.0, 40.0].into_iter().enumerate() {
-            assert_close(
-                m[c],
-                0.5 / PI * i / 4.0,
-                0.01,
-                &format!("{integrator}, channel {c}"),
-            );
+            assert_close(m[c], 0.5 / PI * i / 4.0, 0.01, &format!("{integrator}, channel {c}"));
         }
         // Off to the side: d² = 5, cos θ = 2/√5.
-        let lights =
-            "[[lights]]\ntype = \"point\"\nposition = [1, 2, 0]\nintensity = [10, 10, 10]\n";
+        let lights = "[[lights]]\ntype = \"point\"\nposition = [1, 2, 0]\nintensity = [10, 10, 10]\n";
         let m = channel_means(&render_default(&floor_scene(integrator, 0.5, lights)));
-        assert_close(
-            m[0],
-            0.5 / PI * 10.0 * (2.0 / 5f64.sqrt()) / 5.0,
-            0.01,
-            integrator,
-        );
+        assert_close(m[0], 0.5 / PI * 10.0 * (2.0 / 5f64.sqrt()) / 5.0, 0.01, integrator);
     }
 }
 
 #[test]
 fn directional_light_gives_rho_over_pi_times_irradiance() {
     for integrator in ["path", "whitted"] {
-        let lights =
-            "[[lights]]\ntype = \"directional\"\ndirection = [0, -1, 0]\nirradiance = [3, 3, 3]\n";
+        let lights = "[[lights]]\ntype = \"directional\"\ndirection = [0, -1, 0]\nirradiance = [3, 3, 3]\n";
         let m = channel_means(&render_default(&floor_scene(integrator, 0.7, lights)));
         assert_close(m[0], 0.7 / PI * 3.0, 0.01, integrator);
-        let lights =
-            "[[lights]]\ntype = \"directional\"\ndirection = [1, -1, 0]\nirradiance = [3, 3, 3]\n";
+        let lights = "[[lights]]\ntype = \"directional\"\ndirection = [1, -1, 0]\nirradiance = [3, 3, 3]\n";
         let m = channel_means(&render_default(&floor_scene(integrator, 0.7, lights)));
-        assert_close(
-            m[0],
-            0.7 / PI * 3.0 * std::f64::consts::FRAC_1_SQRT_2,
-            0.01,
-            integrator,
-        );
+        assert_close(m[0], 0.7 / PI * 3.0 * std::f64::consts::FRAC_1_SQRT_2, 0.01, integrator);
     }
 }
 

@@ -13,10 +13,7 @@ pub(super) struct SimdBox {
 
 impl From<Aabb> for SimdBox {
     fn from(b: Aabb) -> SimdBox {
-        SimdBox {
-            min: b.min.into(),
-            max: b.max.into(),
-        }
+        SimdBox { min: b.min.into(), max: b.max.into() }
     }
 }
 
@@ -80,29 +77,17 @@ impl Bvh {
             .enumerate()
             .map(|(i, s)| {
                 let bounds = s.bounds();
-                Item {
-                    bounds,
-                    centroid: bounds.centroid(),
-                    index: i as u32,
-                }
+                Item { bounds, centroid: bounds.centroid(), index: i as u32 }
             })
             .collect();
         let mut nodes = Vec::with_capacity(2 * items.len().max(1));
         if items.is_empty() {
-            nodes.push(Node {
-                bounds: Aabb::EMPTY.into(),
-                offset: 0,
-                count: 0,
-                axis: 0,
-            });
+            nodes.push(Node { bounds: Aabb::EMPTY.into(), offset: 0, count: 0, axis: 0 });
         } else {
             build_node(&mut items, 0, &mut nodes);
         }
         let mut slots: Vec<Option<Shape>> = shapes.into_iter().map(Some).collect();
-        let shapes = items
-            .iter()
-            .map(|it| slots[it.index as usize].take().expect("each shape once"))
-            .collect();
+        let shapes = items.iter().map(|it| slots[it.index as usize].take().expect("each shape once")).collect();
         let order = items.iter().map(|it| it.index).collect();
         (Bvh { nodes, shapes }, order)
     }
@@ -113,22 +98,14 @@ impl Bvh {
 
     pub fn bounds(&self) -> Aabb {
         let b = self.nodes[0].bounds;
-        Aabb {
-            min: b.min.into(),
-            max: b.max.into(),
-        }
+        Aabb { min: b.min.into(), max: b.max.into() }
     }
 }
 
 fn build_node(items: &mut [Item], offset: usize, nodes: &mut Vec<Node>) -> usize {
     let bounds = items.iter().fold(Aabb::EMPTY, |b, it| b.union(it.bounds));
     let index = nodes.len();
-    nodes.push(Node {
-        bounds: bounds.into(),
-        offset: offset as u32,
-        count: items.len() as u16,
-        axis: 0,
-    });
+    nodes.push(Node { bounds: bounds.into(), offset: offset as u32, count: items.len() as u16, axis: 0 });
     if items.len() <= 1 {
         return index;
     }
@@ -147,22 +124,13 @@ fn build_node(items: &mut [Item], offset: usize, nodes: &mut Vec<Node>) -> usize
     let (left, right) = items.split_at_mut(mid);
     build_node(left, offset, nodes);
     let right_index = build_node(right, offset + mid, nodes);
-    nodes[index] = Node {
-        bounds: bounds.into(),
-        offset: right_index as u32,
-        count: 0,
-        axis: axis as u16,
-    };
+    nodes[index] = Node { bounds: bounds.into(), offset: right_index as u32, count: 0, axis: axis as u16 };
     index
 }
 
 /// The best (axis, position, SAH cost) over binned candidate planes.
 fn best_split(items: &[Item], centroids: &Aabb) -> Option<(usize, f32, f32)> {
-    let parent_area = items
-        .iter()
-        .fold(Aabb::EMPTY, |b, it| b.union(it.bounds))
-        .half_area()
-        .max(1e-20);
+    let parent_area = items.iter().fold(Aabb::EMPTY, |b, it| b.union(it.bounds)).half_area().max(1e-20);
     let mut best: Option<(usize, f32, f32)> = None;
     for axis in 0..3 {
         let (lo, hi) = (centroids.min[axis], centroids.max[axis]);
@@ -193,8 +161,7 @@ fn best_split(items: &[Item], centroids: &Aabb) -> Option<(usize, f32, f32)> {
             if nl == 0 || nr == 0 {
                 continue;
             }
-            let cost = TRAVERSAL_COST
-                + (acc.half_area() * nl as f32 + right_area[i + 1] * nr as f32) / parent_area;
+            let cost = TRAVERSAL_COST + (acc.half_area() * nl as f32 + right_area[i + 1] * nr as f32) / parent_area;
             if best.is_none_or(|(_, _, c)| cost < c) {
                 best = Some((axis, lo + (i + 1) as f32 / scale, cost));
             }
@@ -221,10 +188,7 @@ mod tests {
 
     #[test]
     fn slab_test_hits_misses_and_handles_axis_parallel_rays() {
-        let b = SimdBox::from(Aabb {
-            min: Vec3::splat(-1.0),
-            max: Vec3::splat(1.0),
-        });
+        let b = SimdBox::from(Aabb { min: Vec3::splat(-1.0), max: Vec3::splat(1.0) });
         let test = |o: Vec3, d: Vec3, t_max: f32| {
             let inv = safe_inverse(d.into());
             b.hit(inv, Vec3A::from(o) * inv, t_max)

@@ -22,18 +22,10 @@ impl Bvh {
             if n.bounds.hit(inv, org, t_max) {
                 if n.count > 0 {
                     let start = n.offset as usize;
-                    for (i, shape) in self.shapes[start..start + n.count as usize]
-                        .iter()
-                        .enumerate()
-                    {
+                    for (i, shape) in self.shapes[start..start + n.count as usize].iter().enumerate() {
                         if let Some((t, u, v)) = shape.intersect(ray.origin, ray.dir, t_max) {
                             t_max = t;
-                            best = Some(Hit {
-                                t,
-                                prim: (start + i) as u32,
-                                u,
-                                v,
-                            });
+                            best = Some(Hit { t, prim: (start + i) as u32, u, v });
                         }
                     }
                 } else {
@@ -70,10 +62,7 @@ impl Bvh {
                 if n.count > 0 {
                     let start = n.offset as usize;
                     let shapes = &self.shapes[start..start + n.count as usize];
-                    if shapes
-                        .iter()
-                        .any(|s| s.intersect(ray.origin, ray.dir, ray.t_max).is_some())
-                    {
+                    if shapes.iter().any(|s| s.intersect(ray.origin, ray.dir, ray.t_max).is_some()) {
                         return true;
                     }
                 } else {
@@ -105,9 +94,7 @@ mod tests {
         for i in 0..500 {
             let a = p();
             if i % 10 == 0 {
-                shapes.push(Shape::Sphere(Box::new(
-                    Sphere::new(a, 0.3, &Transform::IDENTITY).unwrap(),
-                )));
+                shapes.push(Shape::Sphere(Box::new(Sphere::new(a, 0.3, &Transform::IDENTITY).unwrap())));
             } else if let Some(t) = Triangle::new(a, a + (p() * 0.1), a + (p() * 0.1)) {
                 shapes.push(Shape::Triangle(t));
             }

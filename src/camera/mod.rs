@@ -8,17 +8,9 @@ use crate::math::{sampling, Ray, Vec2, Vec3};
 
 #[derive(Clone, Debug)]
 pub enum Projection {
-    Perspective {
-        tan_half_fov: f32,
-    },
-    Orthographic {
-        half_height: f32,
-    },
-    ThinLens {
-        tan_half_fov: f32,
-        aperture_radius: f32,
-        focus_distance: f32,
-    },
+    Perspective { tan_half_fov: f32 },
+    Orthographic { half_height: f32 },
+    ThinLens { tan_half_fov: f32, aperture_radius: f32, focus_distance: f32 },
 }
 
 #[derive(Clone, Debug)]
@@ -35,14 +27,7 @@ pub struct Camera {
 
 impl Camera {
     /// `up` must not be parallel to the view direction (checked when loading).
-    pub fn new(
-        position: Vec3,
-        look_at: Vec3,
-        up: Vec3,
-        projection: Projection,
-        width: u32,
-        height: u32,
-    ) -> Camera {
+    pub fn new(position: Vec3, look_at: Vec3, up: Vec3, projection: Projection, width: u32, height: u32) -> Camera {
         let forward = (look_at - position).normalize();
         let right = forward.cross(up).normalize();
         let up = right.cross(forward);
@@ -73,11 +58,7 @@ impl Camera {
                 let o = self.origin + (self.right * sx + self.up * sy) * half_height;
                 Ray::new(o, self.forward)
             }
-            Projection::ThinLens {
-                tan_half_fov,
-                aperture_radius,
-                focus_distance,
-            } => {
+            Projection::ThinLens { tan_half_fov, aperture_radius, focus_distance } => {
                 let d = self.forward + (self.right * sx + self.up * sy) * tan_half_fov;
                 let focus = self.origin + d * focus_distance;
                 let lens = sampling::concentric_disk(u_lens) * aperture_radius;
@@ -93,14 +74,7 @@ mod tests {
     use super::*;
 
     fn camera(projection: Projection) -> Camera {
-        Camera::new(
-            Vec3::new(0.0, 0.0, 3.9),
-            Vec3::ZERO,
-            Vec3::Y,
-            projection,
-            200,
-            100,
-        )
+        Camera::new(Vec3::new(0.0, 0.0, 3.9), Vec3::ZERO, Vec3::Y, projection, 200, 100)
     }
 
     #[test]
@@ -122,11 +96,7 @@ mod tests {
 
     #[test]
     fn thin_lens_focuses_on_the_focus_plane() {
-        let c = camera(Projection::ThinLens {
-            tan_half_fov: 0.5,
-            aperture_radius: 0.2,
-            focus_distance: 3.9,
-        });
+        let c = camera(Projection::ThinLens { tan_half_fov: 0.5, aperture_radius: 0.2, focus_distance: 3.9 });
         for u in [Vec2::new(0.1, 0.9), Vec2::new(0.7, 0.2)] {
             let r = c.generate_ray(130.0, 40.0, u);
             let pinhole = c.generate_ray(130.0, 40.0, Vec2::splat(0.5));

@@ -3,12 +3,7 @@
 //! one rank only, and to catch a binary launched by a foreign MPI, which then
 //! runs as N independent one-rank jobs.
 
-const SIZE_VARS: [&str; 4] = [
-    "OMPI_COMM_WORLD_SIZE",
-    "PMI_SIZE",
-    "PMIX_SIZE",
-    "MPI_LOCALNRANKS",
-];
+const SIZE_VARS: [&str; 4] = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS"];
 const RANK_VARS: [&str; 3] = ["OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"];
 
 /// The job size the launcher announced, if any.
@@ -22,8 +17,7 @@ pub fn launcher_rank() -> Option<usize> {
 }
 
 fn first_number(vars: &[&str]) -> Option<usize> {
-    vars.iter()
-        .find_map(|v| std::env::var(v).ok()?.trim().parse().ok())
+    vars.iter().find_map(|v| std::env::var(v).ok()?.trim().parse().ok())
 }
 
 /// The error for a launcher that started more ranks than MPI reports.

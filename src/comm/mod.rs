@@ -66,10 +66,7 @@ pub fn install_panic_hook(rank: usize) {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("rsrender: rank {rank}: error: internal error: {message}{at}");
         match ABORT.get() {
             Some(abort) => abort(101),

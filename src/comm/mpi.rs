@@ -25,11 +25,7 @@ impl Mpi {
         let ranks_on_node = world.split_shared(0).size() as usize;
         super::set_abort(abort_world);
         launcher::check_size(world.size() as usize)?;
-        Ok(Mpi {
-            _universe: universe,
-            world,
-            ranks_on_node,
-        })
+        Ok(Mpi { _universe: universe, world, ranks_on_node })
     }
 }
 
@@ -52,10 +48,7 @@ impl Transport for Mpi {
         self.world.process_at_rank(0).send_with_tag(bytes, TILE_TAG);
     }
     fn poll(&self) -> Option<(usize, Vec<u8>)> {
-        let probed = self
-            .world
-            .any_process()
-            .immediate_matched_probe_with_tag(TILE_TAG)?;
+        let probed = self.world.any_process().immediate_matched_probe_with_tag(TILE_TAG)?;
         let (bytes, status) = probed.matched_receive_vec::<u8>();
         Some((status.source_rank() as usize, bytes))
     }

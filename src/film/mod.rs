@@ -35,12 +35,7 @@ impl Film {
 
     /// Places a finished tile; refuses tiles that do not fit or came twice.
     pub fn add(&mut self, grid: &TileGrid, r: &TileResult) -> Result<()> {
-        ensure!(
-            r.tile < grid.count(),
-            "tile {} does not exist (the image has {} tiles)",
-            r.tile,
-            grid.count()
-        );
+        ensure!(r.tile < grid.count(), "tile {} does not exist (the image has {} tiles)", r.tile, grid.count());
         let tile = grid.tile(r.tile);
         ensure!(
             r.rgb.len() == tile.pixel_count() * 3,
@@ -49,18 +44,13 @@ impl Film {
             r.rgb.len(),
             tile.pixel_count() * 3
         );
-        ensure!(
-            !self.received[r.tile as usize],
-            "tile {} arrived twice",
-            r.tile
-        );
+        ensure!(!self.received[r.tile as usize], "tile {} arrived twice", r.tile);
         self.received[r.tile as usize] = true;
         self.missing -= 1;
         let row_len = (tile.x1 - tile.x0) as usize * 3;
         for (k, y) in (tile.y0..tile.y1).enumerate() {
             let start = (y as usize * self.width as usize + tile.x0 as usize) * 3;
-            self.rgb[start..start + row_len]
-                .copy_from_slice(&r.rgb[k * row_len..(k + 1) * row_len]);
+            self.rgb[start..start + row_len].copy_from_slice(&r.rgb[k * row_len..(k + 1) * row_len]);
         }
         Ok(())
     }

@@ -58,10 +58,7 @@ impl Shape {
 
     pub fn surface_point(&self, origin: Vec3, dir: Vec3, hit: &Hit) -> SurfacePoint {
         match self {
-            Shape::Triangle(t) => SurfacePoint {
-                p: t.point(hit.u, hit.v),
-                n: t.normal,
-            },
+            Shape::Triangle(t) => SurfacePoint { p: t.point(hit.u, hit.v), n: t.normal },
             Shape::Sphere(s) => s.surface_point(origin + dir * hit.t),
         }
     }

@@ -5,12 +5,8 @@ use crate::math::{Transform, Vec3};
 
 /// The square [-1, 1]² in z = 0, normal +z, as two triangles.
 pub fn rectangle_triangles(t: &Transform) -> Vec<Triangle> {
-    let c = [
-        Vec3::new(-1.0, -1.0, 0.0),
-        Vec3::new(1.0, -1.0, 0.0),
-        Vec3::new(1.0, 1.0, 0.0),
-        Vec3::new(-1.0, 1.0, 0.0),
-    ];
+    let c =
+        [Vec3::new(-1.0, -1.0, 0.0), Vec3::new(1.0, -1.0, 0.0), Vec3::new(1.0, 1.0, 0.0), Vec3::new(-1.0, 1.0, 0.0)];
     quad(t, c)
 }
 
@@ -19,52 +15,19 @@ pub fn cube_triangles(t: &Transform) -> Vec<Triangle> {
     let v = |x: f32, y: f32, z: f32| Vec3::new(x, y, z);
     // Each face listed counter-clockwise seen from outside.
     let faces = [
-        [
-            v(1., -1., -1.),
-            v(1., 1., -1.),
-            v(1., 1., 1.),
-            v(1., -1., 1.),
-        ],
-        [
-            v(-1., -1., -1.),
-            v(-1., -1., 1.),
-            v(-1., 1., 1.),
-            v(-1., 1., -1.),
-        ],
-        [
-            v(-1., 1., -1.),
-            v(-1., 1., 1.),
-            v(1., 1., 1.),
-            v(1., 1., -1.),
-        ],
-        [
-            v(-1., -1., -1.),
-            v(1., -1., -1.),
-            v(1., -1., 1.),
-            v(-1., -1., 1.),
-        ],
-        [
-            v(-1., -1., 1.),
-            v(1., -1., 1.),
-            v(1., 1., 1.),
-            v(-1., 1., 1.),
-        ],
-        [
-            v(-1., -1., -1.),
-            v(-1., 1., -1.),
-            v(1., 1., -1.),
-            v(1., -1., -1.),
-        ],
+        [v(1., -1., -1.), v(1., 1., -1.), v(1., 1., 1.), v(1., -1., 1.)],
+        [v(-1., -1., -1.), v(-1., -1., 1.), v(-1., 1., 1.), v(-1., 1., -1.)],
+        [v(-1., 1., -1.), v(-1., 1., 1.), v(1., 1., 1.), v(1., 1., -1.)],
+        [v(-1., -1., -1.), v(1., -1., -1.), v(1., -1., 1.), v(-1., -1., 1.)],
+        [v(-1., -1., 1.), v(1., -1., 1.), v(1., 1., 1.), v(-1., 1., 1.)],
+        [v(-1., -1., -1.), v(-1., 1., -1.), v(1., 1., -1.), v(1., -1., -1.)],
     ];
     faces.into_iter().flat_map(|f| quad(t, f)).collect()
 }
 
 fn quad(t: &Transform, c: [Vec3; 4]) -> Vec<Triangle> {
     let w = c.map(|p| t.point(p));
-    [[0, 1, 2], [0, 2, 3]]
-        .into_iter()
-        .filter_map(|[a, b, c]| oriented(t, w[a], w[b], w[c]))
-        .collect()
+    [[0, 1, 2], [0, 2, 3]].into_iter().filter_map(|[a, b, c]| oriented(t, w[a], w[b], w[c])).collect()
 }
 
 /// A world-space triangle whose normal agrees with the inverse-transpose

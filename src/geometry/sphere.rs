@@ -16,16 +16,11 @@ pub struct Sphere {
 impl Sphere {
     /// A sphere of `center` and `radius` placed by `transform`.
     pub fn new(center: Vec3, radius: f32, transform: &crate::math::Transform) -> Option<Sphere> {
-        let local = crate::math::Mat4::from_translation(center)
-            * crate::math::Mat4::from_scale(Vec3::splat(radius));
+        let local = crate::math::Mat4::from_translation(center) * crate::math::Mat4::from_scale(Vec3::splat(radius));
         let to_world = crate::math::Transform::from_matrix(transform.m * local)?;
         let normal_matrix = to_world.normal_matrix();
         let det = Mat3::from_mat4(to_world.m).determinant().abs();
-        Some(Sphere {
-            to_world,
-            normal_matrix,
-            det,
-        })
+        Some(Sphere { to_world, normal_matrix, det })
     }
 
     pub fn bounds(&self) -> Aabb {
@@ -34,10 +29,7 @@ impl Sphere {
         let m = Mat3::from_mat4(self.to_world.m).transpose();
         let half = Vec3::new(m.x_axis.length(), m.y_axis.length(), m.z_axis.length());
         let c = self.to_world.point(Vec3::ZERO);
-        Aabb {
-            min: c - half,
-            max: c + half,
-        }
+        Aabb { min: c - half, max: c + half }
     }
 
     #[inline]
@@ -68,10 +60,7 @@ impl Sphere {
     }
 
     fn point_from_local(&self, local: Vec3) -> SurfacePoint {
-        SurfacePoint {
-            p: self.to_world.point(local),
-            n: (self.normal_matrix * local).normalize(),
-        }
+        SurfacePoint { p: self.to_world.point(local), n: (self.normal_matrix * local).normalize() }
     }
 
     /// Exact for spheres and ellipsoids of revolution up to Knud Thomsen's
@@ -80,8 +69,7 @@ impl Sphere {
         let m = Mat3::from_mat4(self.to_world.m);
         let (a, b, c) = (m.x_axis.length(), m.y_axis.length(), m.z_axis.length());
         let p = 1.6075f32;
-        4.0 * std::f32::consts::PI
-            * (((a * b).powf(p) + (a * c).powf(p) + (b * c).powf(p)) / 3.0).powf(1.0 / p)
+        4.0 * std::f32::consts::PI * (((a * b).powf(p) + (a * c).powf(p) + (b * c).powf(p)) / 3.0).powf(1.0 / p)
     }
 
     /// Uniform on the object-space sphere; the world-space density follows
@@ -113,39 +101,25 @@ mod tests {
         let s = Sphere::new(Vec3::new(0.0, 0.0, -5.0), 2.0, &Transform::IDENTITY).unwrap();
         let (t, _, _) = s.intersect(Vec3::ZERO, -Vec3::Z, 100.0).unwrap();
         assert!((t - 3.0).abs() < 1e-5);
-        let (t, _, _) = s
-            .intersect(Vec3::new(0.0, 0.0, -5.0), Vec3::X, 100.0)
-            .unwrap();
+        let (t, _, _) = s.intersect(Vec3::new(0.0, 0.0, -5.0), Vec3::X, 100.0).unwrap();
         assert!((t - 2.0).abs() < 1e-5);
         assert!(s.intersect(Vec3::ZERO, Vec3::X, 100.0).is_none());
     }
 
     #[test]
     fn area_density_integrates_to_one_under_non_uniform_scale() {
-        let t = Transform::from_srt(
-            Vec3::new(1.0, 2.0, 0.5),
-            Vec3::new(10.0, 20.0, 30.0),
-            Vec3::ONE,
-        )
-        .unwrap();
+        let t = Transform::from_srt(Vec3::new(1.0, 2.0, 0.5), Vec3::new(10.0, 20.0, 30.0), Vec3::ONE).unwrap();
         let s = Sphere::new(Vec3::ZERO, 1.0, &t).unwrap();
         // E[1/pdf] over the sampling density is the surface area.
         let n = 200;
         let mut sum = 0.0f64;
         for i in 0..n {
             for j in 0..n {
-                let (_, pdf) = s.sample(Vec2::new(
-                    (i as f32 + 0.5) / n as f32,
-                    (j as f32 + 0.5) / n as f32,
-                ));
+                let (_, pdf) = s.sample(Vec2::new((i as f32 + 0.5) / n as f32, (j as f32 + 0.5) / n as f32));
                 sum += 1.0 / pdf as f64;
             }
         }
         let area = sum / (n * n) as f64;
-        assert!(
-            (area / s.area() as f64 - 1.0).abs() < 0.012,
-            "{area} vs {}",
-            s.area()
-        );
+        assert!((area / s.area() as f64 - 1.0).abs() < 0.012, "{area} vs {}", s.area());
     }
 }

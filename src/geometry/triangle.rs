@@ -58,10 +58,7 @@ impl Triangle {
 
     pub fn sample(&self, u: Vec2) -> SurfacePoint {
         let (b0, b1) = sampling::uniform_triangle(u);
-        SurfacePoint {
-            p: self.point(b0, b1),
-            n: self.normal,
-        }
+        SurfacePoint { p: self.point(b0, b1), n: self.normal }
     }
 }
 
@@ -73,16 +70,10 @@ mod tests {
     fn hits_inside_and_misses_outside() {
         let t = Triangle::new(Vec3::ZERO, Vec3::X, Vec3::Y).unwrap();
         assert_eq!(t.normal, Vec3::Z);
-        let hit = t
-            .intersect(Vec3::new(0.25, 0.25, 1.0), -Vec3::Z, 10.0)
-            .unwrap();
+        let hit = t.intersect(Vec3::new(0.25, 0.25, 1.0), -Vec3::Z, 10.0).unwrap();
         assert!((hit.0 - 1.0).abs() < 1e-6);
-        assert!(t
-            .intersect(Vec3::new(0.75, 0.75, 1.0), -Vec3::Z, 10.0)
-            .is_none());
-        assert!(t
-            .intersect(Vec3::new(0.25, 0.25, 1.0), -Vec3::Z, 0.5)
-            .is_none());
+        assert!(t.intersect(Vec3::new(0.75, 0.75, 1.0), -Vec3::Z, 10.0).is_none());
+        assert!(t.intersect(Vec3::new(0.25, 0.25, 1.0), -Vec3::Z, 0.5).is_none());
         assert!(Triangle::new(Vec3::ZERO, Vec3::X, Vec3::X * 2.0).is_none());
     }
 }

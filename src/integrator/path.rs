@@ -17,13 +17,7 @@ use crate::scene::{Interaction, Scene};
 const LONG_PATH: u32 = 64;
 const LONG_PATH_CONTINUE: f32 = 0.95;
 
-pub fn li(
-    scene: &Scene,
-    mut ray: Ray,
-    s: &mut SampleStream,
-    max_depth: u32,
-    rr_depth: u32,
-) -> Vec3 {
+pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_depth: u32) -> Vec3 {
     let mut l = Vec3::ZERO;
     let mut beta = Vec3::ONE;
     // The camera ray counts as specular: what it sees directly gets full weight.
@@ -49,11 +43,7 @@ pub fn li(
         let wo = -ray.dir;
         let mat = scene.material(si.material);
         if si.light != NO_LIGHT && si.n.dot(wo) > 0.0 {
-            let w = if prev_delta {
-                1.0
-            } else {
-                power_heuristic(prev_pdf, light_pdf(scene, &si, prev_p, ray.dir))
-            };
+            let w = if prev_delta { 1.0 } else { power_heuristic(prev_pdf, light_pdf(scene, &si, prev_p, ray.dir)) };
             l += beta * mat.emission * w;
         }
         if depth >= max_depth {
@@ -68,18 +58,10 @@ pub fn li(
                     let f = bsdf.eval(&frame, wo, ls.wi);
                     if f.max_element() > 0.0 {
                         let origin = offset_origin(si.p, si.n, ls.wi);
-                        let t_max = if ls.dist.is_finite() {
-                            ls.dist * (1.0 - 1e-3)
-                        } else {
-                            f32::INFINITY
-                        };
+                        let t_max = if ls.dist.is_finite() { ls.dist * (1.0 - 1e-3) } else { f32::INFINITY };
                         if !scene.occluded(&Ray::segment(origin, ls.wi, t_max)) {
                             let pdf = pmf * ls.pdf;
-                            let w = if ls.delta {
-                                1.0
-                            } else {
-                                power_heuristic(pdf, bsdf.pdf(&frame, wo, ls.wi))
-                            };
+                            let w = if ls.delta { 1.0 } else { power_heuristic(pdf, bsdf.pdf(&frame, wo, ls.wi)) };
                             l += beta * f * ls.radiance * (w / pdf);
                         }
                     }
@@ -98,11 +80,7 @@ pub fn li(
         ray = Ray::new(offset_origin(si.p, si.n, bs.wi), bs.wi);
         let u_rr = s.next_1d();
         if depth >= rr_depth {
-            let cap = if depth < LONG_PATH {
-                1.0
-            } else {
-                LONG_PATH_CONTINUE
-            };
+            let cap = if depth < LONG_PATH { 1.0 } else { LONG_PATH_CONTINUE };
             let q = (max_component(beta) * eta_scale).min(cap);
             if u_rr >= q {
                 break;

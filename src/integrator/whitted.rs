@@ -17,11 +17,7 @@ pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3
     };
     let wo = -ray.dir;
     let mat = scene.material(si.material);
-    let mut l = if si.n.dot(wo) > 0.0 {
-        mat.emission
-    } else {
-        Vec3::ZERO
-    };
+    let mut l = if si.n.dot(wo) > 0.0 { mat.emission } else { Vec3::ZERO };
     if depth >= max_depth.min(MAX_RECURSION) {
         return l;
     }
@@ -48,11 +44,7 @@ pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3
             continue;
         }
         let origin = offset_origin(si.p, si.n, ls.wi);
-        let t_max = if ls.dist.is_finite() {
-            ls.dist * (1.0 - 1e-3)
-        } else {
-            f32::INFINITY
-        };
+        let t_max = if ls.dist.is_finite() { ls.dist * (1.0 - 1e-3) } else { f32::INFINITY };
         if !scene.occluded(&Ray::segment(origin, ls.wi, t_max)) {
             l += f * ls.radiance;
         }

@@ -49,10 +49,7 @@ impl Light {
     /// Samples light arriving at `p`; `None` when nothing can arrive.
     pub fn sample_li(&self, shapes: &[Shape], p: Vec3, u: Vec2) -> Option<LightSample> {
         match *self {
-            Light::Point {
-                position,
-                intensity,
-            } => {
+            Light::Point { position, intensity } => {
                 let to = position - p;
                 let d2 = to.length_squared();
                 let dist = d2.sqrt();
@@ -64,16 +61,9 @@ impl Light {
                     delta: true,
                 })
             }
-            Light::Directional {
-                direction,
-                irradiance,
-            } => Some(LightSample {
-                wi: -direction,
-                dist: f32::INFINITY,
-                radiance: irradiance,
-                pdf: 1.0,
-                delta: true,
-            }),
+            Light::Directional { direction, irradiance } => {
+                Some(LightSample { wi: -direction, dist: f32::INFINITY, radiance: irradiance, pdf: 1.0, delta: true })
+            }
             Light::Area { prim, emission } => {
                 let (sp, pdf_area) = shapes[prim as usize].sample_area(u);
                 let to = sp.p - p;
@@ -85,13 +75,7 @@ impl Light {
                     return None;
                 }
                 let pdf = pdf_area * d2 / cos_light;
-                pdf.is_finite().then_some(LightSample {
-                    wi,
-                    dist,
-                    radiance: emission,
-                    pdf,
-                    delta: false,
-                })
+                pdf.is_finite().then_some(LightSample { wi, dist, radiance: emission, pdf, delta: false })
             }
             Light::Background { radiance } => Some(LightSample {
                 wi: sampling::uniform_sphere(u),

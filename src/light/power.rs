@@ -23,24 +23,13 @@ impl LightSampler {
             .map(|l| match l {
                 Light::Point { intensity, .. } => 4.0 * PI * mean(*intensity),
                 Light::Directional { irradiance, .. } => disk * mean(*irradiance),
-                Light::Area { prim, emission } => {
-                    PI * shapes[*prim as usize].area() * mean(*emission)
-                }
+                Light::Area { prim, emission } => PI * shapes[*prim as usize].area() * mean(*emission),
                 Light::Background { radiance } => 4.0 * PI * disk * mean(*radiance),
             })
             .map(|p| if p.is_finite() { p.max(0.0) } else { 0.0 })
             .collect();
         let total: f64 = power.iter().map(|&p| p as f64).sum();
-        let pmf: Vec<f32> = power
-            .iter()
-            .map(|&p| {
-                if total > 0.0 {
-                    (p as f64 / total) as f32
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        let pmf: Vec<f32> = power.iter().map(|&p| if total > 0.0 { (p as f64 / total) as f32 } else { 0.0 }).collect();
         let mut acc = 0.0f64;
         let cdf = power
             .iter()
@@ -49,24 +38,14 @@ impl LightSampler {
                 (acc / total) as f32
             })
             .collect();
-        let background = lights
-            .iter()
-            .position(|l| matches!(l, Light::Background { .. }));
-        LightSampler {
-            lights,
-            pmf,
-            cdf,
-            background,
-        }
+        let background = lights.iter().position(|l| matches!(l, Light::Background { .. }));
+        LightSampler { lights, pmf, cdf, background }
     }
 
     /// A light and the probability of having chosen it.
     #[inline]
     pub fn choose(&self, u: f32) -> Option<(&Light, f32)> {
-        let i = self
-            .cdf
-            .partition_point(|&c| c <= u)
-            .min(self.lights.len().checked_sub(1)?);
+        let i = self.cdf.partition_point(|&c| c <= u).min(self.lights.len().checked_sub(1)?);
         let pmf = self.pmf[i];
         (pmf > 0.0).then(|| (&self.lights[i], pmf))
     }
@@ -91,18 +70,9 @@ mod tests {
     #[test]
     fn choice_follows_power() {
         let lights = vec![
-            Light::Point {
-                position: Vec3::ZERO,
-                intensity: Vec3::splat(1.0),
-            },
-            Light::Point {
-                position: Vec3::ZERO,
-                intensity: Vec3::splat(3.0),
-            },
-            Light::Point {
-                position: Vec3::ZERO,
-                intensity: Vec3::ZERO,
-            },
+            Light::Point { position: Vec3::ZERO, intensity: Vec3::splat(1.0) },
+            Light::Point { position: Vec3::ZERO, intensity: Vec3::splat(3.0) },
+            Light::Point { position: Vec3::ZERO, intensity: Vec3::ZERO },
         ];
         let s = LightSampler::new(lights, &[], 1.0);
         assert!((s.pmf(0) - 0.25).abs() < 1e-6 && (s.pmf(1) - 0.75).abs() < 1e-6);

@@ -13,13 +13,7 @@ pub fn sample(reflectance: Vec3, alpha: f32, wo: Vec3, u: Vec2) -> Option<BsdfSa
     if alpha == 0.0 {
         let wi = Vec3::new(-wo.x, -wo.y, wo.z);
         let weight = schlick(reflectance, wo_up.z);
-        return Some(BsdfSample {
-            wi,
-            weight,
-            pdf: 1.0,
-            delta: true,
-            eta_squared: 1.0,
-        });
+        return Some(BsdfSample { wi, weight, pdf: 1.0, delta: true, eta_squared: 1.0 });
     }
     let h = sample_visible_normal(wo_up, alpha, u);
     let wi_up = reflect(wo_up, h);
@@ -30,13 +24,7 @@ pub fn sample(reflectance: Vec3, alpha: f32, wo: Vec3, u: Vec2) -> Option<BsdfSa
     let weight = schlick(reflectance, wo_up.dot(h)) * (smith_g2(wo_up, wi_up, alpha) / g1);
     let pdf = pdf(alpha, wo_up, wi_up);
     let wi = Vec3::new(wi_up.x, wi_up.y, wi_up.z * flip);
-    Some(BsdfSample {
-        wi,
-        weight,
-        pdf,
-        delta: false,
-        eta_squared: 1.0,
-    })
+    Some(BsdfSample { wi, weight, pdf, delta: false, eta_squared: 1.0 })
 }
 
 /// f · |cos θi| for directions on the same side.
@@ -88,11 +76,7 @@ fn smith_g2(wo: Vec3, wi: Vec3, alpha: f32) -> f32 {
 fn sample_visible_normal(wo: Vec3, alpha: f32, u: Vec2) -> Vec3 {
     let vh = Vec3::new(alpha * wo.x, alpha * wo.y, wo.z).normalize();
     let len2 = vh.x * vh.x + vh.y * vh.y;
-    let t1 = if len2 > 0.0 {
-        Vec3::new(-vh.y, vh.x, 0.0) / len2.sqrt()
-    } else {
-        Vec3::X
-    };
+    let t1 = if len2 > 0.0 { Vec3::new(-vh.y, vh.x, 0.0) / len2.sqrt() } else { Vec3::X };
     let t2 = vh.cross(t1);
     let r = u.x.sqrt();
     let phi = 2.0 * PI * u.y;

@@ -24,41 +24,21 @@ pub fn interface(ior: f32, tint: Vec3, wo: Vec3) -> Interface {
     let sin2_t = (1.0 - cos_o * cos_o).max(0.0) / (eta * eta);
     let reflected = Vec3::new(-wo.x, -wo.y, wo.z);
     if sin2_t >= 1.0 {
-        return Interface {
-            reflected,
-            r: 1.0,
-            refracted: None,
-            eta,
-        };
+        return Interface { reflected, r: 1.0, refracted: None, eta };
     }
     let cos_t = (1.0 - sin2_t).sqrt();
     let side = if entering { -1.0 } else { 1.0 };
     let wi = Vec3::new(-wo.x / eta, -wo.y / eta, side * cos_t);
-    Interface {
-        reflected,
-        r: fresnel_dielectric(cos_o, cos_t, eta),
-        refracted: Some((wi, tint / (eta * eta))),
-        eta,
-    }
+    Interface { reflected, r: fresnel_dielectric(cos_o, cos_t, eta), refracted: Some((wi, tint / (eta * eta))), eta }
 }
 
 pub fn sample(ior: f32, tint: Vec3, wo: Vec3, u_lobe: f32) -> Option<BsdfSample> {
     let i = interface(ior, tint, wo);
     match i.refracted {
-        Some((wi, weight)) if u_lobe >= i.r => Some(BsdfSample {
-            wi,
-            weight,
-            pdf: 1.0 - i.r,
-            delta: true,
-            eta_squared: i.eta * i.eta,
-        }),
-        _ => Some(BsdfSample {
-            wi: i.reflected,
-            weight: Vec3::ONE,
-            pdf: i.r,
-            delta: true,
-            eta_squared: 1.0,
-        }),
+        Some((wi, weight)) if u_lobe >= i.r => {
+            Some(BsdfSample { wi, weight, pdf: 1.0 - i.r, delta: true, eta_squared: i.eta * i.eta })
+        }
+        _ => Some(BsdfSample { wi: i.reflected, weight: Vec3::ONE, pdf: i.r, delta: true, eta_squared: 1.0 }),
     }
 }
 

@@ -76,13 +76,7 @@ impl Bsdf {
 
     /// Samples an incident direction for outgoing `wo` (world space, pointing
     /// away from the surface). `frame.n` is the geometric normal.
-    pub fn sample(
-        &self,
-        frame: &Frame,
-        wo_world: Vec3,
-        u_lobe: f32,
-        u: Vec2,
-    ) -> Option<BsdfSample> {
+    pub fn sample(&self, frame: &Frame, wo_world: Vec3, u_lobe: f32, u: Vec2) -> Option<BsdfSample> {
         let wo = frame.to_local(wo_world);
         if wo.z == 0.0 {
             return None;
@@ -94,24 +88,13 @@ impl Bsdf {
                     wi.z = -wi.z;
                 }
                 let pdf = sampling::cosine_hemisphere_pdf(wi.z.abs());
-                (pdf > 0.0).then_some(BsdfSample {
-                    wi,
-                    weight: *reflectance,
-                    pdf,
-                    delta: false,
-                    eta_squared: 1.0,
-                })?
+                (pdf > 0.0).then_some(BsdfSample { wi, weight: *reflectance, pdf, delta: false, eta_squared: 1.0 })?
             }
-            Bsdf::Conductor { reflectance, alpha } => {
-                conductor::sample(*reflectance, *alpha, wo, u)?
-            }
+            Bsdf::Conductor { reflectance, alpha } => conductor::sample(*reflectance, *alpha, wo, u)?,
             Bsdf::Dielectric { ior, tint } => dielectric::sample(*ior, *tint, wo, u_lobe)?,
             Bsdf::Black => return None,
         };
-        Some(BsdfSample {
-            wi: frame.to_world(local.wi),
-            ..local
-        })
+        Some(BsdfSample { wi: frame.to_world(local.wi), ..local })
     }
 
     /// The specular lobes as (direction, weight) pairs, for integrators that
@@ -121,20 +104,12 @@ impl Bsdf {
         match self {
             Bsdf::Conductor { reflectance, alpha } if *alpha == 0.0 => {
                 let wi = Vec3::new(-wo.x, -wo.y, wo.z);
-                [
-                    Some((frame.to_world(wi), schlick(*reflectance, wo.z.abs()))),
-                    None,
-                ]
+                [Some((frame.to_world(wi), schlick(*reflectance, wo.z.abs()))), None]
             }
             Bsdf::Dielectric { ior, tint } => {
                 let i = dielectric::interface(*ior, *tint, wo);
-                let refracted = i
-                    .refracted
-                    .map(|(wi, w)| (frame.to_world(wi), w * (1.0 - i.r)));
-                [
-                    Some((frame.to_world(i.reflected), Vec3::splat(i.r))),
-                    refracted,
-                ]
+                let refracted = i.refracted.map(|(wi, w)| (frame.to_world(wi), w * (1.0 - i.r)));
+                [Some((frame.to_world(i.reflected), Vec3::splat(i.r))), refracted]
             }
             _ => [None, None],
         }
@@ -148,9 +123,7 @@ impl Bsdf {
         }
         match self {
             Bsdf::Diffuse { reflectance } => *reflectance * (FRAC_1_PI * wi.z.abs()),
-            Bsdf::Conductor { reflectance, alpha } if *alpha > 0.0 => {
-                conductor::eval(*reflectance, *alpha, wo, wi)
-            }
+            Bsdf::Conductor { reflectance, alpha } if *alpha > 0.0 => conductor::eval(*reflectance, *alpha, wo, wi),
             _ => Vec3::ZERO,
         }
     }
@@ -193,11 +166,7 @@ mod tests {
                 by_sampling += bs.weight.x as f64;
                 if !bs.delta {
                     let pdf = bsdf.pdf(&frame, wo, bs.wi);
-                    assert!(
-                        (pdf - bs.pdf).abs() <= 1e-3 * bs.pdf.max(1.0),
-                        "{pdf} vs {}",
-                        bs.pdf
-                    );
+                    assert!((pdf - bs.pdf).abs() <= 1e-3 * bs.pdf.max(1.0), "{pdf} vs {}", bs.pdf);
                 }
             }
             let wi = sampling::uniform_sphere(s.next_2d());
@@ -208,12 +177,8 @@ mod tests {
 
     #[test]
     fn diffuse_albedo_is_its_reflectance() {
-        let (s, e) = albedo_two_ways(
-            &Bsdf::Diffuse {
-                reflectance: Vec3::splat(0.6),
-            },
-            Vec3::new(0.3, 0.0, 0.954).normalize(),
-        );
+        let (s, e) =
+            albedo_two_ways(&Bsdf::Diffuse { reflectance: Vec3::splat(0.6) }, Vec3::new(0.3, 0.0, 0.954).normalize());
         assert!((s - 0.6).abs() < 1e-6, "{s}");
         assert!((e - 0.6).abs() < 0.01, "{e}");
     }
@@ -223,33 +188,18 @@ mod tests {
         // Single-scattering GGX albedo for this wo, integrated independently
         // (midpoint rule, 400×800 cells over the hemisphere).
         for (alpha, expected) in [(0.1f32, 0.98560), (0.5, 0.68259), (1.0, 0.34056)] {
-            let bsdf = Bsdf::Conductor {
-                reflectance: Vec3::ONE,
-                alpha,
-            };
+            let bsdf = Bsdf::Conductor { reflectance: Vec3::ONE, alpha };
             let (s, e) = albedo_two_ways(&bsdf, Vec3::new(0.5, 0.1, 0.8).normalize());
-            assert!(
-                (s - expected).abs() < 0.005,
-                "alpha {alpha}: sampled {s}, expected {expected}"
-            );
-            assert!(
-                (s - e).abs() < 0.03,
-                "alpha {alpha}: sampled {s} vs evaluated {e}"
-            );
+            assert!((s - expected).abs() < 0.005, "alpha {alpha}: sampled {s}, expected {expected}");
+            assert!((s - e).abs() < 0.03, "alpha {alpha}: sampled {s} vs evaluated {e}");
         }
     }
 
     #[test]
     fn glass_conserves_energy_from_both_sides() {
-        let glass = Bsdf::Dielectric {
-            ior: 1.5,
-            tint: Vec3::ONE,
-        };
+        let glass = Bsdf::Dielectric { ior: 1.5, tint: Vec3::ONE };
         let frame = Frame::from_normal(Vec3::Z);
-        for wo in [
-            Vec3::new(0.3, 0.0, 0.95).normalize(),
-            Vec3::new(0.3, 0.0, -0.95).normalize(),
-        ] {
+        for wo in [Vec3::new(0.3, 0.0, 0.95).normalize(), Vec3::new(0.3, 0.0, -0.95).normalize()] {
             let mut reflected = 0;
             for i in 0..10_000u64 {
                 let mut s = SampleStream::new(5, i, 0);

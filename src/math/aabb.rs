@@ -9,10 +9,7 @@ pub struct Aabb {
 }
 
 impl Aabb {
-    pub const EMPTY: Aabb = Aabb {
-        min: Vec3::splat(f32::INFINITY),
-        max: Vec3::splat(f32::NEG_INFINITY),
-    };
+    pub const EMPTY: Aabb = Aabb { min: Vec3::splat(f32::INFINITY), max: Vec3::splat(f32::NEG_INFINITY) };
 
     pub fn from_points(points: &[Vec3]) -> Aabb {
         points.iter().fold(Aabb::EMPTY, |b, &p| b.grow(p))
@@ -20,18 +17,12 @@ impl Aabb {
 
     #[inline]
     pub fn grow(self, p: Vec3) -> Aabb {
-        Aabb {
-            min: self.min.min(p),
-            max: self.max.max(p),
-        }
+        Aabb { min: self.min.min(p), max: self.max.max(p) }
     }
 
     #[inline]
     pub fn union(self, o: Aabb) -> Aabb {
-        Aabb {
-            min: self.min.min(o.min),
-            max: self.max.max(o.max),
-        }
+        Aabb { min: self.min.min(o.min), max: self.max.max(o.max) }
     }
 
     #[inline]

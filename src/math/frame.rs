@@ -38,12 +38,7 @@ mod tests {
 
     #[test]
     fn frame_is_orthonormal_and_round_trips() {
-        for n in [
-            Vec3::Z,
-            -Vec3::Z,
-            Vec3::new(0.3, -0.5, 0.8).normalize(),
-            Vec3::X,
-        ] {
+        for n in [Vec3::Z, -Vec3::Z, Vec3::new(0.3, -0.5, 0.8).normalize(), Vec3::X] {
             let f = Frame::from_normal(n);
             assert!((f.s.length() - 1.0).abs() < 1e-5);
             assert!(f.s.dot(f.t).abs() < 1e-5 && f.s.dot(f.n).abs() < 1e-5);

@@ -12,11 +12,7 @@ pub struct Ray {
 
 impl Ray {
     pub fn new(origin: Vec3, dir: Vec3) -> Ray {
-        Ray {
-            origin,
-            dir,
-            t_max: f32::INFINITY,
-        }
+        Ray { origin, dir, t_max: f32::INFINITY }
     }
 
     pub fn segment(origin: Vec3, dir: Vec3, t_max: f32) -> Ray {

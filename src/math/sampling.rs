@@ -23,11 +23,8 @@ pub fn concentric_disk(u: Vec2) -> Vec2 {
     if o.x == 0.0 && o.y == 0.0 {
         return Vec2::ZERO;
     }
-    let (r, theta) = if o.x.abs() > o.y.abs() {
-        (o.x, PI / 4.0 * (o.y / o.x))
-    } else {
-        (o.y, PI / 2.0 - PI / 4.0 * (o.x / o.y))
-    };
+    let (r, theta) =
+        if o.x.abs() > o.y.abs() { (o.x, PI / 4.0 * (o.y / o.x)) } else { (o.y, PI / 2.0 - PI / 4.0 * (o.x / o.y)) };
     Vec2::new(theta.cos(), theta.sin()) * r
 }
 

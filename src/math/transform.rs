@@ -10,10 +10,7 @@ pub struct Transform {
 }
 
 impl Transform {
-    pub const IDENTITY: Transform = Transform {
-        m: Mat4::IDENTITY,
-        inv: Mat4::IDENTITY,
-    };
+    pub const IDENTITY: Transform = Transform { m: Mat4::IDENTITY, inv: Mat4::IDENTITY };
 
     /// `None` when the matrix is singular or not finite.
     pub fn from_matrix(m: Mat4) -> Option<Transform> {
@@ -28,8 +25,7 @@ impl Transform {
     /// Scale, then rotate about x, y, z (degrees), then translate.
     pub fn from_srt(scale: Vec3, rotate_deg: Vec3, translate: Vec3) -> Option<Transform> {
         let r = rotate_deg * (std::f32::consts::PI / 180.0);
-        let rot =
-            Mat4::from_rotation_z(r.z) * Mat4::from_rotation_y(r.y) * Mat4::from_rotation_x(r.x);
+        let rot = Mat4::from_rotation_z(r.z) * Mat4::from_rotation_y(r.y) * Mat4::from_rotation_x(r.x);
         Transform::from_matrix(Mat4::from_translation(translate) * rot * Mat4::from_scale(scale))
     }
 
@@ -70,12 +66,7 @@ mod tests {
 
     #[test]
     fn srt_applies_scale_then_rotation_then_translation() {
-        let t = Transform::from_srt(
-            Vec3::splat(2.0),
-            Vec3::new(0.0, 90.0, 0.0),
-            Vec3::new(0.0, 0.0, 5.0),
-        )
-        .unwrap();
+        let t = Transform::from_srt(Vec3::splat(2.0), Vec3::new(0.0, 90.0, 0.0), Vec3::new(0.0, 0.0, 5.0)).unwrap();
         // x axis scaled to 2, rotated 90° about y to -z, then moved by +5 z.
         let p = t.point(Vec3::X);
         assert!((p - Vec3::new(0.0, 0.0, 3.0)).length() < 1e-5, "{p}");

@@ -6,14 +6,8 @@ use std::path::{Path, PathBuf};
 /// A temporary path next to `path`, with the same extension (some writers
 /// look at it), unique to this process.
 fn temporary_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = path
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.tmp{ext}", std::process::id()))
 }
 
@@ -22,9 +16,7 @@ fn temporary_path(path: &Path) -> PathBuf {
 pub fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let tmp = temporary_path(path);
     let result = write(&tmp).and_then(|()| {
-        std::fs::File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .context("cannot flush the temporary file")?;
+        std::fs::File::open(&tmp).and_then(|f| f.sync_all()).context("cannot flush the temporary file")?;
         std::fs::rename(&tmp, path).context("cannot move the temporary file into place")
     });
     if result.is_err() {
@@ -44,17 +36,11 @@ pub fn check_writable(path: &Path) -> Result<()> {
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        bail!(
-            "output {}: directory {} does not exist",
-            path.display(),
-            dir.display()
-        );
+        bail!("output {}: directory {} does not exist", path.display(), dir.display());
     }
     let tmp = temporary_path(path);
-    std::fs::File::create(&tmp)
-        .with_context(|| format!("output {} is not writable", path.display()))?;
-    std::fs::remove_file(&tmp)
-        .with_context(|| format!("cannot remove the probe file {}", tmp.display()))
+    std::fs::File::create(&tmp).with_context(|| format!("output {} is not writable", path.display()))?;
+    std::fs::remove_file(&tmp).with_context(|| format!("cannot remove the probe file {}", tmp.display()))
 }
 
 #[cfg(test)]

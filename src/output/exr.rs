@@ -24,14 +24,9 @@ mod tests {
         let img = ::exr::prelude::read_first_rgba_layer_from_file(
             &path,
             |res, _| vec![[0.0f32; 3]; res.width() * res.height()],
-            |px: &mut Vec<[f32; 3]>, pos, (r, g, b, _a): (f32, f32, f32, f32)| {
-                px[pos.x()] = [r, g, b]
-            },
+            |px: &mut Vec<[f32; 3]>, pos, (r, g, b, _a): (f32, f32, f32, f32)| px[pos.x()] = [r, g, b],
         )
         .unwrap();
-        assert_eq!(
-            img.layer_data.channel_data.pixels,
-            vec![[0.25, 0.5, 2.0], [1.0, 0.0, 8.0]]
-        );
+        assert_eq!(img.layer_data.channel_data.pixels, vec![[0.25, 0.5, 2.0], [1.0, 0.0, 8.0]]);
     }
 }

@@ -18,14 +18,7 @@ use anyhow::{Context, Result};
 use std::path::Path;
 
 /// Writes linear RGB pixels (rows top to bottom) in `format`.
-pub fn write(
-    path: &Path,
-    format: OutputFormat,
-    width: u32,
-    height: u32,
-    rgb: &[f32],
-    exposure: f32,
-) -> Result<()> {
+pub fn write(path: &Path, format: OutputFormat, width: u32, height: u32, rgb: &[f32], exposure: f32) -> Result<()> {
     write_atomically(path, |tmp| match format {
         OutputFormat::Png => png::write(tmp, width, height, rgb, exposure),
         OutputFormat::Exr => exr::write(tmp, width, height, rgb),

@@ -33,14 +33,8 @@ pub fn read(bytes: &[u8]) -> Option<(u32, u32, Vec<f32>)> {
     if data.len() != row * h as usize * 4 {
         return None;
     }
-    let floats: Vec<f32> = data
-        .chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
-    let rgb = (0..h as usize)
-        .rev()
-        .flat_map(|y| floats[y * row..(y + 1) * row].to_vec())
-        .collect();
+    let floats: Vec<f32> = data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    let rgb = (0..h as usize).rev().flat_map(|y| floats[y * row..(y + 1) * row].to_vec()).collect();
     Some((w, h, rgb))
 }
 

@@ -37,19 +37,11 @@ pub struct RankRender {
     pub render_seconds: f64,
 }
 
-pub fn render(
-    scene: &Scene,
-    settings: &Settings,
-    transport: &dyn Transport,
-    threads: usize,
-) -> Result<RankRender> {
+pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, threads: usize) -> Result<RankRender> {
     let grid = TileGrid::new(settings.width, settings.height, settings.tile_size);
     let mine = tiles_for_rank(&grid, transport.rank(), transport.size());
     let rank = transport.rank();
-    let fail_here = std::env::var(FAIL_RANK_ENV)
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        == Some(rank);
+    let fail_here = std::env::var(FAIL_RANK_ENV).ok().and_then(|v| v.parse::<usize>().ok()) == Some(rank);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("render-{i}"))
@@ -76,10 +68,7 @@ pub fn render(
             forward(&rx, mine.len(), transport);
             None
         };
-        Ok(RankRender {
-            film,
-            render_seconds: start.elapsed().as_secs_f64(),
-        })
+        Ok(RankRender { film, render_seconds: start.elapsed().as_secs_f64() })
     })
 }
 
@@ -97,8 +86,7 @@ fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transpo
             }
             batch.push(result);
         }
-        let due =
-            batch.len() >= batch_size || (!batch.is_empty() && oldest.elapsed() >= MAX_BATCH_AGE);
+        let due = batch.len() >= batch_size || (!batch.is_empty() && oldest.elapsed() >= MAX_BATCH_AGE);
         if (due || done) && !batch.is_empty() {
             transport.send_to_root(&wire::encode(&batch));
             batch.clear();
@@ -118,8 +106,7 @@ fn collect(grid: &TileGrid, rx: &Receiver<TileResult>, transport: &dyn Transport
         if !local_done {
             match rx.recv_timeout(POLL_INTERVAL) {
                 Ok(result) => {
-                    film.add(grid, &result)
-                        .context("rank 0 produced a bad tile")?;
+                    film.add(grid, &result).context("rank 0 produced a bad tile")?;
                     progressed = true;
                 }
                 Err(RecvTimeoutError::Timeout) => {}
@@ -129,8 +116,7 @@ fn collect(grid: &TileGrid, rx: &Receiver<TileResult>, transport: &dyn Transport
         while let Some((source, bytes)) = transport.poll() {
             let batch = wire::decode(&bytes).with_context(|| format!("from rank {source}"))?;
             for result in &batch {
-                film.add(grid, result)
-                    .with_context(|| format!("rank {source} sent a bad tile"))?;
+                film.add(grid, result).with_context(|| format!("rank {source} sent a bad tile"))?;
             }
             progressed = true;
         }

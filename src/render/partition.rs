@@ -8,11 +8,7 @@ use super::tiles::TileGrid;
 
 /// The tiles rank `rank` of `size` renders, in the order it renders them.
 pub fn tiles_for_rank(grid: &TileGrid, rank: usize, size: usize) -> Vec<u32> {
-    morton_order(grid)
-        .into_iter()
-        .skip(rank)
-        .step_by(size.max(1))
-        .collect()
+    morton_order(grid).into_iter().skip(rank).step_by(size.max(1)).collect()
 }
 
 /// Every tile id, sorted along the Z-order curve over tile coordinates.
@@ -58,13 +54,8 @@ mod tests {
     fn counts_differ_by_at_most_one() {
         let grid = TileGrid::new(300, 200, 16);
         for size in 1..=9 {
-            let counts: Vec<usize> = (0..size)
-                .map(|r| tiles_for_rank(&grid, r, size).len())
-                .collect();
-            assert!(
-                counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1,
-                "{counts:?}"
-            );
+            let counts: Vec<usize> = (0..size).map(|r| tiles_for_rank(&grid, r, size).len()).collect();
+            assert!(counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1, "{counts:?}");
         }
     }
 
@@ -81,9 +72,8 @@ mod tests {
             }
         };
         for size in [2, 3, 4, 8] {
-            let per_rank: Vec<f64> = (0..size)
-                .map(|r| tiles_for_rank(&grid, r, size).into_iter().map(cost).sum())
-                .collect();
+            let per_rank: Vec<f64> =
+                (0..size).map(|r| tiles_for_rank(&grid, r, size).into_iter().map(cost).sum()).collect();
             let mean = per_rank.iter().sum::<f64>() / size as f64;
             let max = per_rank.iter().cloned().fold(0.0, f64::max);
             assert!(max / mean < 1.05, "size {size}: {per_rank:?}");

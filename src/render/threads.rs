@@ -23,27 +23,15 @@ pub struct Machine {
 
 impl Machine {
     pub fn current() -> Machine {
-        Machine {
-            online_cores: online_cores(),
-            affinity_cores: affinity_cores(),
-            env: |k| std::env::var(k).ok(),
-        }
+        Machine { online_cores: online_cores(), affinity_cores: affinity_cores(), env: |k| std::env::var(k).ok() }
     }
 }
 
-pub fn threads_per_rank(
-    flag: Option<u32>,
-    ranks_on_node: usize,
-    m: &Machine,
-) -> (usize, ThreadSource) {
+pub fn threads_per_rank(flag: Option<u32>, ranks_on_node: usize, m: &Machine) -> (usize, ThreadSource) {
     if let Some(n) = flag {
         return (n as usize, ThreadSource::Flag);
     }
-    let positive = |key: &str| {
-        (m.env)(key)
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n > 0)
-    };
+    let positive = |key: &str| (m.env)(key).and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0);
     if let Some(n) = positive("SLURM_CPUS_PER_TASK") {
         return (n, ThreadSource::Slurm);
     }
@@ -53,10 +41,7 @@ pub fn threads_per_rank(
     if let Some(n) = m.affinity_cores.filter(|&n| n > 0 && n < m.online_cores) {
         return (n, ThreadSource::Affinity);
     }
-    (
-        (m.online_cores / ranks_on_node.max(1)).max(1),
-        ThreadSource::NodeShare,
-    )
+    ((m.online_cores / ranks_on_node.max(1)).max(1), ThreadSource::NodeShare)
 }
 
 fn online_cores() -> usize {
@@ -83,11 +68,7 @@ mod tests {
     use super::*;
 
     fn machine(cores: usize, affinity: usize, env: fn(&str) -> Option<String>) -> Machine {
-        Machine {
-            online_cores: cores,
-            affinity_cores: Some(affinity),
-            env,
-        }
+        Machine { online_cores: cores, affinity_cores: Some(affinity), env }
     }
 
     #[test]
@@ -99,30 +80,12 @@ mod tests {
         };
         let omp = |k: &str| (k == "OMP_NUM_THREADS").then(|| "3".into());
         let none = |_: &str| None;
-        assert_eq!(
-            threads_per_rank(Some(2), 4, &machine(16, 16, slurm_and_omp)),
-            (2, ThreadSource::Flag)
-        );
-        assert_eq!(
-            threads_per_rank(None, 4, &machine(16, 16, slurm_and_omp)),
-            (6, ThreadSource::Slurm)
-        );
-        assert_eq!(
-            threads_per_rank(None, 4, &machine(16, 16, omp)),
-            (3, ThreadSource::OpenMp)
-        );
-        assert_eq!(
-            threads_per_rank(None, 4, &machine(16, 1, none)),
-            (1, ThreadSource::Affinity)
-        );
-        assert_eq!(
-            threads_per_rank(None, 4, &machine(16, 16, none)),
-            (4, ThreadSource::NodeShare)
-        );
+        assert_eq!(threads_per_rank(Some(2), 4, &machine(16, 16, slurm_and_omp)), (2, ThreadSource::Flag));
+        assert_eq!(threads_per_rank(None, 4, &machine(16, 16, slurm_and_omp)), (6, ThreadSource::Slurm));
+        assert_eq!(threads_per_rank(None, 4, &machine(16, 16, omp)), (3, ThreadSource::OpenMp));
+        assert_eq!(threads_per_rank(None, 4, &machine(16, 1, none)), (1, ThreadSource::Affinity));
+        assert_eq!(threads_per_rank(None, 4, &machine(16, 16, none)), (4, ThreadSource::NodeShare));
         // More ranks than cores still gives every rank one thread.
-        assert_eq!(
-            threads_per_rank(None, 4, &machine(2, 2, none)),
-            (1, ThreadSource::NodeShare)
-        );
+        assert_eq!(threads_per_rank(None, 4, &machine(2, 2, none)), (1, ThreadSource::NodeShare));
     }
 }

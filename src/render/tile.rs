@@ -36,11 +36,7 @@ pub fn render_pixel(scene: &Scene, settings: &Settings, x: u32, y: u32) -> Vec3 
         }
     }
     let n = settings.spp as f64;
-    Vec3::new(
-        (sum[0] / n) as f32,
-        (sum[1] / n) as f32,
-        (sum[2] / n) as f32,
-    )
+    Vec3::new((sum[0] / n) as f32, (sum[1] / n) as f32, (sum[2] / n) as f32)
 }
 
 /// One sample of one pixel: replayable on its own (`--debug-pixel x,y,s`).
@@ -50,8 +46,6 @@ pub fn render_sample(scene: &Scene, settings: &Settings, x: u32, y: u32, sample:
     let mut stream = SampleStream::new(settings.seed, pixel_index, sample as u64);
     let jitter = stream.next_2d();
     let lens = stream.next_2d();
-    let ray = scene
-        .camera
-        .generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens);
+    let ray = scene.camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens);
     integrator::radiance(scene, settings, ray, &mut stream)
 }

@@ -28,13 +28,7 @@ pub struct TileGrid {
 impl TileGrid {
     pub fn new(width: u32, height: u32, size: u32) -> TileGrid {
         let size = size.max(1);
-        TileGrid {
-            width,
-            height,
-            size,
-            cols: width.div_ceil(size),
-            rows: height.div_ceil(size),
-        }
+        TileGrid { width, height, size, cols: width.div_ceil(size), rows: height.div_ceil(size) }
     }
 
     pub fn count(&self) -> u32 {
@@ -44,13 +38,7 @@ impl TileGrid {
     pub fn tile(&self, id: u32) -> Tile {
         let (tx, ty) = (id % self.cols, id / self.cols);
         let (x0, y0) = (tx * self.size, ty * self.size);
-        Tile {
-            id,
-            x0,
-            y0,
-            x1: (x0 + self.size).min(self.width),
-            y1: (y0 + self.size).min(self.height),
-        }
+        Tile { id, x0, y0, x1: (x0 + self.size).min(self.width), y1: (y0 + self.size).min(self.height) }
     }
 }
 

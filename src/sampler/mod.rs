@@ -17,19 +17,13 @@ impl SampleStream {
     pub fn new(seed: u64, pixel_index: u64, sample_index: u64) -> SampleStream {
         let key = mix64(mix64(seed ^ 0x9E37_79B9_7F4A_7C15).wrapping_add(pixel_index))
             .wrapping_add(mix64(sample_index.wrapping_add(0xD1B5_4A32_D192_ED03)));
-        SampleStream {
-            key: mix64(key),
-            dimension: 0,
-        }
+        SampleStream { key: mix64(key), dimension: 0 }
     }
 
     /// A uniform number in [0, 1).
     #[inline]
     pub fn next_1d(&mut self) -> f32 {
-        let bits = mix64(
-            self.key
-                .wrapping_add(self.dimension.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
-        );
+        let bits = mix64(self.key.wrapping_add(self.dimension.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
         self.dimension += 1;
         // 24 high bits give every float in [0, 1) that is a multiple of 2^-24.
         (bits >> 40) as f32 * (1.0 / (1u64 << 24) as f32)

@@ -15,49 +15,33 @@ use anyhow::{bail, Result};
 use std::collections::BTreeMap;
 
 pub fn build(d: &SceneDesc, settings: &Settings) -> Result<Scene> {
-    let names: BTreeMap<&str, u32> = d
-        .materials
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i as u32))
-        .collect();
+    let names: BTreeMap<&str, u32> = d.materials.keys().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
     let materials: Vec<Material> = d.materials.values().map(material).collect();
 
     let mut shapes = Vec::new();
     let mut shape_material = Vec::new();
     for (i, s) in d.shapes.iter().enumerate() {
         let Some(&m) = names.get(s.material()) else {
-            bail!(
-                "shapes[{i}].material: undefined material `{}`",
-                s.material()
-            );
+            bail!("shapes[{i}].material: undefined material `{}`", s.material());
         };
         let t = match s.transform() {
-            Some(t) => {
-                transform_of(t).map_err(|e| anyhow::anyhow!("shapes[{i}].transform: {e}"))?
-            }
+            Some(t) => transform_of(t).map_err(|e| anyhow::anyhow!("shapes[{i}].transform: {e}"))?,
             None => Transform::IDENTITY,
         };
         let before = shapes.len();
         match s {
-            ShapeDesc::Sphere { center, radius, .. } => {
-                if let Some(sphere) = Sphere::new(Vec3::from(*center), *radius, &t) {
+            ShapeDesc::Sphere(sp) => {
+                if let Some(sphere) = Sphere::new(Vec3::from(sp.center), sp.radius, &t) {
                     shapes.push(Shape::Sphere(Box::new(sphere)));
                 }
             }
-            ShapeDesc::Rectangle { .. } => {
-                shapes.extend(rectangle_triangles(&t).into_iter().map(Shape::Triangle))
-            }
-            ShapeDesc::Cube { .. } => {
-                shapes.extend(cube_triangles(&t).into_iter().map(Shape::Triangle))
-            }
-            ShapeDesc::Triangle { vertices, .. } => {
-                let [a, b, c] = vertices.map(|v| t.point(Vec3::from(v)));
+            ShapeDesc::Rectangle(_) => shapes.extend(rectangle_triangles(&t).into_iter().map(Shape::Triangle)),
+            ShapeDesc::Cube(_) => shapes.extend(cube_triangles(&t).into_iter().map(Shape::Triangle)),
+            ShapeDesc::Triangle(tri) => {
+                let [a, b, c] = tri.vertices.map(|v| t.point(Vec3::from(v)));
                 shapes.extend(oriented(&t, a, b, c).map(Shape::Triangle));
             }
-            ShapeDesc::Mesh { .. } => {
-                bail!("shapes[{i}]: mesh shapes are not available in this version")
-            }
+            ShapeDesc::Mesh(_) => bail!("shapes[{i}]: mesh shapes are not available in this version"),
         }
         shape_material.resize(shapes.len(), m);
         if shapes.len() == before {
@@ -74,95 +58,42 @@ pub fn build(d: &SceneDesc, settings: &Settings) -> Result<Scene> {
         let mat = &materials[m as usize];
         if mat.is_emissive() {
             prim_light[prim] = lights.len() as u32;
-            lights.push(Light::Area {
-                prim: prim as u32,
-                emission: mat.emission,
-            });
+            lights.push(Light::Area { prim: prim as u32, emission: mat.emission });
         }
     }
     for l in &d.lights {
         lights.push(match l {
-            LightDesc::Point {
-                position,
-                intensity,
-            } => Light::Point {
-                position: Vec3::from(*position),
-                intensity: Vec3::from(*intensity),
-            },
-            LightDesc::Directional {
-                direction,
-                irradiance,
-            } => Light::Directional {
-                direction: Vec3::from(*direction).normalize(),
-                irradiance: Vec3::from(*irradiance),
+            LightDesc::Point(p) => {
+                Light::Point { position: Vec3::from(p.position), intensity: Vec3::from(p.intensity) }
+            }
+            LightDesc::Directional(d) => Light::Directional {
+                direction: Vec3::from(d.direction).normalize(),
+                irradiance: Vec3::from(d.irradiance),
             },
         });
     }
     let background = Vec3::from(d.background.color);
     if background.max_element() > 0.0 {
-        lights.push(Light::Background {
-            radiance: background,
-        });
+        lights.push(Light::Background { radiance: background });
     }
     let bounds = bvh.bounds();
-    let radius = if bounds.is_empty() {
-        1.0
-    } else {
-        (bounds.extent().length() * 0.5).max(1e-3)
-    };
+    let radius = if bounds.is_empty() { 1.0 } else { (bounds.extent().length() * 0.5).max(1e-3) };
     let lights = LightSampler::new(lights, bvh.shapes(), radius);
 
     let camera = camera(&d.camera, settings.width, settings.height);
-    Ok(Scene {
-        bvh,
-        prim_material,
-        prim_light,
-        materials,
-        lights,
-        background,
-        camera,
-    })
+    Ok(Scene { bvh, prim_material, prim_light, materials, lights, background, camera })
 }
 
 fn material(m: &MaterialDesc) -> Material {
     let (bsdf, emission) = match m {
-        MaterialDesc::Diffuse {
-            reflectance,
-            emission,
-        } => (
-            Bsdf::Diffuse {
-                reflectance: Vec3::from(*reflectance),
-            },
-            *emission,
-        ),
-        MaterialDesc::Conductor {
-            reflectance,
-            roughness,
-            emission,
-        } => (
-            Bsdf::Conductor {
-                reflectance: Vec3::from(*reflectance),
-                alpha: roughness * roughness,
-            },
-            *emission,
-        ),
-        MaterialDesc::Dielectric {
-            ior,
-            tint,
-            emission,
-        } => (
-            Bsdf::Dielectric {
-                ior: *ior,
-                tint: Vec3::from(*tint),
-            },
-            *emission,
-        ),
-        MaterialDesc::Emitter { emission } => (Bsdf::Black, Some(*emission)),
+        MaterialDesc::Diffuse(d) => (Bsdf::Diffuse { reflectance: Vec3::from(d.reflectance) }, d.emission),
+        MaterialDesc::Conductor(c) => {
+            (Bsdf::Conductor { reflectance: Vec3::from(c.reflectance), alpha: c.roughness * c.roughness }, c.emission)
+        }
+        MaterialDesc::Dielectric(g) => (Bsdf::Dielectric { ior: g.ior, tint: Vec3::from(g.tint) }, g.emission),
+        MaterialDesc::Emitter(e) => (Bsdf::Black, Some(e.emission)),
     };
-    Material {
-        bsdf,
-        emission: emission.map(Vec3::from).unwrap_or(Vec3::ZERO),
-    }
+    Material { bsdf, emission: emission.map(Vec3::from).unwrap_or(Vec3::ZERO) }
 }
 
 fn camera(c: &CameraDesc, width: u32, height: u32) -> Camera {
@@ -170,43 +101,27 @@ fn camera(c: &CameraDesc, width: u32, height: u32) -> Camera {
     let tan_half_fov = (c.fov.to_radians() * 0.5).tan();
     let projection = match c.kind {
         CameraKind::Perspective => Projection::Perspective { tan_half_fov },
-        CameraKind::Orthographic => Projection::Orthographic {
-            half_height: c.height * 0.5,
-        },
+        CameraKind::Orthographic => Projection::Orthographic { half_height: c.height * 0.5 },
         CameraKind::ThinLens => Projection::ThinLens {
             tan_half_fov,
             aperture_radius: c.aperture_radius,
-            focus_distance: c
-                .focus_distance
-                .unwrap_or_else(|| (look_at - position).length()),
+            focus_distance: c.focus_distance.unwrap_or_else(|| (look_at - position).length()),
         },
     };
-    Camera::new(
-        position,
-        look_at,
-        Vec3::from(c.up),
-        projection,
-        width,
-        height,
-    )
+    Camera::new(position, look_at, Vec3::from(c.up), projection, width, height)
 }
 
 /// The transform a `transform` table describes, or why it is unusable.
 pub fn transform_of(t: &TransformDesc) -> Result<Transform, String> {
     if let Some(m) = t.matrix {
         if t.scale.is_some() || t.rotate.is_some() || t.translate.is_some() {
-            return Err(
-                "give either `matrix` alone or any of `scale`, `rotate`, `translate`".into(),
-            );
+            return Err("give either `matrix` alone or any of `scale`, `rotate`, `translate`".into());
         }
         if m.iter().flatten().any(|x| !x.is_finite()) {
             return Err("matrix entries must be finite numbers".into());
         }
         if m[3] != [0.0, 0.0, 0.0, 1.0] {
-            return Err(format!(
-                "the last row of an affine matrix must be [0, 0, 0, 1], got {:?}",
-                m[3]
-            ));
+            return Err(format!("the last row of an affine matrix must be [0, 0, 0, 1], got {:?}", m[3]));
         }
         // Row-major in the file; glam is column-major.
         let mat = Mat4::from_cols_array_2d(&m).transpose();
@@ -222,6 +137,5 @@ pub fn transform_of(t: &TransformDesc) -> Result<Transform, String> {
     if !(scale.is_finite() && rotate.is_finite() && translate.is_finite()) {
         return Err("scale, rotate and translate must be finite numbers".into());
     }
-    Transform::from_srt(scale, rotate, translate)
-        .ok_or_else(|| format!("the transform is singular (scale {scale})"))
+    Transform::from_srt(scale, rotate, translate).ok_or_else(|| format!("the transform is singular (scale {scale})"))
 }

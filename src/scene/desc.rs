@@ -54,13 +54,7 @@ pub struct SamplingDesc {
 
 impl Default for SamplingDesc {
     fn default() -> Self {
-        SamplingDesc {
-            spp: 16,
-            seed: 0,
-            max_depth: 8,
-            rr_depth: 5,
-            adaptive: false,
-        }
+        SamplingDesc { spp: 16, seed: 0, max_depth: 8, rr_depth: 5, adaptive: false }
     }
 }
 
@@ -83,10 +77,7 @@ pub struct RenderDesc {
 
 impl Default for RenderDesc {
     fn default() -> Self {
-        RenderDesc {
-            integrator: IntegratorKind::Path,
-            tile_size: 32,
-        }
+        RenderDesc { integrator: IntegratorKind::Path, tile_size: 32 }
     }
 }
 
@@ -134,31 +125,49 @@ pub struct BackgroundDesc {
     pub color: V3,
 }
 
+/// One variant per `type`; each variant's keys are its own struct, so that an
+/// error inside one can be explained key by key (see `load`).
 #[derive(Deserialize, Debug, Clone)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum MaterialDesc {
-    Diffuse {
-        #[serde(default = "grey")]
-        reflectance: V3,
-        emission: Option<V3>,
-    },
-    Conductor {
-        #[serde(default = "grey")]
-        reflectance: V3,
-        #[serde(default)]
-        roughness: f32,
-        emission: Option<V3>,
-    },
-    Dielectric {
-        #[serde(default = "default_ior")]
-        ior: f32,
-        #[serde(default = "white")]
-        tint: V3,
-        emission: Option<V3>,
-    },
-    Emitter {
-        emission: V3,
-    },
+    Diffuse(DiffuseDesc),
+    Conductor(ConductorDesc),
+    Dielectric(DielectricDesc),
+    Emitter(EmitterDesc),
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct DiffuseDesc {
+    #[serde(default = "grey")]
+    pub reflectance: V3,
+    pub emission: Option<V3>,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ConductorDesc {
+    #[serde(default = "grey")]
+    pub reflectance: V3,
+    #[serde(default)]
+    pub roughness: f32,
+    pub emission: Option<V3>,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct DielectricDesc {
+    #[serde(default = "default_ior")]
+    pub ior: f32,
+    #[serde(default = "white")]
+    pub tint: V3,
+    pub emission: Option<V3>,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct EmitterDesc {
+    pub emission: V3,
 }
 
 fn grey() -> V3 {
@@ -172,54 +181,66 @@ fn default_ior() -> f32 {
 }
 
 #[derive(Deserialize, Debug, Clone)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum ShapeDesc {
-    Sphere {
-        center: V3,
-        radius: f32,
-        material: String,
-        transform: Option<TransformDesc>,
-    },
-    Rectangle {
-        material: String,
-        transform: Option<TransformDesc>,
-    },
-    Cube {
-        material: String,
-        transform: Option<TransformDesc>,
-    },
-    Triangle {
-        vertices: [V3; 3],
-        material: String,
-        transform: Option<TransformDesc>,
-    },
-    Mesh {
-        file: String,
-        #[serde(default)]
-        smooth: bool,
-        material: String,
-        transform: Option<TransformDesc>,
-    },
+    Sphere(SphereDesc),
+    Rectangle(PlainShapeDesc),
+    Cube(PlainShapeDesc),
+    Triangle(TriangleDesc),
+    Mesh(MeshDesc),
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SphereDesc {
+    pub center: V3,
+    pub radius: f32,
+    pub material: String,
+    pub transform: Option<TransformDesc>,
+}
+
+/// Rectangle and cube: fixed geometry placed by the transform.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PlainShapeDesc {
+    pub material: String,
+    pub transform: Option<TransformDesc>,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TriangleDesc {
+    pub vertices: [V3; 3],
+    pub material: String,
+    pub transform: Option<TransformDesc>,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct MeshDesc {
+    pub file: String,
+    #[serde(default)]
+    pub smooth: bool,
+    pub material: String,
+    pub transform: Option<TransformDesc>,
 }
 
 impl ShapeDesc {
     pub fn material(&self) -> &str {
         match self {
-            ShapeDesc::Sphere { material, .. }
-            | ShapeDesc::Rectangle { material, .. }
-            | ShapeDesc::Cube { material, .. }
-            | ShapeDesc::Triangle { material, .. }
-            | ShapeDesc::Mesh { material, .. } => material,
+            ShapeDesc::Sphere(s) => &s.material,
+            ShapeDesc::Rectangle(s) | ShapeDesc::Cube(s) => &s.material,
+            ShapeDesc::Triangle(s) => &s.material,
+            ShapeDesc::Mesh(s) => &s.material,
         }
     }
 
     pub fn transform(&self) -> Option<&TransformDesc> {
         match self {
-            ShapeDesc::Sphere { transform, .. }
-            | ShapeDesc::Rectangle { transform, .. }
-            | ShapeDesc::Cube { transform, .. }
-            | ShapeDesc::Triangle { transform, .. }
-            | ShapeDesc::Mesh { transform, .. } => transform.as_ref(),
+            ShapeDesc::Sphere(s) => s.transform.as_ref(),
+            ShapeDesc::Rectangle(s) | ShapeDesc::Cube(s) => s.transform.as_ref(),
+            ShapeDesc::Triangle(s) => s.transform.as_ref(),
+            ShapeDesc::Mesh(s) => s.transform.as_ref(),
         }
     }
 }
@@ -241,8 +262,48 @@ pub enum ScaleDesc {
 }
 
 #[derive(Deserialize, Debug, Clone)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum LightDesc {
-    Point { position: V3, intensity: V3 },
-    Directional { direction: V3, irradiance: V3 },
+    Point(PointLightDesc),
+    Directional(DirectionalLightDesc),
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PointLightDesc {
+    pub position: V3,
+    pub intensity: V3,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct DirectionalLightDesc {
+    pub direction: V3,
+    pub irradiance: V3,
+}
+
+/// Re-reads one tagged table (a shape, material or light, without its
+/// `type`) as its variant's struct, to find the exact key an error is at.
+/// Returns (key path inside the table, message).
+pub fn explain_variant(section: &str, kind: &str, table: toml::Table) -> Option<(String, String)> {
+    fn explain<T: serde::de::DeserializeOwned>(table: toml::Table) -> Option<(String, String)> {
+        let value = toml::Value::Table(table);
+        serde_path_to_error::deserialize::<_, T>(value).err().map(|e| {
+            let message = e.inner().to_string().lines().next().unwrap_or_default().to_string();
+            (e.path().to_string(), message)
+        })
+    }
+    match (section, kind) {
+        ("shapes", "sphere") => explain::<SphereDesc>(table),
+        ("shapes", "rectangle" | "cube") => explain::<PlainShapeDesc>(table),
+        ("shapes", "triangle") => explain::<TriangleDesc>(table),
+        ("shapes", "mesh") => explain::<MeshDesc>(table),
+        ("materials", "diffuse") => explain::<DiffuseDesc>(table),
+        ("materials", "conductor") => explain::<ConductorDesc>(table),
+        ("materials", "dielectric") => explain::<DielectricDesc>(table),
+        ("materials", "emitter") => explain::<EmitterDesc>(table),
+        ("lights", "point") => explain::<PointLightDesc>(table),
+        ("lights", "directional") => explain::<DirectionalLightDesc>(table),
+        _ => None,
+    }
 }

@@ -25,31 +25,19 @@ pub struct SceneError {
 
 impl SceneError {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> SceneError {
-        SceneError {
-            path: path.into(),
-            message: message.into(),
-        }
+        SceneError { path: path.into(), message: message.into() }
     }
 }
 
 pub fn load(path: &Path) -> Result<LoadedScene> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("cannot read scene file {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read scene file {}", path.display()))?;
     let hash = hash_bytes(&bytes);
     let source = String::from_utf8(bytes).map_err(|e| {
-        anyhow!(
-            "{}: not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
+        anyhow!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
     })?;
     let desc = parse(path, &source)?;
     validate::validate(&desc, &available_memory).map_err(|e| located(path, &source, &e))?;
-    Ok(LoadedScene {
-        path: path.to_path_buf(),
-        desc,
-        hash,
-    })
+    Ok(LoadedScene { path: path.to_path_buf(), desc, hash })
 }
 
 /// Parses the TOML text; errors name the key path and line.
@@ -58,30 +46,48 @@ pub fn parse(path: &Path, source: &str) -> Result<SceneDesc> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let key = e.path().to_string();
         let inner = e.into_inner();
-        let message = inner.message().trim().to_string();
-        if let Some(span) = inner.span() {
-            let line = source[..span.start.min(source.len())].matches('\n').count() + 1;
-            let key = if key == "." {
-                String::new()
-            } else {
-                format!(" {key}:")
-            };
-            return anyhow!("{}:{line}:{key} {message}", path.display());
-        }
-        // Errors inside tagged tables carry no span: find the line from the path,
-        // including the offending key for unknown fields.
-        let lookup = match unknown_field(&message) {
-            Some(field) if key != "." => format!("{key}.{field}"),
-            Some(field) => field.to_string(),
-            None => key.clone(),
-        };
+        let message = inner.message().trim().replace('\n', "; ");
+        let field = unknown_field(&message).map(str::to_string);
         let key = if key == "." { String::new() } else { key };
-        format_error(
-            path,
-            locate::line_of(source, &lookup),
-            &SceneError::new(key, message),
-        )
+        if field.is_none() {
+            if let Some((inner_key, inner_message)) = explain_tagged_table(source, &key) {
+                let key = join(&key, &inner_key);
+                return format_error(path, locate::line_of(source, &key), &SceneError::new(key, inner_message));
+            }
+        }
+        // An unknown key is best shown on its own line, which toml's span
+        // (the enclosing table) does not give; otherwise trust the span.
+        let line = match (&field, inner.span()) {
+            (Some(f), _) => locate::line_of(source, &join(&key, f)),
+            (None, Some(span)) => Some(source[..span.start.min(source.len())].matches('\n').count() + 1),
+            (None, None) => locate::line_of(source, &key),
+        };
+        format_error(path, line, &SceneError::new(key, message))
     })
+}
+
+/// Errors inside a shape, material or light arrive without the key that
+/// caused them (serde buffers tagged tables); re-read that one table as its
+/// variant to find the key.
+fn explain_tagged_table(source: &str, key: &str) -> Option<(String, String)> {
+    let (section, rest) = key.split_once(['[', '.'])?;
+    let doc: toml::Table = toml::from_str(source).ok()?;
+    let table = match doc.get(section)? {
+        toml::Value::Array(items) => items.get(rest.trim_end_matches(']').parse::<usize>().ok()?)?,
+        toml::Value::Table(t) => t.get(rest)?,
+        _ => return None,
+    };
+    let mut table = table.as_table()?.clone();
+    let kind = table.remove("type")?;
+    super::desc::explain_variant(section, kind.as_str()?, table)
+}
+
+fn join(parent: &str, field: &str) -> String {
+    if parent.is_empty() {
+        field.to_string()
+    } else {
+        format!("{parent}.{field}")
+    }
 }
 
 fn unknown_field(message: &str) -> Option<&str> {
@@ -96,11 +102,7 @@ fn located(path: &Path, source: &str, e: &SceneError) -> anyhow::Error {
 
 fn format_error(path: &Path, line: Option<usize>, e: &SceneError) -> anyhow::Error {
     let at = line.map(|l| format!(":{l}")).unwrap_or_default();
-    let key = if e.path.is_empty() {
-        String::new()
-    } else {
-        format!(" {}:", e.path)
-    };
+    let key = if e.path.is_empty() { String::new() } else { format!(" {}:", e.path) };
     anyhow!("{}{at}:{key} {}", path.display(), e.message)
 }
 

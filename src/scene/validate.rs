@@ -90,36 +90,19 @@ fn camera(c: &CameraDesc) -> Check {
     finite3("camera.up", c.up)?;
     let view = sub(c.look_at, c.position);
     if length(view) == 0.0 {
-        return Err(SceneError::new(
-            "camera.look_at",
-            "must differ from camera.position",
-        ));
+        return Err(SceneError::new("camera.look_at", "must differ from camera.position"));
     }
-    let cross = [
-        view[1] * c.up[2] - view[2] * c.up[1],
-        view[2] * c.up[0] - view[0] * c.up[2],
-        view[0] * c.up[1] - view[1] * c.up[0],
-    ];
-    if length(cross) <= 1e-6 * length(view) * length(c.up) {
-        return Err(SceneError::new(
-            "camera.up",
-            "is parallel to the view direction (or zero)",
-        ));
+    if length(cross(view, c.up)) <= 1e-6 * length(view) * length(c.up) {
+        return Err(SceneError::new("camera.up", "is parallel to the view direction (or zero)"));
     }
     finite("camera.fov", c.fov)?;
     if !(c.fov > 0.0 && c.fov < 180.0) {
-        return Err(SceneError::new(
-            "camera.fov",
-            format!("must be in (0, 180) degrees, got {}", c.fov),
-        ));
+        return Err(SceneError::new("camera.fov", format!("must be in (0, 180) degrees, got {}", c.fov)));
     }
     positive("camera.height", c.height)?;
     finite("camera.aperture_radius", c.aperture_radius)?;
     if c.aperture_radius < 0.0 {
-        return Err(SceneError::new(
-            "camera.aperture_radius",
-            format!("must be ≥ 0, got {}", c.aperture_radius),
-        ));
+        return Err(SceneError::new("camera.aperture_radius", format!("must be ≥ 0, got {}", c.aperture_radius)));
     }
     if let Some(f) = c.focus_distance {
         positive("camera.focus_distance", f)?;
@@ -129,32 +112,21 @@ fn camera(c: &CameraDesc) -> Check {
 
 fn material(path: &str, m: &MaterialDesc) -> Check {
     let emission = match m {
-        MaterialDesc::Diffuse {
-            reflectance,
-            emission,
-        } => {
-            unit3(&format!("{path}.reflectance"), *reflectance)?;
-            *emission
+        MaterialDesc::Diffuse(d) => {
+            unit3(&format!("{path}.reflectance"), d.reflectance)?;
+            d.emission
         }
-        MaterialDesc::Conductor {
-            reflectance,
-            roughness,
-            emission,
-        } => {
-            unit3(&format!("{path}.reflectance"), *reflectance)?;
-            unit(&format!("{path}.roughness"), *roughness)?;
-            *emission
+        MaterialDesc::Conductor(c) => {
+            unit3(&format!("{path}.reflectance"), c.reflectance)?;
+            unit(&format!("{path}.roughness"), c.roughness)?;
+            c.emission
         }
-        MaterialDesc::Dielectric {
-            ior,
-            tint,
-            emission,
-        } => {
-            positive(&format!("{path}.ior"), *ior)?;
-            colour(&format!("{path}.tint"), *tint)?;
-            *emission
+        MaterialDesc::Dielectric(g) => {
+            positive(&format!("{path}.ior"), g.ior)?;
+            colour(&format!("{path}.tint"), g.tint)?;
+            g.emission
         }
-        MaterialDesc::Emitter { emission } => Some(*emission),
+        MaterialDesc::Emitter(e) => Some(e.emission),
     };
     match emission {
         Some(e) => colour(&format!("{path}.emission"), e),
@@ -164,66 +136,45 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
 
 fn shape(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Check {
     if !d.materials.contains_key(s.material()) {
-        return Err(SceneError::new(
-            format!("{path}.material"),
-            format!("undefined material `{}`", s.material()),
-        ));
+        return Err(SceneError::new(format!("{path}.material"), format!("undefined material `{}`", s.material())));
     }
     if let Some(t) = s.transform() {
         transform_of(t).map_err(|m| SceneError::new(format!("{path}.transform"), m))?;
     }
     match s {
-        ShapeDesc::Sphere { center, radius, .. } => {
-            finite3(&format!("{path}.center"), *center)?;
-            positive(&format!("{path}.radius"), *radius)
+        ShapeDesc::Sphere(sp) => {
+            finite3(&format!("{path}.center"), sp.center)?;
+            positive(&format!("{path}.radius"), sp.radius)
         }
-        ShapeDesc::Triangle { vertices, .. } => {
-            for (k, v) in vertices.iter().enumerate() {
-                finite3(&format!("{path}.vertices[{k}]"), *v)?;
+        ShapeDesc::Triangle(t) => {
+            let v = t.vertices;
+            for (k, p) in v.iter().enumerate() {
+                finite3(&format!("{path}.vertices[{k}]"), *p)?;
             }
-            let (a, b) = (sub(vertices[1], vertices[0]), sub(vertices[2], vertices[0]));
-            let n = [
-                a[1] * b[2] - a[2] * b[1],
-                a[2] * b[0] - a[0] * b[2],
-                a[0] * b[1] - a[1] * b[0],
-            ];
-            if length(n) == 0.0 {
-                return Err(SceneError::new(
-                    format!("{path}.vertices"),
-                    "the triangle has zero area",
-                ));
+            if length(cross(sub(v[1], v[0]), sub(v[2], v[0]))) == 0.0 {
+                return Err(SceneError::new(format!("{path}.vertices"), "the triangle has zero area"));
             }
             Ok(())
         }
-        ShapeDesc::Mesh { .. } => Err(SceneError::new(
-            format!("{path}.type"),
-            "mesh shapes are not available in this version of rsrender",
-        )),
-        ShapeDesc::Rectangle { .. } | ShapeDesc::Cube { .. } => Ok(()),
+        ShapeDesc::Mesh(_) => {
+            Err(SceneError::new(format!("{path}.type"), "mesh shapes are not available in this version of rsrender"))
+        }
+        ShapeDesc::Rectangle(_) | ShapeDesc::Cube(_) => Ok(()),
     }
 }
 
 fn light(path: &str, l: &LightDesc) -> Check {
     match l {
-        LightDesc::Point {
-            position,
-            intensity,
-        } => {
-            finite3(&format!("{path}.position"), *position)?;
-            colour(&format!("{path}.intensity"), *intensity)
+        LightDesc::Point(p) => {
+            finite3(&format!("{path}.position"), p.position)?;
+            colour(&format!("{path}.intensity"), p.intensity)
         }
-        LightDesc::Directional {
-            direction,
-            irradiance,
-        } => {
-            finite3(&format!("{path}.direction"), *direction)?;
-            if length(*direction) == 0.0 {
-                return Err(SceneError::new(
-                    format!("{path}.direction"),
-                    "must not be the zero vector",
-                ));
+        LightDesc::Directional(d) => {
+            finite3(&format!("{path}.direction"), d.direction)?;
+            if length(d.direction) == 0.0 {
+                return Err(SceneError::new(format!("{path}.direction"), "must not be the zero vector"));
             }
-            colour(&format!("{path}.irradiance"), *irradiance)
+            colour(&format!("{path}.irradiance"), d.irradiance)
         }
     }
 }
@@ -237,10 +188,7 @@ fn at_least(path: &str, v: i64, min: i64) -> Check {
 
 fn finite(path: &str, v: f32) -> Check {
     if !v.is_finite() {
-        return Err(SceneError::new(
-            path,
-            format!("must be a finite number, got {v}"),
-        ));
+        return Err(SceneError::new(path, format!("must be a finite number, got {v}")));
     }
     Ok(())
 }
@@ -280,10 +228,7 @@ fn colour(path: &str, v: V3) -> Check {
     for (i, x) in v.iter().enumerate() {
         finite(&format!("{path}[{i}]"), *x)?;
         if *x < 0.0 {
-            return Err(SceneError::new(
-                format!("{path}[{i}]"),
-                format!("must be ≥ 0, got {x}"),
-            ));
+            return Err(SceneError::new(format!("{path}[{i}]"), format!("must be ≥ 0, got {x}")));
         }
     }
     Ok(())
@@ -295,4 +240,8 @@ fn sub(a: V3, b: V3) -> V3 {
 
 fn length(v: V3) -> f32 {
     (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt()
+}
+
+fn cross(a: V3, b: V3) -> V3 {
+    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
 }

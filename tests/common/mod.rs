@@ -3,6 +3,8 @@
 //! timeout), and read images back.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod inputs;
+
 use rsrender::comm::Serial;
 use rsrender::render::engine;
 use rsrender::scene::{build::build, load::load};
@@ -33,10 +35,7 @@ pub fn render(toml: &str, overrides: &Overrides, threads: usize) -> (Settings, V
     let settings = Settings::resolve(&loaded.desc, overrides).expect("settings");
     let scene = build(&loaded.desc, &settings).expect("scene builds");
     let r = engine::render(&scene, &settings, &Serial, threads).expect("render");
-    (
-        settings,
-        r.film.expect("rank 0 has the film").pixels().to_vec(),
-    )
+    (settings, r.film.expect("rank 0 has the film").pixels().to_vec())
 }
 
 pub fn render_default(toml: &str) -> Vec<f32> {
@@ -76,11 +75,7 @@ pub fn mpirun() -> Command {
 /// `mpirun -n N rsrender ARGS...`, timed.
 pub fn run_mpi(n: usize, args: &[&str], cwd: &Path) -> (Output, Duration) {
     let mut c = mpirun();
-    c.arg("-n")
-        .arg(n.to_string())
-        .arg(BIN)
-        .args(args)
-        .current_dir(cwd);
+    c.arg("-n").arg(n.to_string()).arg(BIN).args(args).current_dir(cwd);
     timed(c)
 }
 

@@ -1,0 +1,111 @@
+//! The real binary, alone (one rank): flags, outputs and every kind of bad
+//! input, each refused with file, key path and line, and nothing written.
+
+mod common;
+use common::inputs::*;
+use common::*;
+
+#[test]
+fn renders_the_file_named_in_the_scene_and_prints_a_summary() {
+    let f = scene_file(GOOD);
+    let (out, _) = run_alone(&[f.path.to_str().unwrap()], f.dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (w, h, rgb) = read_pfm(&f.dir.path().join("out.pfm"));
+    assert_eq!((w, h), (16, 8));
+    assert!(rgb.iter().any(|&v| v > 0.0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("16×8, 4 spp") && stdout.contains("samples/s"), "{stdout}");
+}
+
+#[test]
+fn flags_override_the_scene_and_quiet_prints_nothing() {
+    let f = scene_file(GOOD);
+    let (out, _) = run_alone(
+        &[
+            f.path.to_str().unwrap(),
+            "-o",
+            "x.png",
+            "--spp",
+            "2",
+            "--seed",
+            "3",
+            "--tile-size",
+            "5",
+            "--threads",
+            "1",
+            "--quiet",
+        ],
+        f.dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    let png = std::fs::read(f.dir.path().join("x.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    assert!(!f.dir.path().join("out.pfm").exists());
+}
+
+#[test]
+fn exr_output_is_written() {
+    let f = scene_file(GOOD);
+    let (out, _) = run_alone(&[f.path.to_str().unwrap(), "-o", "x.exr", "-q"], f.dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(f.dir.path().join("x.exr")).unwrap();
+    assert_eq!(&bytes[..4], &[0x76, 0x2f, 0x31, 0x01]); // OpenEXR magic
+}
+
+#[test]
+fn version_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = run_alone(&["--version"], dir.path());
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+    let (out, _) = run_alone(&["--help"], dir.path());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in ["--output", "--threads", "--spp", "--seed", "--tile-size", "--quiet", "--version"] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+    let (out, _) = run_alone(&["scene.toml", "--spp", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn every_bad_input_is_refused_with_its_location_and_nothing_is_written() {
+    for b in BAD_INPUTS {
+        let f = bad_scene(b);
+        let mut args = vec![f.path.to_str().unwrap()];
+        args.extend_from_slice(b.flags);
+        let (out, _) = run_alone(&args, f.dir.path());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", b.name);
+        assert!(err.starts_with("rsrender: rank 0: error: "), "{}: {err}", b.name);
+        for e in b.expect {
+            assert!(err.contains(e), "{}: `{e}` not in: {err}", b.name);
+        }
+        assert_eq!(err.lines().count(), 1, "{}: one line expected: {err}", b.name);
+        let files: Vec<_> = std::fs::read_dir(f.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(files, vec![std::ffi::OsString::from("scene.toml")], "{}: files left behind", b.name);
+    }
+}
+
+#[test]
+fn a_missing_scene_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = run_alone(&["nope.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot read scene file nope.toml"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_foreign_launcher_is_detected() {
+    // As when an MPICH mpirun starts an Open MPI build: three singletons.
+    let f = scene_file(GOOD);
+    let mut c = std::process::Command::new("timeout");
+    c.args(["-k", "10", "120", BIN, f.path.to_str().unwrap()])
+        .env("PMI_SIZE", "3")
+        .env("PMI_RANK", "0")
+        .current_dir(f.dir.path());
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("another MPI implementation"), "{}", stderr(&out));
+    assert!(!f.dir.path().join("out.pfm").exists());
+}

@@ -1,0 +1,149 @@
+//! The scenes tests share: one good scene and a table of ways to break it,
+//! each with what its one error line must say.
+
+use super::{scene_file, SceneFile};
+
+pub const GOOD: &str = r#"
+[film]
+width = 16
+height = 8
+output = "out.pfm"
+
+[sampling]
+spp = 4
+
+[camera]
+position = [0, 0, 3.9]
+look_at = [0, 0, 0]
+
+[materials.white]
+type = "diffuse"
+
+[[shapes]]
+type = "sphere"
+center = [0, 0, 0]
+radius = 1
+material = "white"
+
+[[lights]]
+type = "point"
+position = [0, 2, 2]
+intensity = [5, 5, 5]
+"#;
+
+/// A bad input: how to break the good scene, extra flags, and what the one
+/// error line must say.
+pub struct BadInput {
+    pub name: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub flags: &'static [&'static str],
+    pub expect: &'static [&'static str],
+}
+
+pub const BAD_INPUTS: &[BadInput] = &[
+    BadInput { name: "TOML syntax", from: "width = 16", to: "width = = 16", flags: &[], expect: &["scene.toml:3:"] },
+    BadInput {
+        name: "unknown key",
+        from: "radius = 1",
+        to: "radius = 1\nradiuss = 2",
+        flags: &[],
+        expect: &["scene.toml:21:", "shapes[0]", "radiuss"],
+    },
+    BadInput {
+        name: "undefined material",
+        from: "material = \"white\"",
+        to: "material = \"whte\"",
+        flags: &[],
+        expect: &["scene.toml:21:", "shapes[0].material", "whte"],
+    },
+    BadInput {
+        name: "negative radius",
+        from: "radius = 1",
+        to: "radius = -1",
+        flags: &[],
+        expect: &["scene.toml:20:", "shapes[0].radius", "> 0"],
+    },
+    BadInput {
+        name: "NaN",
+        from: "radius = 1",
+        to: "radius = nan",
+        flags: &[],
+        expect: &["scene.toml:20:", "shapes[0].radius", "finite"],
+    },
+    BadInput {
+        name: "wrong type",
+        from: "radius = 1",
+        to: "radius = \"big\"",
+        flags: &[],
+        expect: &["scene.toml:20:", "shapes[0].radius"],
+    },
+    BadInput {
+        name: "zero width",
+        from: "width = 16",
+        to: "width = 0",
+        flags: &[],
+        expect: &["scene.toml:3:", "film.width", "≥ 1"],
+    },
+    BadInput {
+        name: "fov out of range",
+        from: "look_at = [0, 0, 0]",
+        to: "look_at = [0, 0, 0]\nfov = 180",
+        flags: &[],
+        expect: &["scene.toml:13:", "camera.fov"],
+    },
+    BadInput {
+        name: "up parallel to view",
+        from: "look_at = [0, 0, 0]",
+        to: "look_at = [0, 0, 0]\nup = [0, 0, 2]",
+        flags: &[],
+        expect: &["scene.toml:13:", "camera.up", "parallel"],
+    },
+    BadInput {
+        name: "singular matrix",
+        from: "material = \"white\"",
+        to: "material = \"white\"\ntransform = { scale = [1, 0, 1] }",
+        flags: &[],
+        expect: &["scene.toml:22:", "shapes[0].transform", "singular"],
+    },
+    BadInput {
+        name: "missing key",
+        from: "position = [0, 0, 3.9]",
+        to: "",
+        flags: &[],
+        expect: &["camera", "position"],
+    },
+    BadInput {
+        name: "future format",
+        from: "[film]",
+        to: "format = 2\n[film]",
+        flags: &[],
+        expect: &["scene.toml:2:", "format", "version 2"],
+    },
+    BadInput {
+        name: "film too large for memory",
+        from: "width = 16\nheight = 8",
+        to: "width = 60000\nheight = 60000",
+        flags: &[],
+        expect: &["film.width", "GiB"],
+    },
+    BadInput {
+        name: "unwritable output",
+        from: "",
+        to: "",
+        flags: &["-o", "no/such/dir/x.png"],
+        expect: &["no/such/dir/x.png", "does not exist"],
+    },
+    BadInput {
+        name: "unknown output format",
+        from: "",
+        to: "",
+        flags: &["-o", "x.jpg"],
+        expect: &["x.jpg", ".png, .exr or .pfm"],
+    },
+];
+
+pub fn bad_scene(b: &BadInput) -> SceneFile {
+    assert!(GOOD.contains(b.from), "{}: pattern not in the good scene", b.name);
+    scene_file(&GOOD.replacen(b.from, b.to, 1))
+}

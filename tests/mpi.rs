@@ -1,0 +1,118 @@
+//! The real binary under `mpirun` (Open MPI or MPICH, whichever built it):
+//! identical images for any rank count, and no hung or silent jobs. Every
+//! run has a timeout; a job that ends by itself exits with something other
+//! than the timeout's 124.
+
+mod common;
+use common::inputs::*;
+use common::*;
+use rsrender::settings::Overrides;
+use std::path::Path;
+
+const TIMEOUT_EXIT: i32 = 124;
+
+fn cornell() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenes/cornell.toml"))
+}
+
+#[test]
+fn images_are_bit_identical_for_any_ranks_threads_and_tile_size() {
+    let toml = std::fs::read_to_string(cornell()).unwrap();
+    let overrides = Overrides { spp: Some(3), ..Overrides::default() };
+    let (_, reference) = render(&toml, &overrides, 2);
+    let dir = tempfile::tempdir().unwrap();
+    for (ranks, threads, tile) in [(1, 2, 32), (2, 1, 7), (3, 2, 16), (4, 1, 64)] {
+        let out = format!("n{ranks}.pfm");
+        let args = [
+            cornell().to_str().unwrap(),
+            "-o",
+            &out,
+            "--spp",
+            "3",
+            "--threads",
+            &threads.to_string(),
+            "--tile-size",
+            &tile.to_string(),
+            "-q",
+        ];
+        let (o, _) = run_mpi(ranks, &args, dir.path());
+        assert!(o.status.success(), "-n {ranks}: {}", stderr(&o));
+        let (w, h, rgb) = read_pfm(&dir.path().join(&out));
+        assert_eq!((w, h), (256, 256));
+        assert!(
+            rgb.iter().zip(&reference).all(|(a, b)| a.to_bits() == b.to_bits()),
+            "-n {ranks} --threads {threads} --tile-size {tile} differs"
+        );
+    }
+    // The tone-mapped PNG is the same file too.
+    for ranks in [1, 3] {
+        let (o, _) = run_mpi(
+            ranks,
+            &[cornell().to_str().unwrap(), "-o", &format!("n{ranks}.png"), "--spp", "3", "-q"],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(std::fs::read(dir.path().join("n1.png")).unwrap(), std::fs::read(dir.path().join("n3.png")).unwrap());
+}
+
+/// The lines rsrender itself printed (mpirun adds its own banner on abort).
+fn our_lines(err: &str) -> Vec<&str> {
+    err.lines().filter(|l| l.starts_with("rsrender:")).collect()
+}
+
+#[test]
+fn every_bad_input_fails_the_whole_job_with_one_message() {
+    for b in BAD_INPUTS {
+        let f = bad_scene(b);
+        let mut args = vec![f.path.to_str().unwrap()];
+        args.extend_from_slice(b.flags);
+        let (out, _) = run_mpi(3, &args, f.dir.path());
+        let err = stderr(&out);
+        assert!(!out.status.success() && out.status.code() != Some(TIMEOUT_EXIT), "{}: {:?} {err}", b.name, out.status);
+        let lines = our_lines(&err);
+        assert_eq!(lines.len(), 1, "{}: exactly one rank reports: {err}", b.name);
+        assert!(lines[0].starts_with("rsrender: rank 0: error: "), "{}: {err}", b.name);
+        for e in b.expect {
+            assert!(lines[0].contains(e), "{}: `{e}` not in: {err}", b.name);
+        }
+        let files: Vec<_> = std::fs::read_dir(f.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(files, vec![std::ffi::OsString::from("scene.toml")], "{}: files left behind", b.name);
+    }
+}
+
+#[test]
+fn a_failure_on_one_rank_ends_the_whole_job() {
+    let f = scene_file(&GOOD.replace("spp = 4", "spp = 4000"));
+    let mut c = mpirun();
+    c.args(["-n", "3", BIN, f.path.to_str().unwrap(), "--tile-size", "2"])
+        .env("RSRENDER_FAIL_RANK", "1")
+        .current_dir(f.dir.path());
+    let out = c.output().unwrap();
+    let err = stderr(&out);
+    assert!(!out.status.success() && out.status.code() != Some(TIMEOUT_EXIT), "{:?} {err}", out.status);
+    let lines = our_lines(&err);
+    assert!(lines.iter().any(|l| l.starts_with("rsrender: rank 1: error:") && l.contains("injected failure")), "{err}");
+    assert!(!f.dir.path().join("out.pfm").exists());
+}
+
+#[test]
+fn a_rank_that_read_another_scene_stops_the_job() {
+    // MPMD launch: rank 0 reads one file, ranks 1 and 2 another.
+    let a = scene_file(GOOD);
+    let b = a.dir.path().join("other.toml");
+    std::fs::write(&b, GOOD.replace("spp = 4", "spp = 5")).unwrap();
+    let mut c = mpirun();
+    c.args(["-n", "1", BIN, a.path.to_str().unwrap(), ":", "-n", "2", BIN, b.to_str().unwrap()])
+        .current_dir(a.dir.path());
+    let out = c.output().unwrap();
+    let err = stderr(&out);
+    assert!(!out.status.success() && out.status.code() != Some(TIMEOUT_EXIT), "{err}");
+    let lines = our_lines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("rsrender: rank 1: error:") && lines[0].contains("differs from what rank 0 read"),
+        "{err}"
+    );
+    assert!(!a.dir.path().join("out.pfm").exists());
+}
