@@ -109,3 +109,16 @@ fn a_foreign_launcher_is_detected() {
     assert!(stderr(&out).contains("another MPI implementation"), "{}", stderr(&out));
     assert!(!f.dir.path().join("out.pfm").exists());
 }
+
+#[test]
+fn debug_pixel_replays_one_sample_and_checks_its_range() {
+    let f = scene_file(GOOD);
+    let (out, _) = run_alone(&[f.path.to_str().unwrap(), "--debug-pixel", "8,4,2"], f.dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("pixel (8, 4) sample 2: radiance ["), "{stdout}");
+    assert!(!f.dir.path().join("out.pfm").exists(), "a debug run writes no image");
+    let (out, _) = run_alone(&[f.path.to_str().unwrap(), "--debug-pixel", "16,0,0"], f.dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("the image is 16×8"), "{}", stderr(&out));
+}
