@@ -1,6 +1,6 @@
 //! Command-line flags (clap derive). Flags override the scene file.
 
-use crate::settings::Overrides;
+use crate::settings::{Aov, Overrides};
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -34,6 +34,25 @@ pub struct Cli {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub tile_size: Option<u32>,
 
+    /// Adaptive sampling: more samples where the image is still noisy
+    /// (turns sampling.adaptive on)
+    #[arg(long)]
+    pub adaptive: bool,
+
+    /// Adaptive: relative standard error at which a pixel stops; overrides
+    /// sampling.noise_threshold
+    #[arg(long, value_name = "X", value_parser = parse_threshold)]
+    pub noise_threshold: Option<f32>,
+
+    /// Rewrite the output after every completed adaptive pass
+    #[arg(long)]
+    pub write_passes: bool,
+
+    /// Extra per-pixel layers: EXR layers, or one more file per layer next
+    /// to a PFM or PNG output (out.samples.pfm, ...)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub aov: Vec<Aov>,
+
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
@@ -45,7 +64,15 @@ pub struct Cli {
 
 impl Cli {
     pub fn overrides(&self) -> Overrides {
-        Overrides { output: self.output.clone(), spp: self.spp, seed: self.seed, tile_size: self.tile_size }
+        Overrides {
+            output: self.output.clone(),
+            spp: self.spp,
+            seed: self.seed,
+            tile_size: self.tile_size,
+            adaptive: self.adaptive,
+            noise_threshold: self.noise_threshold,
+            aovs: self.aov.clone(),
+        }
     }
 }
 
@@ -55,5 +82,12 @@ fn parse_debug_pixel(s: &str) -> Result<(u32, u32, u32), String> {
     match nums.as_deref() {
         Ok([x, y, s]) => Ok((*x, *y, *s)),
         _ => Err(format!("expected X,Y,SAMPLE (three whole numbers), got `{s}`")),
+    }
+}
+
+fn parse_threshold(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("expected a number > 0, got `{s}`")),
     }
 }

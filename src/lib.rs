@@ -40,16 +40,28 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<()> {
     }
     let machine = render::threads::Machine::current();
     let (threads, _) = render::threads::threads_per_rank(cli.threads, transport.ranks_on_node(), &machine);
-    let rendered = render::engine::render(&scene, &settings, transport, threads)?;
+    let mut on_pass = |film: &film::Film, pass: u32| -> Result<()> {
+        if let Some(adaptive) = settings.adaptive {
+            if !cli.quiet {
+                let active = report::active_share(film, &settings, &adaptive);
+                eprintln!("rsrender: pass {pass} done: {:.1}% of pixels still active", active * 100.0);
+            }
+            if cli.write_passes && !film.is_complete() {
+                output::write_film(&settings, film)?;
+            }
+        }
+        Ok(())
+    };
+    let rendered = render::engine::render(&scene, &settings, transport, threads, &mut on_pass)?;
     if let Some(film) = rendered.film {
-        output::write(&settings.output, settings.format, film.width, film.height, film.pixels(), settings.exposure)?;
+        output::write_film(&settings, &film)?;
         if !cli.quiet {
             let summary = report::Summary {
                 settings: &settings,
-                ranks: transport.size(),
+                samples: film.total_samples(),
                 threads,
                 wall: start.elapsed(),
-                render_seconds: rendered.render_seconds,
+                rank_seconds: &rendered.all_render_seconds,
             };
             println!("{summary}");
         }

@@ -12,6 +12,44 @@ pub struct Overrides {
     pub spp: Option<u32>,
     pub seed: Option<u64>,
     pub tile_size: Option<u32>,
+    /// `--adaptive`: turn adaptive sampling on.
+    pub adaptive: bool,
+    pub noise_threshold: Option<f32>,
+    pub aovs: Vec<Aov>,
+}
+
+/// Extra per-pixel layers an output can carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Aov {
+    /// Samples taken by the pixel.
+    Samples,
+    /// Relative standard error of the pixel's mean (worst channel).
+    Stderr,
+    /// Reflectance of the first surface hit (a denoiser's guide).
+    Albedo,
+    /// Geometric normal at the first hit, in [-1, 1].
+    Normal,
+}
+
+impl Aov {
+    /// The layer's name in files (`samples`, `stderr`, `albedo`, `normal`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Aov::Samples => "samples",
+            Aov::Stderr => "stderr",
+            Aov::Albedo => "albedo",
+            Aov::Normal => "normal",
+        }
+    }
+}
+
+/// Multi-pass adaptive sampling: a pixel stops once it has `min_spp` samples
+/// and the relative standard error of its mean is at most `noise_threshold`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Adaptive {
+    pub min_spp: u32,
+    pub pass_spp: u32,
+    pub noise_threshold: f32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +73,9 @@ pub struct Settings {
     pub exposure: f32,
     pub output: PathBuf,
     pub format: OutputFormat,
+    /// `None`: every pixel takes `spp` samples in one pass.
+    pub adaptive: Option<Adaptive>,
+    pub aovs: Vec<Aov>,
 }
 
 impl Settings {
@@ -55,11 +96,13 @@ impl Settings {
             exposure: desc.film.exposure,
             output,
             format,
+            adaptive: (s.adaptive || o.adaptive).then(|| Adaptive {
+                min_spp: (s.min_spp.min(u32::MAX as i64) as u32).min(o.spp.unwrap_or(s.spp as u32)),
+                pass_spp: s.pass_spp.min(u32::MAX as i64) as u32,
+                noise_threshold: o.noise_threshold.unwrap_or(s.noise_threshold),
+            }),
+            aovs: o.aovs.clone(),
         })
-    }
-
-    pub fn total_samples(&self) -> u64 {
-        self.width as u64 * self.height as u64 * self.spp as u64
     }
 }
 

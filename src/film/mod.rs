@@ -1,66 +1,161 @@
-//! The film: per-pixel results of finished tiles, assembled on rank 0. A
-//! `TileResult` is what travels between threads and ranks.
+//! The film: rank 0's picture of every pixel — mean radiance, sample count,
+//! relative error and, on request, first-hit albedo and normal — updated as
+//! tile results arrive, pass after pass. A `TileResult` is what travels
+//! between threads and ranks.
 //!
-//! Usage: `film.add(&grid, &result)?; let rgb = film.pixels();`
+//! Usage: `film.add(&grid, &result)?; if film.is_complete() { ... }`
+
+mod pixel;
+
+pub use pixel::{is_converged, PixelAccum};
 
 use crate::render::tiles::TileGrid;
 use anyhow::{ensure, Result};
 use bincode::{Decode, Encode};
 
-/// The mean radiance of every pixel of one tile, row by row, RGB interleaved.
+/// The state of every pixel of one tile after one pass, row by row.
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
 pub struct TileResult {
     pub tile: u32,
+    /// 1 for the first pass.
+    pub pass: u32,
+    /// No pass will follow for this tile.
+    pub done: bool,
+    /// Mean radiance, RGB interleaved.
     pub rgb: Vec<f32>,
+    pub samples: Vec<u32>,
+    pub relative_error: Vec<f32>,
+    /// RGB interleaved; empty unless guides were asked for.
+    pub albedo: Vec<f32>,
+    pub normal: Vec<f32>,
 }
 
+/// Full-image layers, rows top to bottom.
 pub struct Film {
     pub width: u32,
     pub height: u32,
-    rgb: Vec<f32>,
-    received: Vec<bool>,
-    missing: usize,
+    pub rgb: Vec<f32>,
+    pub samples: Vec<u32>,
+    pub relative_error: Vec<f32>,
+    /// Empty unless guides were asked for.
+    pub albedo: Vec<f32>,
+    pub normal: Vec<f32>,
+    /// Per tile: the last pass received (0: none yet) and whether it is done.
+    last_pass: Vec<u32>,
+    done: Vec<bool>,
+    tiles_done: usize,
 }
 
 impl Film {
-    pub fn new(grid: &TileGrid) -> Film {
+    pub fn new(grid: &TileGrid, with_guides: bool) -> Film {
+        let pixels = grid.width as usize * grid.height as usize;
+        let guides = if with_guides { pixels * 3 } else { 0 };
         Film {
             width: grid.width,
             height: grid.height,
-            rgb: vec![0.0; grid.width as usize * grid.height as usize * 3],
-            received: vec![false; grid.count() as usize],
-            missing: grid.count() as usize,
+            rgb: vec![0.0; pixels * 3],
+            samples: vec![0; pixels],
+            relative_error: vec![0.0; pixels],
+            albedo: vec![0.0; guides],
+            normal: vec![0.0; guides],
+            last_pass: vec![0; grid.count() as usize],
+            done: vec![false; grid.count() as usize],
+            tiles_done: 0,
         }
     }
 
-    /// Places a finished tile; refuses tiles that do not fit or came twice.
+    /// Places a tile's newest pass; refuses tiles that do not fit, passes that
+    /// go backwards, and anything after a tile's last pass.
     pub fn add(&mut self, grid: &TileGrid, r: &TileResult) -> Result<()> {
         ensure!(r.tile < grid.count(), "tile {} does not exist (the image has {} tiles)", r.tile, grid.count());
+        let t = r.tile as usize;
+        ensure!(!self.done[t], "tile {} sent pass {} after its last pass", r.tile, r.pass);
+        ensure!(r.pass > self.last_pass[t], "tile {} sent pass {} after pass {}", r.tile, r.pass, self.last_pass[t]);
         let tile = grid.tile(r.tile);
+        let n = tile.pixel_count();
+        let guides = if self.albedo.is_empty() { 0 } else { n * 3 };
         ensure!(
-            r.rgb.len() == tile.pixel_count() * 3,
-            "tile {} has {} values, expected {}",
-            r.tile,
-            r.rgb.len(),
-            tile.pixel_count() * 3
+            r.rgb.len() == n * 3
+                && r.samples.len() == n
+                && r.relative_error.len() == n
+                && r.albedo.len() == guides
+                && r.normal.len() == guides,
+            "tile {} has the wrong number of values for its {n} pixels",
+            r.tile
         );
-        ensure!(!self.received[r.tile as usize], "tile {} arrived twice", r.tile);
-        self.received[r.tile as usize] = true;
-        self.missing -= 1;
-        let row_len = (tile.x1 - tile.x0) as usize * 3;
+        let row = (tile.x1 - tile.x0) as usize;
         for (k, y) in (tile.y0..tile.y1).enumerate() {
-            let start = (y as usize * self.width as usize + tile.x0 as usize) * 3;
-            self.rgb[start..start + row_len].copy_from_slice(&r.rgb[k * row_len..(k + 1) * row_len]);
+            let start = y as usize * self.width as usize + tile.x0 as usize;
+            let (dst, src) = (start..start + row, k * row..(k + 1) * row);
+            let (dst3, src3) = (dst.start * 3..dst.end * 3, src.start * 3..src.end * 3);
+            self.rgb[dst3.clone()].copy_from_slice(&r.rgb[src3.clone()]);
+            self.samples[dst.clone()].copy_from_slice(&r.samples[src.clone()]);
+            self.relative_error[dst].copy_from_slice(&r.relative_error[src]);
+            if guides > 0 {
+                self.albedo[dst3.clone()].copy_from_slice(&r.albedo[src3.clone()]);
+                self.normal[dst3].copy_from_slice(&r.normal[src3]);
+            }
+        }
+        self.last_pass[t] = r.pass;
+        if r.done {
+            self.done[t] = true;
+            self.tiles_done += 1;
         }
         Ok(())
     }
 
+    /// Every tile has sent its last pass.
     pub fn is_complete(&self) -> bool {
-        self.missing == 0
+        self.tiles_done == self.done.len()
     }
 
-    /// Linear RGB, rows top to bottom.
-    pub fn pixels(&self) -> &[f32] {
-        &self.rgb
+    /// The number of passes every tile has finished (a tile that stopped
+    /// early has finished them all).
+    pub fn completed_passes(&self) -> u32 {
+        let open = self.last_pass.iter().zip(&self.done).filter(|(_, &d)| !d).map(|(&p, _)| p).min();
+        open.unwrap_or_else(|| self.last_pass.iter().copied().max().unwrap_or(0))
+    }
+
+    pub fn total_samples(&self) -> u64 {
+        self.samples.iter().map(|&n| n as u64).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(tile: u32, pass: u32, done: bool, n: usize) -> TileResult {
+        TileResult {
+            tile,
+            pass,
+            done,
+            rgb: vec![pass as f32; n * 3],
+            samples: vec![pass * 4; n],
+            relative_error: vec![0.5; n],
+            albedo: vec![],
+            normal: vec![],
+        }
+    }
+
+    #[test]
+    fn passes_replace_tiles_and_completion_is_tracked() {
+        let grid = TileGrid::new(4, 2, 2); // two 2×2 tiles
+        let mut film = Film::new(&grid, false);
+        film.add(&grid, &result(0, 1, false, 4)).unwrap();
+        assert_eq!(film.completed_passes(), 0);
+        film.add(&grid, &result(1, 1, true, 4)).unwrap();
+        assert_eq!(film.completed_passes(), 1);
+        film.add(&grid, &result(0, 2, false, 4)).unwrap();
+        film.add(&grid, &result(0, 3, true, 4)).unwrap();
+        assert!(film.is_complete());
+        assert_eq!(film.completed_passes(), 3);
+        assert_eq!(film.total_samples(), 4 * 12 + 4 * 4);
+        assert_eq!(&film.rgb[..6], &[3.0, 3.0, 3.0, 3.0, 3.0, 3.0]);
+        assert!(film.add(&grid, &result(0, 4, true, 4)).is_err(), "nothing after the last pass");
+        let mut film = Film::new(&grid, false);
+        film.add(&grid, &result(0, 2, false, 4)).unwrap();
+        assert!(film.add(&grid, &result(0, 1, false, 4)).is_err(), "passes only go forward");
+        assert!(film.add(&grid, &result(1, 1, false, 3)).is_err(), "wrong size");
     }
 }

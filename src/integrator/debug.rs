@@ -1,13 +1,19 @@
-//! Debug views: the first hit's geometric normal (mapped to [0, 1]) and its
-//! material's albedo. Misses are black.
+//! What the camera ray meets first: its material's albedo and its geometric
+//! normal (in [-1, 1]). The `albedo` and `normals` views show them, and they
+//! are the guide layers denoisers take. Misses are black.
 
 use crate::math::{Ray, Vec3};
 use crate::scene::Scene;
 
-pub fn normal(scene: &Scene, ray: &Ray) -> Vec3 {
-    scene.intersect(ray).map_or(Vec3::ZERO, |si| si.n * 0.5 + Vec3::splat(0.5))
+pub fn first_hit_normal(scene: &Scene, ray: &Ray) -> Vec3 {
+    scene.intersect(ray).map_or(Vec3::ZERO, |si| si.n)
 }
 
-pub fn albedo(scene: &Scene, ray: &Ray) -> Vec3 {
+pub fn first_hit_albedo(scene: &Scene, ray: &Ray) -> Vec3 {
     scene.intersect(ray).map_or(Vec3::ZERO, |si| scene.material(si.material).bsdf.albedo())
+}
+
+/// The `normals` view: normals mapped to [0, 1] colours, misses black.
+pub fn normal_view(scene: &Scene, ray: &Ray) -> Vec3 {
+    scene.intersect(ray).map_or(Vec3::ZERO, |si| si.n * 0.5 + Vec3::splat(0.5))
 }

@@ -5,6 +5,8 @@
 //! Usage: `let l = integrator::radiance(&scene, &settings, ray, &mut stream);`
 
 mod debug;
+
+pub use debug::{first_hit_albedo, first_hit_normal};
 mod path;
 mod whitted;
 
@@ -19,7 +21,7 @@ pub fn radiance(scene: &Scene, settings: &Settings, ray: Ray, stream: &mut Sampl
     match settings.integrator {
         IntegratorKind::Path => path::li(scene, ray, stream, settings.max_depth, settings.rr_depth),
         IntegratorKind::Whitted => whitted::li(scene, &ray, 1, settings.max_depth, Vec3::ONE),
-        IntegratorKind::Normals => debug::normal(scene, &ray),
-        IntegratorKind::Albedo => debug::albedo(scene, &ray),
+        IntegratorKind::Normals => debug::normal_view(scene, &ray),
+        IntegratorKind::Albedo => debug::first_hit_albedo(scene, &ray),
     }
 }

@@ -1,14 +1,28 @@
-//! OpenEXR, linear 32-bit float RGB.
+//! OpenEXR, linear 32-bit float: R, G, B, and each extra layer as channels
+//! named `layer.channel` (`albedo.R`, `samples.Y`), the layer convention that
+//! OpenEXR tools, Nuke and Blender read.
 
-use anyhow::Result;
+use super::layers::{split, Layer};
+use ::exr::prelude::*;
 use std::path::Path;
 
-pub fn write(path: &Path, width: u32, height: u32, rgb: &[f32]) -> Result<()> {
-    let w = width as usize;
-    ::exr::prelude::write_rgb_file(path, w, height as usize, |x, y| {
-        let i = (y * w + x) * 3;
-        (rgb[i], rgb[i + 1], rgb[i + 2])
-    })?;
+pub fn write(path: &Path, width: u32, height: u32, rgb: &[f32], layers: &[Layer]) -> anyhow::Result<()> {
+    let mut channels: Vec<AnyChannel<FlatSamples>> =
+        split(rgb, ["R", "G", "B"]).into_iter().map(|(n, v)| AnyChannel::new(n, FlatSamples::F32(v))).collect();
+    for layer in layers {
+        for (name, values) in &layer.channels {
+            channels.push(AnyChannel::new(format!("{}.{name}", layer.name).as_str(), FlatSamples::F32(values.clone())));
+        }
+    }
+    let layer = ::exr::prelude::Layer::new(
+        (width as usize, height as usize),
+        LayerAttributes::default(),
+        Encoding::FAST_LOSSLESS,
+        AnyChannels::sort(SmallVec::from_vec(channels)),
+    );
+    // Sequential: parallel compression stores chunks in completion order, and
+    // the same image must give the same bytes.
+    Image::from_layer(layer).write().non_parallel().to_file(path)?;
     Ok(())
 }
 
@@ -17,16 +31,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn writes_a_file_the_exr_reader_accepts() {
+    fn writes_rgb_and_named_layers_the_exr_reader_accepts() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.exr");
-        write(&path, 2, 1, &[0.25, 0.5, 2.0, 1.0, 0.0, 8.0]).unwrap();
-        let img = ::exr::prelude::read_first_rgba_layer_from_file(
-            &path,
-            |res, _| vec![[0.0f32; 3]; res.width() * res.height()],
-            |px: &mut Vec<[f32; 3]>, pos, (r, g, b, _a): (f32, f32, f32, f32)| px[pos.x()] = [r, g, b],
-        )
-        .unwrap();
-        assert_eq!(img.layer_data.channel_data.pixels, vec![[0.25, 0.5, 2.0], [1.0, 0.0, 8.0]]);
+        let layers = [Layer { name: "samples", channels: vec![("Y", vec![16.0, 48.0])] }];
+        write(&path, 2, 1, &[0.25, 0.5, 2.0, 1.0, 0.0, 8.0], &layers).unwrap();
+        let image = read_all_flat_layers_from_file(&path).unwrap();
+        let channels = &image.layer_data[0].channel_data.list;
+        let names: Vec<String> = channels.iter().map(|c| c.name.to_string()).collect();
+        assert_eq!(names, ["B", "G", "R", "samples.Y"]);
+        let values = |i: usize| channels[i].sample_data.values_as_f32().collect::<Vec<f32>>();
+        assert_eq!(values(2), [0.25, 1.0]);
+        assert_eq!(values(3), [16.0, 48.0]);
     }
 }

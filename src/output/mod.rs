@@ -1,28 +1,55 @@
 //! Image files: `.png` (tone-mapped 8-bit sRGB), `.exr` and `.pfm` (linear
-//! float RGB). Every file is written to a temporary name in the same
-//! directory, flushed, then renamed: a reader never sees half an image, and a
-//! job killed while writing leaves the previous file intact.
+//! float RGB). Extra layers (`--aov`) go into the EXR as `layer.channel`
+//! channels, or next to a PFM or PNG as one PFM per layer (`out.samples.pfm`).
+//! Every file is written to a temporary name in the same directory, flushed,
+//! then renamed: a reader never sees half an image, and a job killed while
+//! writing leaves the previous file intact.
 //!
-//! Usage: `output::write(&settings.output, settings.format, w, h, &rgb, exposure)?;`
+//! Usage: `output::write_film(&settings, &film)?;`
 
 mod atomic;
 mod exr;
+mod layers;
 mod pfm;
 mod png;
 
 pub use atomic::{check_writable, write_atomically};
 pub use pfm::read as read_pfm;
 
-use crate::settings::OutputFormat;
+use crate::film::Film;
+use crate::settings::{OutputFormat, Settings};
 use anyhow::{Context, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Writes linear RGB pixels (rows top to bottom) in `format`.
-pub fn write(path: &Path, format: OutputFormat, width: u32, height: u32, rgb: &[f32], exposure: f32) -> Result<()> {
-    write_atomically(path, |tmp| match format {
-        OutputFormat::Png => png::write(tmp, width, height, rgb, exposure),
-        OutputFormat::Exr => exr::write(tmp, width, height, rgb),
-        OutputFormat::Pfm => pfm::write(tmp, width, height, rgb),
-    })
-    .with_context(|| format!("cannot write {}", path.display()))
+/// Writes the film's image, and its extra layers, where the settings say.
+pub fn write_film(settings: &Settings, film: &Film) -> Result<()> {
+    let (w, h) = (film.width, film.height);
+    let layers = layers::layers(film, &settings.aovs);
+    let path = &settings.output;
+    let result = match settings.format {
+        OutputFormat::Exr => write_atomically(path, |tmp| exr::write(tmp, w, h, &film.rgb, &layers)),
+        OutputFormat::Pfm => write_atomically(path, |tmp| pfm::write(tmp, w, h, 3, &film.rgb)),
+        OutputFormat::Png => write_atomically(path, |tmp| png::write(tmp, w, h, &film.rgb, settings.exposure)),
+    };
+    result.with_context(|| format!("cannot write {}", path.display()))?;
+    if settings.format != OutputFormat::Exr {
+        for layer in &layers {
+            let layer_path = layer_path(path, layer.name);
+            let interleaved = interleave(&layer.channels);
+            write_atomically(&layer_path, |tmp| pfm::write(tmp, w, h, layer.channels.len(), &interleaved))
+                .with_context(|| format!("cannot write {}", layer_path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `out.png` + `samples` → `out.samples.pfm`.
+pub fn layer_path(output: &Path, layer: &str) -> PathBuf {
+    let stem = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    output.with_file_name(format!("{stem}.{layer}.pfm"))
+}
+
+fn interleave(channels: &[(&str, Vec<f32>)]) -> Vec<f32> {
+    let n = channels.first().map_or(0, |c| c.1.len());
+    (0..n).flat_map(|i| channels.iter().map(move |c| c.1[i])).collect()
 }

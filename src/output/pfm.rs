@@ -1,16 +1,19 @@
-//! Portable float map: `PF`, size, a negative scale for little-endian, then
-//! float RGB rows from the bottom of the image to the top.
+//! Portable float map: `PF` (RGB) or `Pf` (one channel), size, a negative
+//! scale for little-endian, then float rows from the bottom of the image to
+//! the top.
 
 use anyhow::Result;
 use std::io::Write;
 use std::path::Path;
 
-pub fn write(path: &Path, width: u32, height: u32, rgb: &[f32]) -> Result<()> {
+/// Writes `values` with `channels` (1 or 3) interleaved values per pixel.
+pub fn write(path: &Path, width: u32, height: u32, channels: usize, values: &[f32]) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    write!(out, "PF\n{width} {height}\n-1.0\n")?;
-    let row = width as usize * 3;
+    let magic = if channels == 1 { "Pf" } else { "PF" };
+    write!(out, "{magic}\n{width} {height}\n-1.0\n")?;
+    let row = width as usize * channels;
     for y in (0..height as usize).rev() {
-        for v in &rgb[y * row..(y + 1) * row] {
+        for v in &values[y * row..(y + 1) * row] {
             out.write_all(&v.to_le_bytes())?;
         }
     }
@@ -19,17 +22,22 @@ pub fn write(path: &Path, width: u32, height: u32, rgb: &[f32]) -> Result<()> {
 }
 
 /// Reads a little-endian PFM written by `write` back to rows top to bottom
-/// (for tests and tools).
+/// (for tests and tools), RGB or one channel.
 pub fn read(bytes: &[u8]) -> Option<(u32, u32, Vec<f32>)> {
     let mut parts = bytes.splitn(4, |&b| b == b'\n');
     let (magic, size, scale, data) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if magic != b"PF" || !std::str::from_utf8(scale).ok()?.trim().starts_with('-') {
+    let channels = match magic {
+        b"PF" => 3,
+        b"Pf" => 1,
+        _ => return None,
+    };
+    if !std::str::from_utf8(scale).ok()?.trim().starts_with('-') {
         return None;
     }
     let size = std::str::from_utf8(size).ok()?;
     let mut wh = size.split_whitespace().map(|s| s.parse::<u32>());
     let (w, h) = (wh.next()?.ok()?, wh.next()?.ok()?);
-    let row = w as usize * 3;
+    let row = w as usize * channels;
     if data.len() != row * h as usize * 4 {
         return None;
     }
@@ -47,10 +55,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.pfm");
         let rgb = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]; // 1×2: top pixel then bottom pixel
-        write(&path, 1, 2, &rgb).unwrap();
+        write(&path, 1, 2, 3, &rgb).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         assert!(bytes.starts_with(b"PF\n1 2\n-1.0\n"));
         assert_eq!(&bytes[12..16], &4.0f32.to_le_bytes()); // bottom row first
         assert_eq!(read(&bytes).unwrap(), (1, 2, rgb.to_vec()));
+        write(&path, 2, 1, 1, &[7.0, 8.0]).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(b"Pf\n2 1\n-1.0\n"));
+        assert_eq!(read(&bytes).unwrap(), (2, 1, vec![7.0, 8.0]));
     }
 }

@@ -1,19 +1,20 @@
-//! The per-rank engine. Every rank renders its own tiles on a rayon pool. On
-//! ranks above 0 the main thread gathers finished tiles into batches and
-//! sends them to rank 0 with blocking sends; on rank 0 it places its own
-//! tiles and polls for remote batches (non-blocking probe, short sleep: it
-//! never spins a core) until the film is complete. Only the main thread
-//! touches the transport.
+//! The per-rank engine. Every rank renders its own tiles on a rayon pool,
+//! each tile running all its passes. On ranks above 0 the main thread
+//! gathers results into batches and sends them to rank 0 with blocking
+//! sends, then a last message with its render time; on rank 0 it places its
+//! own results and polls for remote ones (non-blocking probe, short sleep: it
+//! never spins a core) until every tile is done and every rank has reported.
+//! Only the main thread touches the transport.
 
 use super::partition::tiles_for_rank;
 use super::tile::render_tile;
 use super::tiles::TileGrid;
-use super::wire;
+use super::wire::{self, Message};
 use crate::comm::Transport;
 use crate::film::{Film, TileResult};
 use crate::scene::Scene;
-use crate::settings::Settings;
-use anyhow::{Context, Result};
+use crate::settings::{Aov, Settings};
+use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -23,7 +24,7 @@ const POLL_INTERVAL: Duration = Duration::from_millis(2);
 /// A rank sends a batch at least this often while it has results, so that
 /// rank 0 hears from it regularly.
 const MAX_BATCH_AGE: Duration = Duration::from_secs(2);
-/// Batches are otherwise sized so that each rank sends about this many.
+/// Batches are otherwise sized so that each rank sends about this many per pass.
 const BATCHES_PER_RANK: usize = 16;
 
 /// Environment variable naming a rank that must fail mid-render (tests use it
@@ -35,9 +36,20 @@ pub struct RankRender {
     /// The assembled image, on rank 0 only.
     pub film: Option<Film>,
     pub render_seconds: f64,
+    /// On rank 0: every rank's render time, by rank.
+    pub all_render_seconds: Vec<f64>,
 }
 
-pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, threads: usize) -> Result<RankRender> {
+/// Called on rank 0 each time every tile has finished one more pass.
+pub type OnPass<'a> = dyn FnMut(&Film, u32) -> Result<()> + 'a;
+
+pub fn render(
+    scene: &Scene,
+    settings: &Settings,
+    transport: &dyn Transport,
+    threads: usize,
+    on_pass: &mut OnPass,
+) -> Result<RankRender> {
     let grid = TileGrid::new(settings.width, settings.height, settings.tile_size);
     let mine = tiles_for_rank(&grid, transport.rank(), transport.size());
     let rank = transport.rank();
@@ -58,21 +70,22 @@ pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, thr
                         panic!("injected failure ({FAIL_RANK_ENV}={rank})");
                     }
                     // The receiver outlives the senders unless the main thread failed.
-                    let _ = tx.send(render_tile(scene, settings, &grid.tile(id)));
+                    render_tile(scene, settings, &grid.tile(id), |r| drop(tx.send(r)));
                 })
             })
         });
-        let film = if rank == 0 {
-            Some(collect(&grid, &rx, transport)?)
+        if rank == 0 {
+            collect(&grid, settings, &rx, transport, start, on_pass)
         } else {
             forward(&rx, mine.len(), transport);
-            None
-        };
-        Ok(RankRender { film, render_seconds: start.elapsed().as_secs_f64() })
+            let render_seconds = start.elapsed().as_secs_f64();
+            transport.send_to_root(&wire::encode(&Message::Done { render_seconds }));
+            Ok(RankRender { film: None, render_seconds, all_render_seconds: Vec::new() })
+        }
     })
 }
 
-/// Rank > 0: batches of finished tiles to rank 0, until this rank is done.
+/// Rank > 0: batches of finished passes to rank 0, until this rank is done.
 fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transport) {
     let batch_size = tile_count.div_ceil(BATCHES_PER_RANK).max(1);
     let mut batch = Vec::with_capacity(batch_size);
@@ -88,8 +101,7 @@ fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transpo
         }
         let due = batch.len() >= batch_size || (!batch.is_empty() && oldest.elapsed() >= MAX_BATCH_AGE);
         if (due || done) && !batch.is_empty() {
-            transport.send_to_root(&wire::encode(&batch));
-            batch.clear();
+            transport.send_to_root(&wire::encode(&Message::Tiles(std::mem::take(&mut batch))));
         }
         if done {
             return;
@@ -97,32 +109,55 @@ fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transpo
     }
 }
 
-/// Rank 0: its own tiles and every other rank's, into the film.
-fn collect(grid: &TileGrid, rx: &Receiver<TileResult>, transport: &dyn Transport) -> Result<Film> {
-    let mut film = Film::new(grid);
-    let mut local_done = false;
-    while !film.is_complete() {
+/// Rank 0: its own results and every other rank's, into the film.
+fn collect(
+    grid: &TileGrid,
+    settings: &Settings,
+    rx: &Receiver<TileResult>,
+    transport: &dyn Transport,
+    start: Instant,
+    on_pass: &mut OnPass,
+) -> Result<RankRender> {
+    let guides = settings.aovs.iter().any(|a| matches!(a, Aov::Albedo | Aov::Normal));
+    let mut film = Film::new(grid, guides);
+    let mut seconds: Vec<Option<f64>> = vec![None; transport.size()];
+    let mut passes_seen = 0;
+    while !film.is_complete() || seconds.iter().any(Option::is_none) {
         let mut progressed = false;
-        if !local_done {
+        if seconds[0].is_none() {
             match rx.recv_timeout(POLL_INTERVAL) {
                 Ok(result) => {
                     film.add(grid, &result).context("rank 0 produced a bad tile")?;
                     progressed = true;
                 }
                 Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => local_done = true,
+                Err(RecvTimeoutError::Disconnected) => seconds[0] = Some(start.elapsed().as_secs_f64()),
             }
         }
         while let Some((source, bytes)) = transport.poll() {
-            let batch = wire::decode(&bytes).with_context(|| format!("from rank {source}"))?;
-            for result in &batch {
-                film.add(grid, result).with_context(|| format!("rank {source} sent a bad tile"))?;
+            match wire::decode(&bytes).with_context(|| format!("from rank {source}"))? {
+                Message::Tiles(batch) => {
+                    for result in &batch {
+                        film.add(grid, result).with_context(|| format!("rank {source} sent a bad tile"))?;
+                    }
+                }
+                Message::Done { render_seconds } => {
+                    if source == 0 || seconds[source].replace(render_seconds).is_some() {
+                        bail!("rank {source} reported its end twice");
+                    }
+                }
             }
             progressed = true;
         }
-        if local_done && !progressed {
+        let passes = film.completed_passes();
+        if passes > passes_seen {
+            passes_seen = passes;
+            on_pass(&film, passes)?;
+        }
+        if seconds[0].is_some() && !progressed {
             std::thread::sleep(POLL_INTERVAL);
         }
     }
-    Ok(film)
+    let all_render_seconds: Vec<f64> = seconds.into_iter().map(|s| s.unwrap_or(0.0)).collect();
+    Ok(RankRender { film: Some(film), render_seconds: all_render_seconds[0], all_render_seconds })
 }

@@ -1,51 +1,87 @@
-//! `render_tile`: the only place pixels are computed. Each pixel takes its
-//! samples in order, each sample from its own keyed random stream, and sums
-//! them in double precision, so a pixel's value does not depend on who
-//! renders it or alongside what.
+//! `render_tile`: the only place pixels are computed. A tile runs its passes
+//! on its own: the first gives every pixel `min_spp` samples (all `spp` when
+//! sampling is not adaptive); each later pass adds `pass_spp` to the pixels
+//! not yet converged, up to `spp`. Each pixel takes its samples in order,
+//! each from its own keyed random stream, and the decision to sample it
+//! again looks at its own samples only — so pixel values and sample counts
+//! do not depend on who renders them or alongside what.
 
 use super::tiles::Tile;
-use crate::film::TileResult;
+use crate::film::{PixelAccum, TileResult};
 use crate::integrator;
 use crate::math::Vec3;
 use crate::sampler::SampleStream;
 use crate::scene::Scene;
-use crate::settings::Settings;
+use crate::settings::{Aov, Settings};
 
-pub fn render_tile(scene: &Scene, settings: &Settings, tile: &Tile) -> TileResult {
-    let mut rgb = Vec::with_capacity(tile.pixel_count() * 3);
-    for y in tile.y0..tile.y1 {
-        for x in tile.x0..tile.x1 {
-            let mean = render_pixel(scene, settings, x, y);
-            rgb.extend_from_slice(&[mean.x, mean.y, mean.z]);
+/// Renders every pass of `tile`, handing each pass's result to `emit`.
+pub fn render_tile(scene: &Scene, settings: &Settings, tile: &Tile, mut emit: impl FnMut(TileResult)) {
+    let guides = settings.aovs.iter().any(|a| matches!(a, Aov::Albedo | Aov::Normal));
+    let mut pixels = vec![PixelAccum::default(); tile.pixel_count()];
+    let (first, step) = match settings.adaptive {
+        Some(a) => (a.min_spp, a.pass_spp),
+        None => (settings.spp, settings.spp),
+    };
+    let mut target = first.min(settings.spp);
+    let mut pass = 1;
+    loop {
+        let mut active = 0;
+        for (k, (x, y)) in pixel_coords(tile).enumerate() {
+            let p = &mut pixels[k];
+            if pass > 1 && settings.adaptive.is_some_and(|a| p.converged(&a)) {
+                continue;
+            }
+            for s in p.samples()..target {
+                p.add(render_sample(scene, settings, x, y, s));
+                if guides {
+                    let (ray, _) = camera_ray(scene, settings, x, y, s);
+                    p.add_guides(integrator::first_hit_albedo(scene, &ray), integrator::first_hit_normal(scene, &ray));
+                }
+            }
+            if !settings.adaptive.is_some_and(|a| p.converged(&a)) {
+                active += 1;
+            }
         }
+        let done = target >= settings.spp || active == 0;
+        emit(tile_result(tile.id, pass, done, &pixels, guides));
+        if done {
+            return;
+        }
+        target = target.saturating_add(step).min(settings.spp);
+        pass += 1;
     }
-    TileResult { tile: tile.id, rgb }
 }
 
-/// The mean radiance of pixel (x, y) over `settings.spp` samples.
-pub fn render_pixel(scene: &Scene, settings: &Settings, x: u32, y: u32) -> Vec3 {
-    let mut sum = [0.0f64; 3];
-    for s in 0..settings.spp {
-        let l = render_sample(scene, settings, x, y, s);
-        // A sample that went numerically wrong counts as black rather than
-        // poisoning the pixel; `--debug-pixel` replays it.
-        if l.is_finite() {
-            sum[0] += l.x as f64;
-            sum[1] += l.y as f64;
-            sum[2] += l.z as f64;
-        }
+fn pixel_coords(tile: &Tile) -> impl Iterator<Item = (u32, u32)> + '_ {
+    (tile.y0..tile.y1).flat_map(move |y| (tile.x0..tile.x1).map(move |x| (x, y)))
+}
+
+fn tile_result(tile: u32, pass: u32, done: bool, pixels: &[PixelAccum], guides: bool) -> TileResult {
+    let flat = |f: fn(&PixelAccum) -> [f32; 3]| pixels.iter().flat_map(f).collect::<Vec<f32>>();
+    TileResult {
+        tile,
+        pass,
+        done,
+        rgb: flat(PixelAccum::mean),
+        samples: pixels.iter().map(PixelAccum::samples).collect(),
+        relative_error: pixels.iter().map(PixelAccum::relative_error).collect(),
+        albedo: if guides { flat(PixelAccum::albedo) } else { Vec::new() },
+        normal: if guides { flat(PixelAccum::normal) } else { Vec::new() },
     }
-    let n = settings.spp as f64;
-    Vec3::new((sum[0] / n) as f32, (sum[1] / n) as f32, (sum[2] / n) as f32)
+}
+
+/// The camera ray of one sample: the first numbers of its stream.
+fn camera_ray(scene: &Scene, settings: &Settings, x: u32, y: u32, sample: u32) -> (crate::math::Ray, SampleStream) {
+    let pixel_index = y as u64 * settings.width as u64 + x as u64;
+    let mut stream = SampleStream::new(settings.seed, pixel_index, sample as u64);
+    let jitter = stream.next_2d();
+    let lens = stream.next_2d();
+    (scene.camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens), stream)
 }
 
 /// One sample of one pixel: replayable on its own (`--debug-pixel x,y,s`).
 #[inline]
 pub fn render_sample(scene: &Scene, settings: &Settings, x: u32, y: u32, sample: u32) -> Vec3 {
-    let pixel_index = y as u64 * settings.width as u64 + x as u64;
-    let mut stream = SampleStream::new(settings.seed, pixel_index, sample as u64);
-    let jitter = stream.next_2d();
-    let lens = stream.next_2d();
-    let ray = scene.camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens);
+    let (ray, mut stream) = camera_ray(scene, settings, x, y, sample);
     integrator::radiance(scene, settings, ray, &mut stream)
 }

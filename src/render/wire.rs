@@ -1,18 +1,29 @@
-//! The bytes of a batch of tile results between ranks (bincode, standard
-//! configuration), checked on arrival.
+//! The messages from ranks above 0 to rank 0 (bincode, standard
+//! configuration), checked on arrival: batches of tile results, then one
+//! last message with the rank's own figures.
 
 use crate::film::TileResult;
 use anyhow::{Context, Result};
+use bincode::{Decode, Encode};
 
-pub fn encode(batch: &[TileResult]) -> Vec<u8> {
-    bincode::encode_to_vec(batch, bincode::config::standard()).expect("encoding to memory cannot fail")
+#[derive(Clone, Debug, PartialEq, Encode, Decode)]
+pub enum Message {
+    Tiles(Vec<TileResult>),
+    /// The sender has rendered and sent everything.
+    Done {
+        render_seconds: f64,
+    },
 }
 
-pub fn decode(bytes: &[u8]) -> Result<Vec<TileResult>> {
-    let (batch, used): (Vec<TileResult>, usize) =
-        bincode::decode_from_slice(bytes, bincode::config::standard()).context("undecodable batch of tiles")?;
-    anyhow::ensure!(used == bytes.len(), "batch of tiles has {} trailing bytes", bytes.len() - used);
-    Ok(batch)
+pub fn encode(message: &Message) -> Vec<u8> {
+    bincode::encode_to_vec(message, bincode::config::standard()).expect("encoding to memory cannot fail")
+}
+
+pub fn decode(bytes: &[u8]) -> Result<Message> {
+    let (message, used): (Message, usize) =
+        bincode::decode_from_slice(bytes, bincode::config::standard()).context("undecodable message")?;
+    anyhow::ensure!(used == bytes.len(), "message has {} trailing bytes", bytes.len() - used);
+    Ok(message)
 }
 
 #[cfg(test)]
@@ -21,10 +32,21 @@ mod tests {
 
     #[test]
     fn round_trip_and_refusal_of_garbage() {
-        let batch = vec![TileResult { tile: 3, rgb: vec![0.5, 1.0, f32::MAX] }, TileResult { tile: 9, rgb: vec![] }];
-        assert_eq!(decode(&encode(&batch)).unwrap(), batch);
-        let mut bytes = encode(&batch);
-        bytes.truncate(bytes.len() - 2);
-        assert!(decode(&bytes).is_err());
+        let tile = TileResult {
+            tile: 3,
+            pass: 2,
+            done: true,
+            rgb: vec![0.5, 1.0, f32::MAX],
+            samples: vec![7],
+            relative_error: vec![0.1],
+            albedo: vec![],
+            normal: vec![],
+        };
+        for m in [Message::Tiles(vec![tile.clone(), tile]), Message::Done { render_seconds: 1.5 }] {
+            assert_eq!(decode(&encode(&m)).unwrap(), m);
+            let mut bytes = encode(&m);
+            bytes.truncate(bytes.len() - 2);
+            assert!(decode(&bytes).is_err());
+        }
     }
 }

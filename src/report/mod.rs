@@ -1,37 +1,80 @@
-//! What rank 0 tells the user at the end: one summary line.
+//! What rank 0 tells the user: adaptive progress per pass, and one summary
+//! line at the end.
 
-use crate::settings::Settings;
+use crate::film::{is_converged, Film};
+use crate::settings::{Adaptive, Settings};
 use std::time::Duration;
 
 pub struct Summary<'a> {
     pub settings: &'a Settings,
-    pub ranks: usize,
+    /// Samples actually taken (fewer than width·height·spp when adaptive).
+    pub samples: u64,
     pub threads: usize,
     pub wall: Duration,
-    pub render_seconds: f64,
+    /// Each rank's render time, by rank.
+    pub rank_seconds: &'a [f64],
 }
 
 impl std::fmt::Display for Summary<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = self.settings;
-        let samples = s.total_samples();
-        let rate = samples as f64 / self.render_seconds.max(1e-9);
+        let ranks = self.rank_seconds.len();
+        let render = self.rank_seconds.iter().cloned().fold(0.0, f64::max);
+        let rate = self.samples as f64 / render.max(1e-9);
         write!(
             f,
-            "rsrender: wrote {}: {}×{}, {} spp ({:.2} M samples), {} rank{} × {} thread{}, {:.2} s wall \
+            "rsrender: wrote {}: {}×{}, {} spp{}, {} samples, {} rank{} × {} thread{}, {:.2} s wall \
              (render {:.2} s), {:.3} M samples/s",
             s.output.display(),
             s.width,
             s.height,
             s.spp,
-            samples as f64 / 1e6,
-            self.ranks,
-            if self.ranks == 1 { "" } else { "s" },
+            if s.adaptive.is_some() { " max (adaptive)" } else { "" },
+            self.samples,
+            ranks,
+            if ranks == 1 { "" } else { "s" },
             self.threads,
             if self.threads == 1 { "" } else { "s" },
             self.wall.as_secs_f64(),
-            self.render_seconds,
+            render,
             rate / 1e6
-        )
+        )?;
+        if ranks > 1 {
+            write!(f, ", imbalance {:.3}", imbalance(self.rank_seconds))?;
+        }
+        Ok(())
+    }
+}
+
+/// The slowest rank's time over the mean (1 is perfect balance).
+pub fn imbalance(rank_seconds: &[f64]) -> f64 {
+    let mean = rank_seconds.iter().sum::<f64>() / rank_seconds.len().max(1) as f64;
+    let max = rank_seconds.iter().cloned().fold(0.0, f64::max);
+    if mean > 0.0 {
+        max / mean
+    } else {
+        1.0
+    }
+}
+
+/// The share of pixels that will take more samples.
+pub fn active_share(film: &Film, settings: &Settings, adaptive: &Adaptive) -> f64 {
+    let active = film
+        .samples
+        .iter()
+        .zip(&film.relative_error)
+        .filter(|&(&n, &e)| n < settings.spp && !is_converged(n, e, adaptive))
+        .count();
+    active as f64 / film.samples.len().max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imbalance_is_slowest_over_mean() {
+        assert_eq!(imbalance(&[2.0, 2.0]), 1.0);
+        assert!((imbalance(&[1.0, 3.0]) - 1.5).abs() < 1e-12);
     }
 }

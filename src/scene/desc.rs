@@ -50,11 +50,26 @@ pub struct SamplingDesc {
     pub max_depth: i64,
     pub rr_depth: i64,
     pub adaptive: bool,
+    /// Adaptive: samples every pixel gets before it may stop (capped at spp).
+    pub min_spp: i64,
+    /// Adaptive: samples added to every unconverged pixel per pass.
+    pub pass_spp: i64,
+    /// Adaptive: relative standard error at which a pixel stops.
+    pub noise_threshold: f32,
 }
 
 impl Default for SamplingDesc {
     fn default() -> Self {
-        SamplingDesc { spp: 16, seed: 0, max_depth: 8, rr_depth: 5, adaptive: false }
+        SamplingDesc {
+            spp: 16,
+            seed: 0,
+            max_depth: 8,
+            rr_depth: 5,
+            adaptive: false,
+            min_spp: 16,
+            pass_spp: 16,
+            noise_threshold: 0.01,
+        }
     }
 }
 

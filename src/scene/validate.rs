@@ -75,13 +75,9 @@ fn sampling(s: &SamplingDesc) -> Check {
         ));
     }
     at_least("sampling.rr_depth", s.rr_depth, 1)?;
-    if s.adaptive {
-        return Err(SceneError::new(
-            "sampling.adaptive",
-            "adaptive sampling is not available in this version of rsrender",
-        ));
-    }
-    Ok(())
+    at_least("sampling.min_spp", s.min_spp, 1)?;
+    at_least("sampling.pass_spp", s.pass_spp, 1)?;
+    positive("sampling.noise_threshold", s.noise_threshold)
 }
 
 fn camera(c: &CameraDesc) -> Check {

@@ -34,8 +34,8 @@ pub fn render(toml: &str, overrides: &Overrides, threads: usize) -> (Settings, V
     let loaded = load(&f.path).expect("scene loads");
     let settings = Settings::resolve(&loaded.desc, overrides).expect("settings");
     let scene = build(&loaded.desc, &settings).expect("scene builds");
-    let r = engine::render(&scene, &settings, &Serial, threads).expect("render");
-    (settings, r.film.expect("rank 0 has the film").pixels().to_vec())
+    let r = engine::render(&scene, &settings, &Serial, threads, &mut |_, _| Ok(())).expect("render");
+    (settings, r.film.expect("rank 0 has the film").rgb)
 }
 
 pub fn render_default(toml: &str) -> Vec<f32> {

@@ -1,0 +1,124 @@
+//! One pixel's running statistics, kept by the rank that renders it: sums of
+//! radiance and of its square (for the standard error), the sample count,
+//! and the first-hit guides (albedo, normal) when asked for.
+
+use crate::math::Vec3;
+use crate::settings::Adaptive;
+
+/// The absolute floor of the relative error's denominator: a pixel whose
+/// mean is near black is judged by its absolute error against this, so it
+/// converges instead of chasing a relative error of 0/0.
+pub const ERROR_FLOOR: f64 = 0.01;
+
+#[derive(Clone, Debug, Default)]
+pub struct PixelAccum {
+    sum: [f64; 3],
+    sum_sq: [f64; 3],
+    n: u32,
+    albedo: [f64; 3],
+    normal: [f64; 3],
+}
+
+impl PixelAccum {
+    /// One radiance sample. A sample that went numerically wrong counts as
+    /// black rather than poisoning the pixel; `--debug-pixel` replays it.
+    #[inline]
+    pub fn add(&mut self, l: Vec3) {
+        let l = if l.is_finite() { l } else { Vec3::ZERO };
+        for (c, v) in l.to_array().into_iter().enumerate() {
+            self.sum[c] += v as f64;
+            self.sum_sq[c] += v as f64 * v as f64;
+        }
+        self.n += 1;
+    }
+
+    pub fn add_guides(&mut self, albedo: Vec3, normal: Vec3) {
+        for c in 0..3 {
+            self.albedo[c] += albedo[c] as f64;
+            self.normal[c] += normal[c] as f64;
+        }
+    }
+
+    pub fn samples(&self) -> u32 {
+        self.n
+    }
+
+    pub fn mean(&self) -> [f32; 3] {
+        self.sum.map(|s| self.per_sample(s))
+    }
+
+    pub fn albedo(&self) -> [f32; 3] {
+        self.albedo.map(|s| self.per_sample(s))
+    }
+
+    pub fn normal(&self) -> [f32; 3] {
+        self.normal.map(|s| self.per_sample(s))
+    }
+
+    fn per_sample(&self, sum: f64) -> f32 {
+        if self.n == 0 {
+            0.0
+        } else {
+            (sum / self.n as f64) as f32
+        }
+    }
+
+    /// Standard error of the mean over |mean| (floored), worst channel.
+    /// Infinite while fewer than two samples say anything about the variance.
+    pub fn relative_error(&self) -> f32 {
+        if self.n < 2 {
+            return f32::INFINITY;
+        }
+        let n = self.n as f64;
+        (0..3)
+            .map(|c| {
+                let mean = self.sum[c] / n;
+                let variance = ((self.sum_sq[c] - self.sum[c] * mean) / (n - 1.0)).max(0.0);
+                (variance / n).sqrt() / (mean * mean + ERROR_FLOOR * ERROR_FLOOR).sqrt()
+            })
+            .fold(0.0, f64::max) as f32
+    }
+
+    pub fn converged(&self, a: &Adaptive) -> bool {
+        is_converged(self.n, self.relative_error(), a)
+    }
+}
+
+/// The stopping rule, from a pixel's count and relative error alone.
+pub fn is_converged(samples: u32, relative_error: f32, a: &Adaptive) -> bool {
+    samples >= a.min_spp && relative_error <= a.noise_threshold
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_samples_have_zero_error_and_noisy_ones_do_not() {
+        let mut flat = PixelAccum::default();
+        let mut noisy = PixelAccum::default();
+        for i in 0..16 {
+            flat.add(Vec3::splat(0.7));
+            noisy.add(Vec3::splat(if i % 2 == 0 { 0.0 } else { 2.0 }));
+        }
+        assert_eq!(flat.mean(), [0.7; 3]);
+        assert_eq!(flat.relative_error(), 0.0);
+        // mean 1, sample std 2/√(16/15)·… : stderr = sqrt(16/15)/4 ≈ 0.258.
+        assert!((noisy.relative_error() - 0.2582 / (1.0f32 + 1e-4).sqrt()).abs() < 1e-3, "{}", noisy.relative_error());
+        let a = Adaptive { min_spp: 16, pass_spp: 8, noise_threshold: 0.1 };
+        assert!(flat.converged(&a) && !noisy.converged(&a));
+        let strict = Adaptive { min_spp: 32, ..a };
+        assert!(!flat.converged(&strict), "min_spp not reached");
+    }
+
+    #[test]
+    fn black_pixels_converge_thanks_to_the_floor() {
+        let mut p = PixelAccum::default();
+        for _ in 0..16 {
+            p.add(Vec3::ZERO);
+        }
+        p.add(Vec3::splat(f32::NAN));
+        assert_eq!(p.samples(), 17);
+        assert_eq!(p.relative_error(), 0.0);
+    }
+}
