@@ -112,7 +112,7 @@ fn adaptive_images_and_sample_counts_are_bit_identical_across_ranks() {
         ));
     }
     let samples = samples_layer(dir.path(), "n1.samples.pfm");
-    assert!(samples.iter().any(|&n| n < 48.0) && samples.iter().any(|&n| n == 48.0), "adaptivity must show");
+    assert!(samples.iter().any(|&n| n < 48.0) && samples.contains(&48.0), "adaptivity must show");
     for (k, o) in outputs.iter().enumerate().skip(1) {
         assert!(o.0 == outputs[0].0, "image of run {k} differs");
         assert!(o.1 == outputs[0].1, "sample counts of run {k} differ");
