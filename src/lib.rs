@@ -61,7 +61,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<()> {
                 samples: film.total_samples(),
                 threads,
                 wall: start.elapsed(),
-                rank_seconds: &rendered.all_render_seconds,
+                rank_times: &rendered.rank_times,
             };
             println!("{summary}");
         }

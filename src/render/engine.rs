@@ -12,6 +12,7 @@ use super::tiles::TileGrid;
 use super::wire::{self, Message};
 use crate::comm::Transport;
 use crate::film::{Film, TileResult};
+use crate::report::{cpu_seconds, RankTimes};
 use crate::scene::Scene;
 use crate::settings::{Aov, Settings};
 use anyhow::{bail, Context, Result};
@@ -35,9 +36,8 @@ pub const FAIL_RANK_ENV: &str = "RSRENDER_FAIL_RANK";
 pub struct RankRender {
     /// The assembled image, on rank 0 only.
     pub film: Option<Film>,
-    pub render_seconds: f64,
-    /// On rank 0: every rank's render time, by rank.
-    pub all_render_seconds: Vec<f64>,
+    /// On rank 0: every rank's times, by rank.
+    pub rank_times: Vec<RankTimes>,
 }
 
 /// Called on rank 0 each time every tile has finished one more pass.
@@ -60,6 +60,9 @@ pub fn render(
         .build()
         .context("cannot start the rendering threads")?;
     let start = Instant::now();
+    let cpu_start = cpu_seconds();
+    let times =
+        move || RankTimes { render_seconds: start.elapsed().as_secs_f64(), cpu_seconds: cpu_seconds() - cpu_start };
     let (tx, rx) = channel::<TileResult>();
     std::thread::scope(|scope| {
         let (pool, mine) = (&pool, &mine);
@@ -75,12 +78,11 @@ pub fn render(
             })
         });
         if rank == 0 {
-            collect(&grid, settings, &rx, transport, start, on_pass)
+            collect(&grid, settings, &rx, transport, &times, on_pass)
         } else {
             forward(&rx, mine.len(), transport);
-            let render_seconds = start.elapsed().as_secs_f64();
-            transport.send_to_root(&wire::encode(&Message::Done { render_seconds }));
-            Ok(RankRender { film: None, render_seconds, all_render_seconds: Vec::new() })
+            transport.send_to_root(&wire::encode(&Message::Done(times())));
+            Ok(RankRender { film: None, rank_times: Vec::new() })
         }
     })
 }
@@ -115,23 +117,23 @@ fn collect(
     settings: &Settings,
     rx: &Receiver<TileResult>,
     transport: &dyn Transport,
-    start: Instant,
+    times: &dyn Fn() -> RankTimes,
     on_pass: &mut OnPass,
 ) -> Result<RankRender> {
     let guides = settings.aovs.iter().any(|a| matches!(a, Aov::Albedo | Aov::Normal));
     let mut film = Film::new(grid, guides);
-    let mut seconds: Vec<Option<f64>> = vec![None; transport.size()];
+    let mut reported: Vec<Option<RankTimes>> = vec![None; transport.size()];
     let mut passes_seen = 0;
-    while !film.is_complete() || seconds.iter().any(Option::is_none) {
+    while !film.is_complete() || reported.iter().any(Option::is_none) {
         let mut progressed = false;
-        if seconds[0].is_none() {
+        if reported[0].is_none() {
             match rx.recv_timeout(POLL_INTERVAL) {
                 Ok(result) => {
                     film.add(grid, &result).context("rank 0 produced a bad tile")?;
                     progressed = true;
                 }
                 Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => seconds[0] = Some(start.elapsed().as_secs_f64()),
+                Err(RecvTimeoutError::Disconnected) => reported[0] = Some(times()),
             }
         }
         while let Some((source, bytes)) = transport.poll() {
@@ -141,8 +143,8 @@ fn collect(
                         film.add(grid, result).with_context(|| format!("rank {source} sent a bad tile"))?;
                     }
                 }
-                Message::Done { render_seconds } => {
-                    if source == 0 || seconds[source].replace(render_seconds).is_some() {
+                Message::Done(t) => {
+                    if source == 0 || reported[source].replace(t).is_some() {
                         bail!("rank {source} reported its end twice");
                     }
                 }
@@ -154,10 +156,10 @@ fn collect(
             passes_seen = passes;
             on_pass(&film, passes)?;
         }
-        if seconds[0].is_some() && !progressed {
+        if reported[0].is_some() && !progressed {
             std::thread::sleep(POLL_INTERVAL);
         }
     }
-    let all_render_seconds: Vec<f64> = seconds.into_iter().map(|s| s.unwrap_or(0.0)).collect();
-    Ok(RankRender { film: Some(film), render_seconds: all_render_seconds[0], all_render_seconds })
+    let rank_times = reported.into_iter().map(Option::unwrap_or_default).collect();
+    Ok(RankRender { film: Some(film), rank_times })
 }

@@ -3,6 +3,7 @@
 //! last message with the rank's own figures.
 
 use crate::film::TileResult;
+use crate::report::RankTimes;
 use anyhow::{Context, Result};
 use bincode::{Decode, Encode};
 
@@ -10,9 +11,7 @@ use bincode::{Decode, Encode};
 pub enum Message {
     Tiles(Vec<TileResult>),
     /// The sender has rendered and sent everything.
-    Done {
-        render_seconds: f64,
-    },
+    Done(RankTimes),
 }
 
 pub fn encode(message: &Message) -> Vec<u8> {
@@ -42,7 +41,10 @@ mod tests {
             albedo: vec![],
             normal: vec![],
         };
-        for m in [Message::Tiles(vec![tile.clone(), tile]), Message::Done { render_seconds: 1.5 }] {
+        for m in [
+            Message::Tiles(vec![tile.clone(), tile]),
+            Message::Done(RankTimes { render_seconds: 1.5, cpu_seconds: 2.5 }),
+        ] {
             assert_eq!(decode(&encode(&m)).unwrap(), m);
             let mut bytes = encode(&m);
             bytes.truncate(bytes.len() - 2);

@@ -5,21 +5,40 @@ use crate::film::{is_converged, Film};
 use crate::settings::{Adaptive, Settings};
 use std::time::Duration;
 
+/// How long a rank rendered: wall-clock and CPU time (all its threads).
+#[derive(Clone, Copy, Debug, Default, PartialEq, bincode::Encode, bincode::Decode)]
+pub struct RankTimes {
+    pub render_seconds: f64,
+    pub cpu_seconds: f64,
+}
+
+/// CPU time this process has used so far, all threads.
+pub fn cpu_seconds() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid timespec to write into.
+    if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } != 0 {
+        return 0.0;
+    }
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
 pub struct Summary<'a> {
     pub settings: &'a Settings,
     /// Samples actually taken (fewer than width·height·spp when adaptive).
     pub samples: u64,
     pub threads: usize,
     pub wall: Duration,
-    /// Each rank's render time, by rank.
-    pub rank_seconds: &'a [f64],
+    /// Each rank's times, by rank.
+    pub rank_times: &'a [RankTimes],
 }
 
 impl std::fmt::Display for Summary<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = self.settings;
-        let ranks = self.rank_seconds.len();
-        let render = self.rank_seconds.iter().cloned().fold(0.0, f64::max);
+        let ranks = self.rank_times.len();
+        let wall: Vec<f64> = self.rank_times.iter().map(|t| t.render_seconds).collect();
+        let cpu: Vec<f64> = self.rank_times.iter().map(|t| t.cpu_seconds).collect();
+        let render = wall.iter().cloned().fold(0.0, f64::max);
         let rate = self.samples as f64 / render.max(1e-9);
         write!(
             f,
@@ -40,7 +59,7 @@ impl std::fmt::Display for Summary<'_> {
             rate / 1e6
         )?;
         if ranks > 1 {
-            write!(f, ", imbalance {:.3}", imbalance(self.rank_seconds))?;
+            write!(f, ", imbalance {:.3} (CPU time {:.3})", imbalance(&wall), imbalance(&cpu))?;
         }
         Ok(())
     }

@@ -87,12 +87,13 @@ pub enum IntegratorKind {
 #[serde(deny_unknown_fields, default)]
 pub struct RenderDesc {
     pub integrator: IntegratorKind,
-    pub tile_size: i64,
+    /// Default: 32, or `ADAPTIVE_TILE_SIZE` with adaptive sampling.
+    pub tile_size: Option<i64>,
 }
 
 impl Default for RenderDesc {
     fn default() -> Self {
-        RenderDesc { integrator: IntegratorKind::Path, tile_size: 32 }
+        RenderDesc { integrator: IntegratorKind::Path, tile_size: None }
     }
 }
 

@@ -21,7 +21,9 @@ pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Ch
     }
     film(&d.film, available_memory)?;
     sampling(&d.sampling)?;
-    at_least("render.tile_size", d.render.tile_size, 1)?;
+    if let Some(t) = d.render.tile_size {
+        at_least("render.tile_size", t, 1)?;
+    }
     camera(&d.camera)?;
     colour("background.color", d.background.color)?;
     for (name, m) in &d.materials {
