@@ -2,10 +2,14 @@
 # Prints rendering speed on fixed scenes: samples/s per core (one rank, one
 # thread), per rank and in total under mpirun, and, when Mitsuba 3 is
 # importable by $MITSUBA_PYTHON (default python3), Mitsuba's speed on the same
-# Cornell box for comparison (pip install mitsuba numpy).
+# Cornell box for comparison (pip install mitsuba numpy). Then adaptive
+# sampling against uniform sampling at equal samples (relative MSE against a
+# high-spp reference; REFERENCE_SPP, default 2048, takes a minute or two),
+# and the rank imbalance of an adaptive render on 4 ranks.
 #   scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/env.sh
 source scripts/env.sh
 cargo build --release --quiet
 bin=target/release/rsrender
@@ -46,3 +50,28 @@ fi
 echo "== scenes/cornell.toml (256x256, 64 spp, mirror and glass), all $cores cores"
 "$bin" scenes/cornell.toml -o "$out/cornell.png"
 mpirun -n "$cores" "$bin" scenes/cornell.toml --threads 1 -o "$out/cornell-mpi.png"
+
+echo "== adaptive sampling, scenes/cornell.toml: relative MSE against a ${REFERENCE_SPP:=2048}-spp reference"
+venv=target/pyenv
+if ! "$venv/bin/python" -c "import numpy" 2>/dev/null; then
+    python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check numpy
+fi
+"$bin" scenes/cornell.toml --spp "$REFERENCE_SPP" --seed 1000 -o "$out/reference.pfm" -q
+for threshold in 0.1 0.05; do
+    "$bin" scenes/cornell.toml --spp 1024 --adaptive --noise-threshold $threshold -o "$out/adaptive.pfm" --aov samples -q
+    spp=$("$venv/bin/python" - "$out/adaptive.samples.pfm" <<'PY'
+import sys, numpy as np
+with open(sys.argv[1], "rb") as f:
+    f.readline(); w, h = map(int, f.readline().split()); f.readline()
+    print(round(float(np.frombuffer(f.read(), dtype="<f4").mean())))
+PY
+)
+    "$bin" scenes/cornell.toml --spp "$spp" -o "$out/uniform.pfm" -q
+    a=$("$venv/bin/python" scripts/compare_images.py "$out/adaptive.pfm" "$out/reference.pfm" | sed -n 's/relative MSE //p')
+    u=$("$venv/bin/python" scripts/compare_images.py "$out/uniform.pfm" "$out/reference.pfm" | sed -n 's/relative MSE //p')
+    echo "threshold $threshold: $spp samples/pixel on average; relMSE uniform $u, adaptive $a:" \
+        "$(awk -v u="$u" -v a="$a" 'BEGIN { printf "%.2f", u / a }')x lower"
+done
+echo "== adaptive render on 4 ranks: imbalance (slowest rank's render time over the mean)"
+mpirun -n 4 "$bin" scenes/cornell.toml --spp 512 --adaptive --noise-threshold 0.1 --threads 1 -o "$out/a4.pfm" 2>/dev/null |
+    sed -n 's/.*\(imbalance.*\)/\1/p'

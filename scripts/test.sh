@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# shellcheck source=scripts/env.sh
 source scripts/env.sh
 cargo build --release --quiet
 
