@@ -53,6 +53,25 @@ pub struct Cli {
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub aov: Vec<Aov>,
 
+    /// Continue the interrupted render whose checkpoint is OUTPUT.ckpt, on
+    /// any number of ranks
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Seconds between checkpoints (OUTPUT.ckpt); 0 writes one only when
+    /// the job is told to stop
+    #[arg(long, value_name = "SECONDS", default_value_t = 300.0, value_parser = parse_seconds)]
+    pub checkpoint_interval: f64,
+
+    /// Seconds rank 0 waits for a rank that owes work before it writes a
+    /// checkpoint and stops the job
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0, value_parser = parse_seconds)]
+    pub stall_timeout: f64,
+
+    /// Seconds between progress lines when stderr is not a terminal
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
+    pub progress_interval: f64,
+
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
@@ -89,5 +108,12 @@ fn parse_threshold(s: &str) -> Result<f32, String> {
     match s.parse::<f32>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("expected a number > 0, got `{s}`")),
+    }
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("expected a number of seconds ≥ 0, got `{s}`")),
     }
 }

@@ -8,11 +8,13 @@
 
 pub mod accel;
 pub mod camera;
+pub mod checkpoint;
 pub mod cli;
 pub mod comm;
 pub mod film;
 pub mod geometry;
 pub mod integrator;
+pub mod interrupt;
 pub mod light;
 pub mod material;
 pub mod math;
@@ -26,21 +28,43 @@ pub mod settings;
 use anyhow::{anyhow, Result};
 use cli::Cli;
 use comm::Transport;
+use film::{Film, TileResult};
+use render::engine::{self, CheckpointPlan};
 use scene::load::LoadedScene;
 use settings::Settings;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<()> {
+/// How a run ended on this rank.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Complete,
+    /// Told to stop by a signal; rank 0 wrote a checkpoint.
+    Interrupted,
+}
+
+pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let start = Instant::now();
     let prepared = prepare(cli, transport.rank());
-    let (loaded, settings) = agree(transport, prepared)?;
+    let (loaded, settings, resumed) = agree(transport, prepared)?;
     let scene = scene::build::build(&loaded.desc, &settings)?;
     if let Some((x, y, s)) = cli.debug_pixel {
-        return debug_pixel(&scene, &settings, transport.rank(), x, y, s);
+        debug_pixel(&scene, &settings, transport.rank(), x, y, s)?;
+        return Ok(Outcome::Complete);
     }
     let machine = render::threads::Machine::current();
     let (threads, _) = render::threads::threads_per_rank(cli.threads, transport.ranks_on_node(), &machine);
-    let mut on_pass = |film: &film::Film, pass: u32| -> Result<()> {
+    let grid = render::tiles::TileGrid::new(settings.width, settings.height, settings.tile_size);
+    let checkpoint_path = checkpoint::path_for(&settings.output);
+    let mut progress: Option<report::Progress> = None;
+    let mut on_progress = |film: &Film, elapsed: Duration| {
+        if !cli.quiet {
+            let interval = Duration::from_secs_f64(cli.progress_interval);
+            progress
+                .get_or_insert_with(|| report::Progress::new(film, grid.count() as usize, interval))
+                .update(film, elapsed);
+        }
+    };
+    let mut on_pass = |film: &Film, pass: u32| -> Result<()> {
         if let Some(adaptive) = settings.adaptive {
             if !cli.quiet {
                 let active = report::active_share(film, &settings, &adaptive);
@@ -52,40 +76,83 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<()> {
         }
         Ok(())
     };
-    let rendered = render::engine::render(&scene, &settings, transport, threads, &mut on_pass)?;
-    if let Some(film) = rendered.film {
-        output::write_film(&settings, &film)?;
-        if !cli.quiet {
-            let summary = report::Summary {
-                settings: &settings,
-                samples: film.total_samples(),
-                threads,
-                wall: start.elapsed(),
-                rank_times: &rendered.rank_times,
-            };
-            println!("{summary}");
-        }
+    let options = engine::Options {
+        threads,
+        resumed,
+        checkpoint: CheckpointPlan {
+            path: checkpoint_path.clone(),
+            key: checkpoint::Key::new(loaded.hash, &settings),
+            interval: (cli.checkpoint_interval > 0.0).then(|| Duration::from_secs_f64(cli.checkpoint_interval)),
+        },
+        stall_timeout: Duration::from_secs_f64(cli.stall_timeout),
+        on_pass: &mut on_pass,
+        on_progress: &mut on_progress,
+    };
+    let resumed_samples: u64 = options.resumed.iter().flat_map(|r| &r.samples).map(|&n| n as u64).sum();
+    let rendered = engine::render(&scene, &settings, transport, options)?;
+    if let Some(p) = progress.as_mut() {
+        p.finish();
     }
-    Ok(())
+    let Some(film) = rendered.film else {
+        return Ok(if interrupt::requested().is_some() { Outcome::Interrupted } else { Outcome::Complete });
+    };
+    if !film.is_complete() {
+        let key = checkpoint::Key::new(loaded.hash, &settings);
+        checkpoint::write(&checkpoint_path, &key, &film, &grid)?;
+        eprintln!(
+            "rsrender: stopped by {}: {} of {} tiles done, checkpoint written to {}; \
+             finish with the same command and --resume (any number of ranks)",
+            interrupt::requested().unwrap_or("a signal"),
+            film.tiles_done(),
+            grid.count(),
+            checkpoint_path.display()
+        );
+        return Ok(Outcome::Interrupted);
+    }
+    output::write_film(&settings, &film)?;
+    if checkpoint_path.exists() {
+        std::fs::remove_file(&checkpoint_path)
+            .map_err(|e| anyhow!("cannot remove the finished checkpoint {}: {e}", checkpoint_path.display()))?;
+    }
+    if !cli.quiet {
+        let summary = report::Summary {
+            settings: &settings,
+            samples: film.total_samples(),
+            new_samples: film.total_samples() - resumed_samples,
+            threads,
+            wall: start.elapsed(),
+            rank_times: &rendered.rank_times,
+        };
+        println!("{summary}");
+    }
+    Ok(Outcome::Complete)
 }
 
-/// Loads and checks the scene and settings; rank 0, which writes the image,
-/// also checks that the output can be written.
-fn prepare(cli: &Cli, rank: usize) -> Result<(LoadedScene, Settings)> {
+type Prepared = (LoadedScene, Settings, Vec<TileResult>);
+
+/// Loads and checks the scene and settings, and with `--resume` the
+/// checkpoint; rank 0, which writes the image, also checks that the output
+/// can be written.
+fn prepare(cli: &Cli, rank: usize) -> Result<Prepared> {
     let loaded = scene::load::load(&cli.scene)?;
     let settings = Settings::resolve(&loaded.desc, &cli.overrides())?;
     if rank == 0 {
         output::check_writable(&settings.output)?;
     }
-    Ok((loaded, settings))
+    let resumed = if cli.resume {
+        checkpoint::read(&checkpoint::path_for(&settings.output), &checkpoint::Key::new(loaded.hash, &settings))?
+    } else {
+        Vec::new()
+    };
+    Ok((loaded, settings, resumed))
 }
 
 /// Every rank learns whether every other rank prepared successfully and read
 /// the same scene as rank 0. Exactly one rank reports a failure: the lowest
 /// that failed (or, if all loaded, the lowest that read something else);
 /// the others wait for its abort, so a job never prints N copies of one error.
-fn agree(transport: &dyn Transport, prepared: Result<(LoadedScene, Settings)>) -> Result<(LoadedScene, Settings)> {
-    let hash = prepared.as_ref().map_or(0, |(l, _)| l.hash);
+fn agree(transport: &dyn Transport, prepared: Result<Prepared>) -> Result<Prepared> {
+    let hash = prepared.as_ref().map_or(0, |(l, _, _)| l.hash);
     let mut mine = vec![u8::from(prepared.is_ok())];
     mine.extend_from_slice(&hash.to_le_bytes());
     let all = transport.all_gather(&mine);
@@ -101,7 +168,7 @@ fn agree(transport: &dyn Transport, prepared: Result<(LoadedScene, Settings)>) -
     let root_hash = hash_of(0);
     if let Some(first_different) = (0..all.len()).find(|&r| hash_of(r) != root_hash) {
         if first_different == me {
-            let path = prepared.as_ref().map(|(l, _)| l.path.display().to_string()).unwrap_or_default();
+            let path = prepared.as_ref().map(|(l, _, _)| l.path.display().to_string()).unwrap_or_default();
             return Err(anyhow!(
                 "scene file {path} differs from what rank 0 read (hash {:016x}, rank 0: {root_hash:016x}); \
                  every rank must read the same file: put it on a filesystem that all nodes share",

@@ -5,6 +5,8 @@
 use clap::Parser;
 use rsrender::cli::Cli;
 use rsrender::comm;
+use rsrender::interrupt::EXIT_INTERRUPTED;
+use rsrender::Outcome;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -28,8 +30,12 @@ fn main() -> ExitCode {
         }
     };
     comm::install_panic_hook(transport.rank());
+    rsrender::interrupt::install();
     match rsrender::run(&cli, &*transport) {
-        Ok(()) => ExitCode::SUCCESS,
+        // Only rank 0 reports the stop in its exit code: a rank above 0 that
+        // exits non-zero early would make mpirun kill rank 0 mid-checkpoint.
+        Ok(Outcome::Interrupted) if transport.rank() == 0 => ExitCode::from(EXIT_INTERRUPTED),
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("rsrender: rank {}: error: {e:#}", transport.rank());
             if transport.size() > 1 {

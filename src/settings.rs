@@ -86,6 +86,11 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Albedo or normal layers need a first-hit query per sample.
+    pub fn wants_guides(&self) -> bool {
+        self.aovs.iter().any(|a| matches!(a, Aov::Albedo | Aov::Normal))
+    }
+
     /// Assumes `desc` passed validation.
     pub fn resolve(desc: &SceneDesc, o: &Overrides) -> Result<Settings> {
         let output = o.output.clone().unwrap_or_else(|| PathBuf::from(&desc.film.output));

@@ -12,6 +12,7 @@ pub use pixel::{is_converged, PixelAccum};
 use crate::render::tiles::TileGrid;
 use anyhow::{ensure, Result};
 use bincode::{Decode, Encode};
+use std::ops::Range;
 
 /// The state of every pixel of one tile after one pass, row by row.
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
@@ -83,17 +84,14 @@ impl Film {
             "tile {} has the wrong number of values for its {n} pixels",
             r.tile
         );
-        let row = (tile.x1 - tile.x0) as usize;
-        for (k, y) in (tile.y0..tile.y1).enumerate() {
-            let start = y as usize * self.width as usize + tile.x0 as usize;
-            let (dst, src) = (start..start + row, k * row..(k + 1) * row);
-            let (dst3, src3) = (dst.start * 3..dst.end * 3, src.start * 3..src.end * 3);
-            self.rgb[dst3.clone()].copy_from_slice(&r.rgb[src3.clone()]);
-            self.samples[dst.clone()].copy_from_slice(&r.samples[src.clone()]);
-            self.relative_error[dst].copy_from_slice(&r.relative_error[src]);
+        for (film, tile) in row_spans(grid, r.tile, self.width) {
+            let (film3, tile3) = (film.start * 3..film.end * 3, tile.start * 3..tile.end * 3);
+            self.rgb[film3.clone()].copy_from_slice(&r.rgb[tile3.clone()]);
+            self.samples[film.clone()].copy_from_slice(&r.samples[tile.clone()]);
+            self.relative_error[film].copy_from_slice(&r.relative_error[tile]);
             if guides > 0 {
-                self.albedo[dst3.clone()].copy_from_slice(&r.albedo[src3.clone()]);
-                self.normal[dst3].copy_from_slice(&r.normal[src3]);
+                self.albedo[film3.clone()].copy_from_slice(&r.albedo[tile3.clone()]);
+                self.normal[film3].copy_from_slice(&r.normal[tile3]);
             }
         }
         self.last_pass[t] = r.pass;
@@ -102,6 +100,44 @@ impl Film {
             self.tiles_done += 1;
         }
         Ok(())
+    }
+
+    /// Every finished tile as the result that made it, for a checkpoint.
+    pub fn finished_tiles(&self, grid: &TileGrid) -> Vec<TileResult> {
+        let finished = (0..grid.count()).filter(|&t| self.done[t as usize]);
+        finished
+            .map(|t| {
+                let mut r = TileResult {
+                    tile: t,
+                    pass: self.last_pass[t as usize],
+                    done: true,
+                    rgb: Vec::new(),
+                    samples: Vec::new(),
+                    relative_error: Vec::new(),
+                    albedo: Vec::new(),
+                    normal: Vec::new(),
+                };
+                for (film, _) in row_spans(grid, t, self.width) {
+                    let film3 = film.start * 3..film.end * 3;
+                    r.rgb.extend_from_slice(&self.rgb[film3.clone()]);
+                    r.samples.extend_from_slice(&self.samples[film.clone()]);
+                    r.relative_error.extend_from_slice(&self.relative_error[film]);
+                    if !self.albedo.is_empty() {
+                        r.albedo.extend_from_slice(&self.albedo[film3.clone()]);
+                        r.normal.extend_from_slice(&self.normal[film3]);
+                    }
+                }
+                r
+            })
+            .collect()
+    }
+
+    pub fn is_tile_done(&self, tile: u32) -> bool {
+        self.done[tile as usize]
+    }
+
+    pub fn tiles_done(&self) -> usize {
+        self.tiles_done
     }
 
     /// Every tile has sent its last pass.
@@ -119,6 +155,16 @@ impl Film {
     pub fn total_samples(&self) -> u64 {
         self.samples.iter().map(|&n| n as u64).sum()
     }
+}
+
+/// For each row of a tile: the pixel range in the film and in the tile.
+fn row_spans(grid: &TileGrid, tile: u32, width: u32) -> impl Iterator<Item = (Range<usize>, Range<usize>)> {
+    let tile = grid.tile(tile);
+    let row = (tile.x1 - tile.x0) as usize;
+    (tile.y0..tile.y1).enumerate().map(move |(k, y)| {
+        let start = y as usize * width as usize + tile.x0 as usize;
+        (start..start + row, k * row..(k + 1) * row)
+    })
 }
 
 #[cfg(test)]
@@ -153,6 +199,12 @@ mod tests {
         assert_eq!(film.total_samples(), 4 * 12 + 4 * 4);
         assert_eq!(&film.rgb[..6], &[3.0, 3.0, 3.0, 3.0, 3.0, 3.0]);
         assert!(film.add(&grid, &result(0, 4, true, 4)).is_err(), "nothing after the last pass");
+        // What a checkpoint stores refills a fresh film identically.
+        let mut again = Film::new(&grid, false);
+        for r in film.finished_tiles(&grid) {
+            again.add(&grid, &r).unwrap();
+        }
+        assert_eq!((again.rgb.clone(), again.samples.clone()), (film.rgb.clone(), film.samples.clone()));
         let mut film = Film::new(&grid, false);
         film.add(&grid, &result(0, 2, false, 4)).unwrap();
         assert!(film.add(&grid, &result(0, 1, false, 4)).is_err(), "passes only go forward");

@@ -8,9 +8,10 @@
 
 use super::tiles::TileGrid;
 
-/// The tiles rank `rank` of `size` renders, in the order it renders them.
-pub fn tiles_for_rank(grid: &TileGrid, rank: usize, size: usize) -> Vec<u32> {
-    morton_order(grid).into_iter().skip(rank).step_by(size.max(1)).collect()
+/// The tiles rank `rank` of `size` renders, in the order it renders them,
+/// out of those for which `is_left` holds (all, unless resuming).
+pub fn tiles_for_rank(grid: &TileGrid, rank: usize, size: usize, is_left: impl Fn(u32) -> bool) -> Vec<u32> {
+    morton_order(grid).into_iter().filter(|&t| is_left(t)).skip(rank).step_by(size.max(1)).collect()
 }
 
 /// Every tile id, sorted along the Z-order curve over tile coordinates.
@@ -42,7 +43,7 @@ mod tests {
             for size in 1..=7 {
                 let mut owner = vec![usize::MAX; grid.count() as usize];
                 for rank in 0..size {
-                    for id in tiles_for_rank(&grid, rank, size) {
+                    for id in tiles_for_rank(&grid, rank, size, |_| true) {
                         assert_eq!(owner[id as usize], usize::MAX, "tile {id} given twice");
                         owner[id as usize] = rank;
                     }
@@ -53,10 +54,19 @@ mod tests {
     }
 
     #[test]
+    fn a_resumed_job_deals_only_the_tiles_left() {
+        let grid = TileGrid::new(100, 100, 10);
+        let left = |t: u32| t % 3 != 0;
+        let mut all: Vec<u32> = (0..3).flat_map(|r| tiles_for_rank(&grid, r, 3, left)).collect();
+        all.sort();
+        assert_eq!(all, (0..100).filter(|&t| left(t)).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn counts_differ_by_at_most_one() {
         let grid = TileGrid::new(300, 200, 16);
         for size in 1..=9 {
-            let counts: Vec<usize> = (0..size).map(|r| tiles_for_rank(&grid, r, size).len()).collect();
+            let counts: Vec<usize> = (0..size).map(|r| tiles_for_rank(&grid, r, size, |_| true).len()).collect();
             assert!(counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1, "{counts:?}");
         }
     }
@@ -75,7 +85,7 @@ mod tests {
         };
         for size in [2, 3, 4, 8] {
             let per_rank: Vec<f64> =
-                (0..size).map(|r| tiles_for_rank(&grid, r, size).into_iter().map(cost).sum()).collect();
+                (0..size).map(|r| tiles_for_rank(&grid, r, size, |_| true).into_iter().map(cost).sum()).collect();
             let mean = per_rank.iter().sum::<f64>() / size as f64;
             let max = per_rank.iter().cloned().fold(0.0, f64::max);
             assert!(max / mean < 1.05, "size {size}: {per_rank:?}");

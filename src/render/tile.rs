@@ -12,11 +12,11 @@ use crate::integrator;
 use crate::math::Vec3;
 use crate::sampler::SampleStream;
 use crate::scene::Scene;
-use crate::settings::{Aov, Settings};
+use crate::settings::Settings;
 
 /// Renders every pass of `tile`, handing each pass's result to `emit`.
 pub fn render_tile(scene: &Scene, settings: &Settings, tile: &Tile, mut emit: impl FnMut(TileResult)) {
-    let guides = settings.aovs.iter().any(|a| matches!(a, Aov::Albedo | Aov::Normal));
+    let guides = settings.wants_guides();
     let mut pixels = vec![PixelAccum::default(); tile.pixel_count()];
     let (first, step) = match settings.adaptive {
         Some(a) => (a.min_spp, a.pass_spp),

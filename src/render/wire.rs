@@ -10,6 +10,8 @@ use bincode::{Decode, Encode};
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
 pub enum Message {
     Tiles(Vec<TileResult>),
+    /// Nothing finished lately, but the sender is alive (for the watchdog).
+    Alive,
     /// The sender has rendered and sent everything.
     Done(RankTimes),
 }

@@ -1,5 +1,9 @@
-//! What rank 0 tells the user: adaptive progress per pass, and one summary
-//! line at the end.
+//! What rank 0 tells the user: progress while rendering, adaptive passes,
+//! and one summary line at the end.
+
+mod progress;
+
+pub use progress::Progress;
 
 use crate::film::{is_converged, Film};
 use crate::settings::{Adaptive, Settings};
@@ -24,8 +28,10 @@ pub fn cpu_seconds() -> f64 {
 
 pub struct Summary<'a> {
     pub settings: &'a Settings,
-    /// Samples actually taken (fewer than width·height·spp when adaptive).
+    /// Samples in the image (fewer than width·height·spp when adaptive).
     pub samples: u64,
+    /// Of those, the samples this run took (the rest came from a checkpoint).
+    pub new_samples: u64,
     pub threads: usize,
     pub wall: Duration,
     /// Each rank's times, by rank.
@@ -39,7 +45,7 @@ impl std::fmt::Display for Summary<'_> {
         let wall: Vec<f64> = self.rank_times.iter().map(|t| t.render_seconds).collect();
         let cpu: Vec<f64> = self.rank_times.iter().map(|t| t.cpu_seconds).collect();
         let render = wall.iter().cloned().fold(0.0, f64::max);
-        let rate = self.samples as f64 / render.max(1e-9);
+        let rate = self.new_samples as f64 / render.max(1e-9);
         write!(
             f,
             "rsrender: wrote {}: {}×{}, {} spp{}, {} samples, {} rank{} × {} thread{}, {:.2} s wall \

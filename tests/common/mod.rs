@@ -34,7 +34,16 @@ pub fn render(toml: &str, overrides: &Overrides, threads: usize) -> (Settings, V
     let loaded = load(&f.path).expect("scene loads");
     let settings = Settings::resolve(&loaded.desc, overrides).expect("settings");
     let scene = build(&loaded.desc, &settings).expect("scene builds");
-    let r = engine::render(&scene, &settings, &Serial, threads, &mut |_, _| Ok(())).expect("render");
+    let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);
+    let options = engine::Options {
+        threads,
+        resumed: Vec::new(),
+        checkpoint: engine::CheckpointPlan { path: f.dir.path().join("unused.ckpt"), key, interval: None },
+        stall_timeout: std::time::Duration::from_secs(3600),
+        on_pass: &mut |_, _| Ok(()),
+        on_progress: &mut |_, _| {},
+    };
+    let r = engine::render(&scene, &settings, &Serial, options).expect("render");
     (settings, r.film.expect("rank 0 has the film").rgb)
 }
 

@@ -1,0 +1,94 @@
+//! Checkpoints: the finished tiles of an interrupted render, written by rank
+//! 0 to `<output>.ckpt` (atomically, every `--checkpoint-interval` seconds and
+//! when the job is told to stop). `--resume` reads it on every rank; the
+//! tiles left are dealt over however many ranks the new job has, and since
+//! every tile is a pure function of the scene, the final image is the one an
+//! uninterrupted run gives. A checkpoint of another scene, other settings,
+//! another version of rsrender, or with damaged bytes is refused.
+//!
+//! File: magic, then bincode of (key, tiles), then a 64-bit hash of all that.
+
+use crate::film::{Film, TileResult};
+use crate::render::tiles::TileGrid;
+use crate::scene::load::hash_bytes;
+use crate::settings::Settings;
+use anyhow::{bail, ensure, Context, Result};
+use bincode::{Decode, Encode};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 8] = b"RSRCKPT1";
+
+/// What a checkpoint must match to be resumed.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Key {
+    pub version: String,
+    pub scene_hash: u64,
+    /// Hash of every setting that changes pixels or the tile grid.
+    pub settings_hash: u64,
+}
+
+impl Key {
+    pub fn new(scene_hash: u64, settings: &Settings) -> Key {
+        let s = settings;
+        let pixels = format!(
+            "{}x{} spp{} seed{} depth{} rr{} {:?} tile{} {:?} guides{}",
+            s.width,
+            s.height,
+            s.spp,
+            s.seed,
+            s.max_depth,
+            s.rr_depth,
+            s.integrator,
+            s.tile_size,
+            s.adaptive,
+            s.wants_guides()
+        );
+        Key { version: env!("CARGO_PKG_VERSION").into(), scene_hash, settings_hash: hash_bytes(pixels.as_bytes()) }
+    }
+}
+
+/// `render.png` → `render.png.ckpt`.
+pub fn path_for(output: &Path) -> PathBuf {
+    let mut name = output.file_name().unwrap_or_default().to_os_string();
+    name.push(".ckpt");
+    output.with_file_name(name)
+}
+
+pub fn write(path: &Path, key: &Key, film: &Film, grid: &TileGrid) -> Result<()> {
+    let tiles = film.finished_tiles(grid);
+    let mut bytes = MAGIC.to_vec();
+    bincode::encode_into_std_write((key, tiles), &mut bytes, bincode::config::standard())?;
+    let sum = hash_bytes(&bytes);
+    bytes.extend_from_slice(&sum.to_le_bytes());
+    crate::output::write_atomically(path, |tmp| Ok(std::fs::write(tmp, &bytes)?))
+        .with_context(|| format!("cannot write checkpoint {}", path.display()))
+}
+
+/// The finished tiles of a checkpoint that matches `key`.
+pub fn read(path: &Path, key: &Key) -> Result<Vec<TileResult>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read checkpoint {}", path.display()))?;
+    let refuse = |why: &str| anyhow::anyhow!("checkpoint {} refused: {why}", path.display());
+    if bytes.len() < MAGIC.len() + 8 || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(refuse("not an rsrender checkpoint"));
+    }
+    let (body, sum) = bytes.split_at(bytes.len() - 8);
+    if hash_bytes(body).to_le_bytes() != sum {
+        return Err(refuse("it is damaged (checksum mismatch: truncated or altered)"));
+    }
+    let ((found, tiles), used): ((Key, Vec<TileResult>), usize) =
+        bincode::decode_from_slice(&body[MAGIC.len()..], bincode::config::standard())
+            .map_err(|e| refuse(&format!("undecodable ({e})")))?;
+    ensure!(used == body.len() - MAGIC.len(), refuse("trailing bytes"));
+    if found.version != key.version {
+        bail!(refuse(&format!("written by rsrender {}, this is {}", found.version, key.version)));
+    }
+    if found.scene_hash != key.scene_hash {
+        bail!(refuse("it belongs to another scene (the scene file changed)"));
+    }
+    if found.settings_hash != key.settings_hash {
+        bail!(refuse(
+            "it was made with other settings (size, spp, seed, depth, integrator, tile size, adaptive or guide layers)"
+        ));
+    }
+    Ok(tiles)
+}

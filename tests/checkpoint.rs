@@ -1,0 +1,206 @@
+//! Stopping and resuming: a job told to stop (SIGUSR1 to mpirun, SIGTERM to
+//! every rank) writes a checkpoint and exits 75; `--resume` on another rank
+//! count finishes the image bit-identically; a rank killed outright or
+//! stalled ends the job with the last checkpoint intact; damaged or foreign
+//! checkpoints are refused.
+
+mod common;
+use common::inputs::GOOD;
+use common::*;
+use rsrender::settings::Overrides;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const EXIT_INTERRUPTED: i32 = 75;
+const CORNELL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenes/cornell.toml");
+const RENDER: [&str; 8] = ["--spp", "256", "--tile-size", "16", "--threads", "1", "--progress-interval", "0.2"];
+
+/// The uninterrupted image, rendered once in this process.
+fn reference() -> &'static Vec<f32> {
+    static REFERENCE: OnceLock<Vec<f32>> = OnceLock::new();
+    REFERENCE.get_or_init(|| {
+        let toml = std::fs::read_to_string(CORNELL).unwrap();
+        render(&toml, &Overrides { spp: Some(256), tile_size: Some(16), ..Overrides::default() }, 2).1
+    })
+}
+
+/// `mpirun -n N rsrender cornell -o DIR/out.pfm ...` in the background, and
+/// a channel that receives a message when rank 0 reports progress.
+fn start(n: usize, dir: &Path, extra: &[&str]) -> (Child, mpsc::Receiver<()>, std::thread::JoinHandle<String>) {
+    let out = dir.join("out.pfm");
+    let mut c = mpirun();
+    c.arg("-n").arg(n.to_string()).arg(BIN).arg(CORNELL).arg("-o").arg(&out).args(RENDER).args(extra);
+    let mut child = c.current_dir(dir).stderr(Stdio::piped()).spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.starts_with("rsrender: progress") {
+                let _ = tx.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    (child, rx, reader)
+}
+
+/// The rank processes of the job writing into `dir` (not mpirun itself).
+fn rank_pids(dir: &Path) -> Vec<i32> {
+    pids_of(BIN, dir)
+}
+
+/// Processes whose program is `program` and whose arguments mention `dir`.
+fn pids_of(program: &str, dir: &Path) -> Vec<i32> {
+    let needle = dir.to_string_lossy().into_owned();
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let args: Vec<String> = cmdline.split(|&b| b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+        if args.first().map(String::as_str) == Some(program) && args.iter().any(|a| a.contains(&needle)) {
+            pids.push(pid);
+        }
+    }
+    pids.sort();
+    pids
+}
+
+fn signal(pid: i32, sig: &str) {
+    let ok = std::process::Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status().unwrap();
+    assert!(ok.success(), "kill -{sig} {pid}");
+}
+
+fn wait_for_progress(rx: &mpsc::Receiver<()>) {
+    rx.recv_timeout(Duration::from_secs(100)).expect("rank 0 reports progress");
+}
+
+fn checkpoint_path(dir: &Path) -> PathBuf {
+    dir.join("out.pfm.ckpt")
+}
+
+/// Finishes an interrupted render on two ranks and checks the image.
+fn resume_on_two_ranks_matches_reference(dir: &Path) {
+    let out = dir.join("out.pfm");
+    let mut args = vec![CORNELL, "-o", out.to_str().unwrap(), "--resume", "-q"];
+    args.extend_from_slice(&RENDER);
+    let (o, _) = run_mpi(2, &args, dir);
+    assert!(o.status.success(), "resume: {}", stderr(&o));
+    let (_, _, rgb) = read_pfm(&out);
+    let reference = reference();
+    assert!(rgb.iter().zip(reference).all(|(a, b)| a.to_bits() == b.to_bits()), "resumed image differs");
+    assert!(!checkpoint_path(dir).exists(), "the checkpoint is removed once the image is written");
+}
+
+#[test]
+fn sigusr1_to_mpirun_checkpoints_and_a_two_rank_resume_is_bit_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, progress, reader) = start(4, dir.path(), &[]);
+    wait_for_progress(&progress);
+    // The child is `timeout`; the scheduler signals mpirun itself.
+    let mpirun = pids_of("mpirun", dir.path());
+    assert_eq!(mpirun.len(), 1, "one mpirun");
+    signal(mpirun[0], "USR1");
+    let status = child.wait().unwrap();
+    let err = reader.join().unwrap();
+    assert_eq!(status.code(), Some(EXIT_INTERRUPTED), "{err}");
+    assert!(err.contains("stopped by SIGUSR1") && err.contains("--resume"), "{err}");
+    assert!(checkpoint_path(dir.path()).exists() && !dir.path().join("out.pfm").exists());
+    resume_on_two_ranks_matches_reference(dir.path());
+}
+
+#[test]
+fn sigterm_to_every_rank_checkpoints_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, progress, reader) = start(4, dir.path(), &[]);
+    wait_for_progress(&progress);
+    let pids = rank_pids(dir.path());
+    assert_eq!(pids.len(), 4, "four ranks");
+    for pid in pids {
+        signal(pid, "TERM");
+    }
+    let status = child.wait().unwrap();
+    let err = reader.join().unwrap();
+    assert_eq!(status.code(), Some(EXIT_INTERRUPTED), "{err}");
+    assert!(err.contains("stopped by SIGTERM"), "{err}");
+    resume_on_two_ranks_matches_reference(dir.path());
+}
+
+#[test]
+fn killing_one_rank_ends_the_job_and_the_last_checkpoint_still_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, progress, reader) = start(4, dir.path(), &["--checkpoint-interval", "0.2"]);
+    wait_for_progress(&progress);
+    // Let a periodic checkpoint land.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !checkpoint_path(dir.path()).exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pids = rank_pids(dir.path());
+    signal(*pids.last().unwrap(), "KILL");
+    let status = child.wait().unwrap();
+    let err = reader.join().unwrap();
+    assert!(!status.success() && status.code() != Some(124), "{status:?} {err}");
+    assert!(checkpoint_path(dir.path()).exists(), "{err}");
+    resume_on_two_ranks_matches_reference(dir.path());
+}
+
+#[test]
+fn a_stalled_rank_is_named_and_the_job_stops_with_a_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, progress, reader) = start(3, dir.path(), &["--stall-timeout", "2"]);
+    wait_for_progress(&progress);
+    let pids = rank_pids(dir.path());
+    let stalled = *pids.last().unwrap();
+    signal(stalled, "STOP");
+    let status = child.wait().unwrap();
+    let err = reader.join().unwrap();
+    let _ = std::process::Command::new("kill").args(["-CONT", &stalled.to_string()]).status();
+    assert!(!status.success() && status.code() != Some(124), "{status:?} {err}");
+    assert!(err.contains("has sent nothing for 2 s while it still owes work"), "{err}");
+    assert!(checkpoint_path(dir.path()).exists(), "{err}");
+}
+
+#[test]
+fn damaged_and_foreign_checkpoints_are_refused() {
+    let f = scene_file(GOOD);
+    let scene = f.path.to_str().unwrap();
+    let ckpt = f.dir.path().join("out.pfm.ckpt");
+    // A genuine checkpoint: interrupt nothing, just save a film with one tile.
+    let loaded = rsrender::scene::load::load(&f.path).unwrap();
+    let settings = rsrender::settings::Settings::resolve(&loaded.desc, &Overrides::default()).unwrap();
+    let grid = rsrender::render::tiles::TileGrid::new(settings.width, settings.height, settings.tile_size);
+    let film = rsrender::film::Film::new(&grid, false);
+    let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);
+    rsrender::checkpoint::write(&ckpt, &key, &film, &grid).unwrap();
+    let good = std::fs::read(&ckpt).unwrap();
+    let refused = |bytes: &[u8], extra: &[&str], why: &str| {
+        std::fs::write(&ckpt, bytes).unwrap();
+        let mut args = vec![scene, "--resume"];
+        args.extend_from_slice(extra);
+        let (o, _) = run_alone(&args, f.dir.path());
+        assert_eq!(o.status.code(), Some(1), "{why}: {}", stderr(&o));
+        assert!(stderr(&o).contains("refused") && stderr(&o).contains(why), "{why}: {}", stderr(&o));
+        assert!(!f.dir.path().join("out.pfm").exists());
+    };
+    refused(&good[..good.len() - 5], &[], "damaged");
+    let mut flipped = good.clone();
+    flipped[12] ^= 0x40;
+    refused(&flipped, &[], "damaged");
+    refused(b"not a checkpoint at all", &[], "not an rsrender checkpoint");
+    refused(&good, &["--spp", "5"], "other settings");
+    let other = rsrender::checkpoint::Key { scene_hash: key.scene_hash ^ 1, ..key.clone() };
+    rsrender::checkpoint::write(&ckpt, &other, &film, &grid).unwrap();
+    refused(&std::fs::read(&ckpt).unwrap(), &[], "another scene");
+    // The genuine one resumes (nothing was finished, so it renders it all).
+    std::fs::write(&ckpt, &good).unwrap();
+    let (o, _) = run_alone(&[scene, "--resume", "-q"], f.dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(f.dir.path().join("out.pfm").exists() && !ckpt.exists());
+}
