@@ -72,6 +72,10 @@ pub struct Cli {
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
     pub progress_interval: f64,
 
+    /// Write every rank's phase times and every tile's render time as JSON
+    #[arg(long, value_name = "FILE.json")]
+    pub stats: Option<PathBuf>,
+
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,

@@ -25,7 +25,7 @@ pub mod sampler;
 pub mod scene;
 pub mod settings;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, Context, Result};
 use cli::Cli;
 use comm::Transport;
 use film::{Film, TileResult};
@@ -44,9 +44,10 @@ pub enum Outcome {
 
 pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let start = Instant::now();
-    let prepared = prepare(cli, transport.rank());
-    let (loaded, settings, resumed) = agree(transport, prepared)?;
-    let scene = scene::build::build(&loaded.desc, &settings)?;
+    let mut phases = report::Phases::default();
+    let prepared = phases.time("read", || prepare(cli, transport.rank()));
+    let (loaded, settings, resumed) = phases.time("agree", || agree(transport, prepared))?;
+    let scene = phases.time("build", || scene::build::build(&loaded.desc, &settings))?;
     if let Some((x, y, s)) = cli.debug_pixel {
         debug_pixel(&scene, &settings, transport.rank(), x, y, s)?;
         return Ok(Outcome::Complete);
@@ -78,6 +79,13 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     };
     let options = engine::Options {
         threads,
+        report: report::RankReport {
+            rank: transport.rank() as u32,
+            host: report::host_name(),
+            threads: threads as u32,
+            cpu_seconds: 0.0,
+            phases,
+        },
         resumed,
         checkpoint: CheckpointPlan {
             path: checkpoint_path.clone(),
@@ -109,21 +117,26 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         );
         return Ok(Outcome::Interrupted);
     }
-    output::write_film(&settings, &film)?;
+    let mut reports = rendered.reports;
+    reports[0].phases.time("write", || output::write_film(&settings, &film))?;
     if checkpoint_path.exists() {
         std::fs::remove_file(&checkpoint_path)
             .map_err(|e| anyhow!("cannot remove the finished checkpoint {}: {e}", checkpoint_path.display()))?;
     }
+    let stats = report::Stats {
+        reports,
+        tiles: rendered.tiles,
+        wall_seconds: start.elapsed().as_secs_f64(),
+        samples: film.total_samples() - resumed_samples,
+    };
+    if let Some(path) = &cli.stats {
+        let json = serde_json::to_string_pretty(&stats.to_json())?;
+        output::write_atomically(path, |tmp| Ok(std::fs::write(tmp, json.as_bytes())?))
+            .with_context(|| format!("cannot write --stats {}", path.display()))?;
+    }
     if !cli.quiet {
-        let summary = report::Summary {
-            settings: &settings,
-            samples: film.total_samples(),
-            new_samples: film.total_samples() - resumed_samples,
-            threads,
-            wall: start.elapsed(),
-            rank_times: &rendered.rank_times,
-        };
-        println!("{summary}");
+        println!("{}", report::Summary { settings: &settings, samples: film.total_samples(), threads, stats: &stats });
+        println!("{}", stats.short_report());
     }
     Ok(Outcome::Complete)
 }

@@ -116,3 +116,47 @@ fn a_rank_that_read_another_scene_stops_the_job() {
     );
     assert!(!a.dir.path().join("out.pfm").exists());
 }
+
+#[test]
+fn stats_json_has_every_rank_phase_and_tile() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        cornell().to_str().unwrap(),
+        "-o",
+        "s.png",
+        "--spp",
+        "2",
+        "--tile-size",
+        "64",
+        "--threads",
+        "1",
+        "--stats",
+        "s.json",
+    ];
+    let (o, _) = run_mpi(2, &args, dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("rsrender: render") && stdout.contains("communication"), "short report: {stdout}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("s.json")).unwrap()).unwrap();
+    for key in ["wall_seconds", "samples_per_second", "imbalance", "comm_share"] {
+        assert!(json[key].as_f64().is_some_and(|v| v > 0.0), "{key}: {}", json[key]);
+    }
+    let ranks = json["ranks"].as_array().unwrap();
+    assert_eq!(ranks.len(), 2);
+    let mut tiles: Vec<u64> = Vec::new();
+    for (r, rank) in ranks.iter().enumerate() {
+        assert_eq!(rank["rank"], r as u64);
+        assert!(rank["host"].as_str().is_some_and(|h| !h.is_empty()));
+        assert_eq!(rank["threads"], 1);
+        for phase in ["read", "build", "render"] {
+            assert!(rank["phases"][phase].as_f64().is_some(), "rank {r} lacks {phase}");
+        }
+        for t in rank["tiles"].as_array().unwrap() {
+            assert!(t["seconds"].as_f64().is_some_and(|s| s > 0.0));
+            tiles.push(t["id"].as_u64().unwrap());
+        }
+    }
+    assert!(ranks[1]["phases"]["send"].as_f64().is_some() && ranks[0]["phases"]["write"].as_f64().is_some());
+    tiles.sort();
+    assert_eq!(tiles, (0..16).collect::<Vec<u64>>(), "every tile once, 256²/64² = 16");
+}

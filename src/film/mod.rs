@@ -22,6 +22,8 @@ pub struct TileResult {
     pub pass: u32,
     /// No pass will follow for this tile.
     pub done: bool,
+    /// Time this pass took on its thread (for the timing report).
+    pub seconds: f64,
     /// Mean radiance, RGB interleaved.
     pub rgb: Vec<f32>,
     pub samples: Vec<u32>,
@@ -111,6 +113,7 @@ impl Film {
                     tile: t,
                     pass: self.last_pass[t as usize],
                     done: true,
+                    seconds: 0.0,
                     rgb: Vec::new(),
                     samples: Vec::new(),
                     relative_error: Vec::new(),
@@ -176,6 +179,7 @@ mod tests {
             tile,
             pass,
             done,
+            seconds: 0.0,
             rgb: vec![pass as f32; n * 3],
             samples: vec![pass * 4; n],
             relative_error: vec![0.5; n],

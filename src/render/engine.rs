@@ -17,7 +17,7 @@ use crate::checkpoint;
 use crate::comm::Transport;
 use crate::film::{Film, TileResult};
 use crate::interrupt;
-use crate::report::{cpu_seconds, RankTimes};
+use crate::report::{cpu_seconds, RankReport, TileTime};
 use crate::scene::Scene;
 use crate::settings::Settings;
 use anyhow::{bail, Context, Result};
@@ -56,6 +56,8 @@ pub struct CheckpointPlan {
 
 pub struct Options<'a> {
     pub threads: usize,
+    /// This rank's figures so far (read, build, ...); rendering adds its own.
+    pub report: RankReport,
     /// Tiles an interrupted run already finished.
     pub resumed: Vec<TileResult>,
     pub checkpoint: CheckpointPlan,
@@ -69,8 +71,9 @@ pub struct RankRender {
     /// The assembled image (complete unless the job was told to stop), on
     /// rank 0 only.
     pub film: Option<Film>,
-    /// On rank 0: every rank's times, by rank.
-    pub rank_times: Vec<RankTimes>,
+    /// On rank 0: every rank's figures, by rank, and every tile's time.
+    pub reports: Vec<RankReport>,
+    pub tiles: Vec<TileTime>,
 }
 
 pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, o: Options) -> Result<RankRender> {
@@ -91,8 +94,15 @@ pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, o: 
         .context("cannot start the rendering threads")?;
     let start = Instant::now();
     let cpu_start = cpu_seconds();
-    let times =
-        move || RankTimes { render_seconds: start.elapsed().as_secs_f64(), cpu_seconds: cpu_seconds() - cpu_start };
+    let base = o.report.clone();
+    // This rank's figures once its rendering is over.
+    let finished = move |communication: (&str, f64)| {
+        let mut r = base.clone();
+        r.phases.add("render", start.elapsed().as_secs_f64());
+        r.phases.add(communication.0, communication.1);
+        r.cpu_seconds = cpu_seconds() - cpu_start;
+        r
+    };
     let (tx, rx) = channel::<TileResult>();
     std::thread::scope(|scope| {
         let (pool, mine) = (&pool, &mine);
@@ -115,17 +125,24 @@ pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, o: 
             for r in &o.resumed {
                 film.add(&grid, r).context("the checkpoint holds a bad tile")?;
             }
-            collect(&grid, film, &rx, transport, &times, o)
+            collect(&grid, film, &rx, transport, &finished, o)
         } else {
-            forward(&rx, mine.len(), transport, HEARTBEAT.min(o.stall_timeout / 4));
-            transport.send_to_root(&wire::encode(&Message::Done(times())));
-            Ok(RankRender { film: None, rank_times: Vec::new() })
+            let sending = forward(&rx, mine.len(), transport, HEARTBEAT.min(o.stall_timeout / 4));
+            transport.send_to_root(&wire::encode(&Message::Done(finished(("send", sending)))));
+            Ok(RankRender { film: None, reports: Vec::new(), tiles: Vec::new() })
         }
     })
 }
 
 /// Rank > 0: batches of finished passes to rank 0, until this rank is done.
-fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transport, heartbeat: Duration) {
+/// Returns the seconds spent blocked in sends.
+fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transport, heartbeat: Duration) -> f64 {
+    let mut sending = 0.0;
+    let mut send = |m: &Message| {
+        let t = Instant::now();
+        transport.send_to_root(&wire::encode(m));
+        sending += t.elapsed().as_secs_f64();
+    };
     let batch_size = tile_count.div_ceil(BATCHES_PER_RANK).max(1);
     let mut batch = Vec::with_capacity(batch_size);
     let mut oldest = Instant::now();
@@ -141,14 +158,14 @@ fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transpo
         }
         let due = batch.len() >= batch_size || (!batch.is_empty() && oldest.elapsed() >= MAX_BATCH_AGE);
         if (due || done) && !batch.is_empty() {
-            transport.send_to_root(&wire::encode(&Message::Tiles(std::mem::take(&mut batch))));
+            send(&Message::Tiles(std::mem::take(&mut batch)));
             last_sent = Instant::now();
         } else if !done && last_sent.elapsed() >= heartbeat {
-            transport.send_to_root(&wire::encode(&Message::Alive));
+            send(&Message::Alive);
             last_sent = Instant::now();
         }
         if done {
-            return;
+            return sending;
         }
     }
 }
@@ -159,11 +176,18 @@ fn collect(
     mut film: Film,
     rx: &Receiver<TileResult>,
     transport: &dyn Transport,
-    times: &dyn Fn() -> RankTimes,
+    finished: &dyn Fn((&str, f64)) -> RankReport,
     o: Options,
 ) -> Result<RankRender> {
     let start = Instant::now();
-    let mut reported: Vec<Option<RankTimes>> = vec![None; transport.size()];
+    let mut reported: Vec<Option<RankReport>> = vec![None; transport.size()];
+    let mut tile_times: Vec<Option<TileTime>> = vec![None; grid.count() as usize];
+    let mut timing = |tile: &TileResult, rank: usize| {
+        let t =
+            tile_times[tile.tile as usize].get_or_insert(TileTime { id: tile.tile, rank: rank as u32, seconds: 0.0 });
+        t.seconds += tile.seconds;
+    };
+    let mut receiving = 0.0;
     let mut last_heard = vec![Instant::now(); transport.size()];
     let mut last_checkpoint = Instant::now();
     let mut passes_seen = 0;
@@ -173,18 +197,21 @@ fn collect(
             match rx.recv_timeout(POLL_INTERVAL) {
                 Ok(result) => {
                     film.add(grid, &result).context("rank 0 produced a bad tile")?;
+                    timing(&result, 0);
                     progressed = true;
                 }
                 Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => reported[0] = Some(times()),
+                Err(RecvTimeoutError::Disconnected) => reported[0] = Some(finished(("receive", 0.0))),
             }
         }
+        let receive_start = Instant::now();
         while let Some((source, bytes)) = transport.poll() {
             last_heard[source] = Instant::now();
             match wire::decode(&bytes).with_context(|| format!("from rank {source}"))? {
                 Message::Tiles(batch) => {
                     for result in &batch {
                         film.add(grid, result).with_context(|| format!("rank {source} sent a bad tile"))?;
+                        timing(result, source);
                     }
                 }
                 Message::Alive => {}
@@ -196,6 +223,7 @@ fn collect(
             }
             progressed = true;
         }
+        receiving += receive_start.elapsed().as_secs_f64();
         let passes = film.completed_passes();
         if passes > passes_seen {
             passes_seen = passes;
@@ -224,6 +252,8 @@ fn collect(
             std::thread::sleep(POLL_INTERVAL);
         }
     }
-    let rank_times = reported.into_iter().map(Option::unwrap_or_default).collect();
-    Ok(RankRender { film: Some(film), rank_times })
+    let mut reports: Vec<RankReport> = reported.into_iter().map(Option::unwrap_or_default).collect();
+    reports[0].phases.add("receive", receiving);
+    let tiles = tile_times.into_iter().flatten().collect();
+    Ok(RankRender { film: Some(film), reports, tiles })
 }

@@ -25,6 +25,7 @@ pub fn render_tile(scene: &Scene, settings: &Settings, tile: &Tile, mut emit: im
     let mut target = first.min(settings.spp);
     let mut pass = 1;
     loop {
+        let started = std::time::Instant::now();
         let mut active = 0;
         for (k, (x, y)) in pixel_coords(tile).enumerate() {
             let p = &mut pixels[k];
@@ -43,7 +44,9 @@ pub fn render_tile(scene: &Scene, settings: &Settings, tile: &Tile, mut emit: im
             }
         }
         let done = target >= settings.spp || active == 0;
-        emit(tile_result(tile.id, pass, done, &pixels, guides));
+        let mut result = tile_result(tile.id, pass, done, &pixels, guides);
+        result.seconds = started.elapsed().as_secs_f64();
+        emit(result);
         if done {
             return;
         }
@@ -62,6 +65,7 @@ fn tile_result(tile: u32, pass: u32, done: bool, pixels: &[PixelAccum], guides: 
         tile,
         pass,
         done,
+        seconds: 0.0,
         rgb: flat(PixelAccum::mean),
         samples: pixels.iter().map(PixelAccum::samples).collect(),
         relative_error: pixels.iter().map(PixelAccum::relative_error).collect(),

@@ -3,7 +3,7 @@
 //! last message with the rank's own figures.
 
 use crate::film::TileResult;
-use crate::report::RankTimes;
+use crate::report::RankReport;
 use anyhow::{Context, Result};
 use bincode::{Decode, Encode};
 
@@ -13,7 +13,7 @@ pub enum Message {
     /// Nothing finished lately, but the sender is alive (for the watchdog).
     Alive,
     /// The sender has rendered and sent everything.
-    Done(RankTimes),
+    Done(RankReport),
 }
 
 pub fn encode(message: &Message) -> Vec<u8> {
@@ -37,6 +37,7 @@ mod tests {
             tile: 3,
             pass: 2,
             done: true,
+            seconds: 0.25,
             rgb: vec![0.5, 1.0, f32::MAX],
             samples: vec![7],
             relative_error: vec![0.1],
@@ -45,7 +46,7 @@ mod tests {
         };
         for m in [
             Message::Tiles(vec![tile.clone(), tile]),
-            Message::Done(RankTimes { render_seconds: 1.5, cpu_seconds: 2.5 }),
+            Message::Done(RankReport { rank: 1, host: "node7".into(), threads: 4, ..RankReport::default() }),
         ] {
             assert_eq!(decode(&encode(&m)).unwrap(), m);
             let mut bytes = encode(&m);

@@ -2,19 +2,13 @@
 //! and one summary line at the end.
 
 mod progress;
+mod stats;
 
 pub use progress::Progress;
+pub use stats::{host_name, Phases, RankReport, Stats, TileTime};
 
 use crate::film::{is_converged, Film};
 use crate::settings::{Adaptive, Settings};
-use std::time::Duration;
-
-/// How long a rank rendered: wall-clock and CPU time (all its threads).
-#[derive(Clone, Copy, Debug, Default, PartialEq, bincode::Encode, bincode::Decode)]
-pub struct RankTimes {
-    pub render_seconds: f64,
-    pub cpu_seconds: f64,
-}
 
 /// CPU time this process has used so far, all threads.
 pub fn cpu_seconds() -> f64 {
@@ -30,22 +24,14 @@ pub struct Summary<'a> {
     pub settings: &'a Settings,
     /// Samples in the image (fewer than width·height·spp when adaptive).
     pub samples: u64,
-    /// Of those, the samples this run took (the rest came from a checkpoint).
-    pub new_samples: u64,
     pub threads: usize,
-    pub wall: Duration,
-    /// Each rank's times, by rank.
-    pub rank_times: &'a [RankTimes],
+    pub stats: &'a Stats,
 }
 
 impl std::fmt::Display for Summary<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = self.settings;
-        let ranks = self.rank_times.len();
-        let wall: Vec<f64> = self.rank_times.iter().map(|t| t.render_seconds).collect();
-        let cpu: Vec<f64> = self.rank_times.iter().map(|t| t.cpu_seconds).collect();
-        let render = wall.iter().cloned().fold(0.0, f64::max);
-        let rate = self.new_samples as f64 / render.max(1e-9);
+        let ranks = self.stats.reports.len();
         write!(
             f,
             "rsrender: wrote {}: {}×{}, {} spp{}, {} samples, {} rank{} × {} thread{}, {:.2} s wall \
@@ -60,25 +46,14 @@ impl std::fmt::Display for Summary<'_> {
             if ranks == 1 { "" } else { "s" },
             self.threads,
             if self.threads == 1 { "" } else { "s" },
-            self.wall.as_secs_f64(),
-            render,
-            rate / 1e6
+            self.stats.wall_seconds,
+            self.stats.render_seconds(),
+            self.stats.samples_per_second() / 1e6
         )?;
         if ranks > 1 {
-            write!(f, ", imbalance {:.3} (CPU time {:.3})", imbalance(&wall), imbalance(&cpu))?;
+            write!(f, ", imbalance {:.3} (CPU time {:.3})", self.stats.imbalance(), self.stats.cpu_imbalance())?;
         }
         Ok(())
-    }
-}
-
-/// The slowest rank's time over the mean (1 is perfect balance).
-pub fn imbalance(rank_seconds: &[f64]) -> f64 {
-    let mean = rank_seconds.iter().sum::<f64>() / rank_seconds.len().max(1) as f64;
-    let max = rank_seconds.iter().cloned().fold(0.0, f64::max);
-    if mean > 0.0 {
-        max / mean
-    } else {
-        1.0
     }
 }
 
@@ -91,15 +66,4 @@ pub fn active_share(film: &Film, settings: &Settings, adaptive: &Adaptive) -> f6
         .filter(|&(&n, &e)| n < settings.spp && !is_converged(n, e, adaptive))
         .count();
     active as f64 / film.samples.len().max(1) as f64
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn imbalance_is_slowest_over_mean() {
-        assert_eq!(imbalance(&[2.0, 2.0]), 1.0);
-        assert!((imbalance(&[1.0, 3.0]) - 1.5).abs() < 1e-12);
-    }
 }

@@ -37,6 +37,7 @@ pub fn render(toml: &str, overrides: &Overrides, threads: usize) -> (Settings, V
     let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);
     let options = engine::Options {
         threads,
+        report: rsrender::report::RankReport::default(),
         resumed: Vec::new(),
         checkpoint: engine::CheckpointPlan { path: f.dir.path().join("unused.ckpt"), key, interval: None },
         stall_timeout: std::time::Duration::from_secs(3600),
