@@ -10,6 +10,10 @@ bash scripts/setup.sh
 source scripts/env.sh
 cargo build --release --quiet
 
+# Job scripts and helper scripts: valid bash, shellcheck clean.
+for script in slurm/* scripts/*.sh .ci/run; do bash -n "$script"; done
+shellcheck -x slurm/* scripts/*.sh .ci/run
+
 # A standard tool reads our EXR layers (OpenEXR's bindings, in a private venv).
 venv=target/pyenv
 if ! "$venv/bin/python" -c "import OpenEXR, numpy" 2>/dev/null; then
