@@ -128,6 +128,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         tiles: rendered.tiles,
         wall_seconds: start.elapsed().as_secs_f64(),
         samples: film.total_samples() - resumed_samples,
+        grid: (grid.cols, grid.rows, grid.size),
     };
     if let Some(path) = &cli.stats {
         let json = serde_json::to_string_pretty(&stats.to_json())?;

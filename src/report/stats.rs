@@ -57,6 +57,9 @@ pub struct Stats {
     pub wall_seconds: f64,
     /// Samples this run took.
     pub samples: u64,
+    /// The tile grid: columns, rows, tile edge (for tools that replay the
+    /// partition, such as scripts/predict_scaling.py).
+    pub grid: (u32, u32, u32),
 }
 
 /// The phases of the report, in order; `receive` and `write` are rank 0's.
@@ -155,6 +158,7 @@ impl Stats {
             "imbalance": self.imbalance(),
             "cpu_imbalance": self.cpu_imbalance(),
             "comm_share": self.comm_share(),
+            "grid": { "cols": self.grid.0, "rows": self.grid.1, "tile_size": self.grid.2 },
             "ranks": ranks,
         })
     }
@@ -197,6 +201,7 @@ mod tests {
             tiles: vec![TileTime { id: 0, rank: 1, seconds: 0.5 }],
             wall_seconds: 4.0,
             samples: 600,
+            grid: (1, 1, 32),
         };
         assert_eq!(stats.imbalance(), 1.5);
         assert!((stats.comm_share() - 0.05).abs() < 1e-12);
