@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs what rsrender needs to build with MPI, Open MPI and libclang (for
-# rsmpi's bindgen), python3-venv and shellcheck for the test suite.
+# Installs what rsrender needs to build with MPI: Open MPI (the default) and
+# MPICH (the test suite runs against both), libclang (for rsmpi's bindgen),
+# python3-venv and shellcheck for the test suite. Debian keeps Open MPI as
+# `mpicc`/`mpirun`; MPICH is `mpicc.mpich`/`mpirun.mpich`.
 # Idempotent: does nothing when everything is present.
 # On a cluster, do not run this: `module load openmpi llvm` (or your site's
 # equivalents) so that `mpicc` and libclang are found, then `cargo build --release`.
 set -euo pipefail
 
-packages=(libopenmpi-dev openmpi-bin libclang-dev libclang-common-14-dev clang pkg-config python3-venv shellcheck)
+packages=(libopenmpi-dev openmpi-bin mpich libmpich-dev libclang-dev libclang-common-14-dev clang pkg-config python3-venv shellcheck)
 
 missing=()
 for p in "${packages[@]}"; do

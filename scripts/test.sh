@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, physics known-answer tests, the
-# command line, adaptive sampling, multi-rank runs under mpirun, and a check
-# that multi-layer EXR files open in OpenEXR's own Python bindings. Installs
-# Open MPI, libclang and python3-venv first when needed.
+# command line, adaptive sampling, multi-rank runs, checkpoints and job
+# scripts under mpirun — once built against Open MPI, once against MPICH (in
+# target/mpich) — and a check that multi-layer EXR files open in OpenEXR's
+# own Python bindings. Installs what it needs first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,3 +24,4 @@ fi
 "$venv/bin/python" tests/exr_layers.py target/release/rsrender scenes/cornell.toml
 
 cargo test --release
+MPICC=mpicc.mpich RSRENDER_MPIRUN=mpirun.mpich cargo test --release --target-dir target/mpich

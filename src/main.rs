@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("rsrender: rank {}: error: {e:#}", transport.rank());
             if transport.size() > 1 {
+                comm::let_the_launcher_forward_output();
                 transport.abort(1);
             }
             ExitCode::from(1)

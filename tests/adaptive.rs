@@ -90,7 +90,8 @@ fn the_sample_layer_sums_to_the_samples_reported() {
     assert_eq!(sum as u64, reported);
     assert!(reported > 32 * 16 * 8 && reported < 32 * 16 * 40, "some but not all pixels stopped early: {reported}");
     let progress = stderr(&out);
-    assert!(progress.contains("rsrender: pass 1 done:"), "{progress}");
+    // Passes that finish between two polls of rank 0 are reported together.
+    assert!(progress.lines().any(|l| l.starts_with("rsrender: pass ") && l.contains(" done: ")), "{progress}");
 }
 
 #[test]

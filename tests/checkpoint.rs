@@ -104,7 +104,7 @@ fn sigusr1_to_mpirun_checkpoints_and_a_two_rank_resume_is_bit_identical() {
     let (mut child, progress, reader) = start(4, dir.path(), &[]);
     wait_for_progress(&progress);
     // The child is `timeout`; the scheduler signals mpirun itself.
-    let mpirun = pids_of("mpirun", dir.path());
+    let mpirun = pids_of(&launcher(), dir.path());
     assert_eq!(mpirun.len(), 1, "one mpirun");
     signal(mpirun[0], "USR1");
     let status = child.wait().unwrap();

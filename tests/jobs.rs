@@ -27,7 +27,10 @@ fn site() -> Site {
         Command::new("chmod").arg("+x").arg(&path).status().unwrap();
     };
     // srun: drop its own options, start the tasks with mpirun.
-    write("srun", "while [[ $1 == --* ]]; do shift; done\nexec mpirun -n \"$SLURM_NTASKS\" \"$@\"");
+    write(
+        "srun",
+        "while [[ $1 == --* ]]; do shift; done\nexec \"${RSRENDER_MPIRUN:-mpirun}\" -n \"$SLURM_NTASKS\" \"$@\"",
+    );
     write("sbatch", "echo \"sbatch $*\" >> \"$SITE_LOG\"");
     write("qsub", "echo \"qsub $*\" >> \"$SITE_LOG\"");
     Site { bin, work: tempfile::tempdir().unwrap() }
@@ -101,6 +104,7 @@ fn each_job_script_renders_its_image() {
         ("SCENE", CORNELL.into()),
         ("OUTPUT", "pbs.png".into()),
         ("FLAGS", "--spp 2".into()),
+        ("MPIRUN", launcher()),
     ];
     let o = site.job("rsrender.pbs", &[], &env).output().unwrap();
     assert!(o.status.success(), "pbs: {}", stderr(&o));

@@ -68,9 +68,18 @@ pub fn install_panic_hook(rank: usize) {
             .unwrap_or_else(|| "unknown panic".into());
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("rsrender: rank {rank}: error: internal error: {message}{at}");
+        let_the_launcher_forward_output();
         match ABORT.get() {
             Some(abort) => abort(101),
             None => std::process::exit(101),
         }
     }));
+}
+
+/// Gives the launcher a moment to forward what this rank printed before an
+/// abort tears the job down: MPICH's hydra otherwise loses the last lines.
+pub fn let_the_launcher_forward_output() {
+    use std::io::Write;
+    let _ = std::io::stderr().flush();
+    std::thread::sleep(std::time::Duration::from_millis(300));
 }

@@ -72,10 +72,17 @@ pub fn assert_close(actual: f64, expected: f64, rel: f64, what: &str) {
     );
 }
 
-/// The environment every mpirun needs here: root allowed, more ranks than cores.
+/// The launcher of the MPI this binary was built with: `mpirun`, or what
+/// `RSRENDER_MPIRUN` names (`mpirun.mpich` for the MPICH build).
+pub fn launcher() -> String {
+    std::env::var("RSRENDER_MPIRUN").unwrap_or_else(|_| "mpirun".into())
+}
+
+/// The environment every mpirun needs here: root allowed, more ranks than
+/// cores (Open MPI's variables; MPICH needs none and ignores them).
 pub fn mpirun() -> Command {
     let mut c = Command::new("timeout");
-    c.args(["-k", "10", "120", "mpirun"])
+    c.args(["-k", "10", "120", &launcher()])
         .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
         .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
         .env("OMPI_MCA_rmaps_base_oversubscribe", "1");
