@@ -47,7 +47,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let mut phases = report::Phases::default();
     let prepared = phases.time("read", || prepare(cli, transport.rank()));
     let (loaded, settings, resumed) = phases.time("agree", || agree(transport, prepared))?;
-    let scene = phases.time("build", || scene::build::build(&loaded.desc, &settings))?;
+    let scene = phases.time("build", || scene::build::build(&loaded, &settings))?;
     if let Some((x, y, s)) = cli.debug_pixel {
         debug_pixel(&scene, &settings, transport.rank(), x, y, s)?;
         return Ok(Outcome::Complete);

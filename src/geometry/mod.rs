@@ -4,6 +4,7 @@
 //!
 //! Usage: `let hit = prim.intersect(&ray)?; let si = scene.interaction(&ray, &hit);`
 
+pub mod mesh;
 pub mod shapes;
 mod sphere;
 mod triangle;

@@ -3,6 +3,7 @@
 //! result is the same on every rank.
 
 use super::desc::*;
+use super::load::LoadedScene;
 use super::runtime::{Scene, NO_LIGHT};
 use crate::accel::Bvh;
 use crate::camera::{Camera, Projection};
@@ -14,7 +15,8 @@ use crate::settings::Settings;
 use anyhow::{bail, Result};
 use std::collections::BTreeMap;
 
-pub fn build(d: &SceneDesc, settings: &Settings) -> Result<Scene> {
+pub fn build(loaded: &LoadedScene, settings: &Settings) -> Result<Scene> {
+    let d = &loaded.desc;
     let names: BTreeMap<&str, u32> = d.materials.keys().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
     let materials: Vec<Material> = d.materials.values().map(material).collect();
 
@@ -41,7 +43,15 @@ pub fn build(d: &SceneDesc, settings: &Settings) -> Result<Scene> {
                 let [a, b, c] = tri.vertices.map(|v| t.point(Vec3::from(v)));
                 shapes.extend(oriented(&t, a, b, c).map(Shape::Triangle));
             }
-            ShapeDesc::Mesh(_) => bail!("shapes[{i}]: mesh shapes are not available in this version"),
+            ShapeDesc::Mesh(_) => {
+                let Some(mesh) = loaded.meshes.get(i).and_then(Option::as_ref) else {
+                    bail!("shapes[{i}]: the mesh was not loaded");
+                };
+                let world: Vec<Vec3> = mesh.positions.iter().map(|&p| t.point(p)).collect();
+                shapes.extend(mesh.triangles.iter().filter_map(|&[a, b, c]| {
+                    oriented(&t, world[a as usize], world[b as usize], world[c as usize]).map(Shape::Triangle)
+                }));
+            }
         }
         shape_material.resize(shapes.len(), m);
         if shapes.len() == before {

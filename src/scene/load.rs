@@ -2,8 +2,9 @@
 //! turning each mistake into an error that names the file, the key path and
 //! the line: `scene.toml:12: shapes[3].radius: must be > 0, got -1`.
 
-use super::desc::SceneDesc;
+use super::desc::{SceneDesc, ShapeDesc};
 use super::{locate, validate};
+use crate::geometry::mesh::{self, Mesh};
 use anyhow::{anyhow, Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,9 @@ use std::path::{Path, PathBuf};
 pub struct LoadedScene {
     pub path: PathBuf,
     pub desc: SceneDesc,
+    /// The meshes of `mesh` shapes, by shape index.
+    pub meshes: Vec<Option<Mesh>>,
+    /// Of the scene file and every mesh file it names.
     pub hash: u64,
 }
 
@@ -37,7 +41,21 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
     })?;
     let desc = parse(path, &source)?;
     validate::validate(&desc, &available_memory).map_err(|e| located(path, &source, &e))?;
-    Ok(LoadedScene { path: path.to_path_buf(), desc, hash })
+    let mut hash = hash;
+    let mut meshes = Vec::with_capacity(desc.shapes.len());
+    for (i, shape) in desc.shapes.iter().enumerate() {
+        let ShapeDesc::Mesh(m) = shape else {
+            meshes.push(None);
+            continue;
+        };
+        // Mesh paths are relative to the scene file.
+        let file = path.parent().unwrap_or(Path::new(".")).join(&m.file);
+        let (mesh, mesh_hash) = mesh::load(&file)
+            .map_err(|e| located(path, &source, &SceneError::new(format!("shapes[{i}].file"), format!("{e:#}"))))?;
+        hash = crate::sampler::mix64(hash ^ mesh_hash);
+        meshes.push(Some(mesh));
+    }
+    Ok(LoadedScene { path: path.to_path_buf(), desc, meshes, hash })
 }
 
 /// Parses the TOML text; errors name the key path and line.

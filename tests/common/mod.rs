@@ -30,16 +30,23 @@ pub fn scene_file(toml: &str) -> SceneFile {
 
 /// Renders in this process (one rank) and returns the settings and linear RGB.
 pub fn render(toml: &str, overrides: &Overrides, threads: usize) -> (Settings, Vec<f32>) {
-    let f = scene_file(toml);
-    let loaded = load(&f.path).expect("scene loads");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    render_in(dir.path(), toml, overrides, threads)
+}
+
+/// As `render`, with the scene written into `dir` (next to its mesh files).
+pub fn render_in(dir: &Path, toml: &str, overrides: &Overrides, threads: usize) -> (Settings, Vec<f32>) {
+    let path = dir.join("scene.toml");
+    std::fs::write(&path, toml).expect("write scene");
+    let loaded = load(&path).expect("scene loads");
     let settings = Settings::resolve(&loaded.desc, overrides).expect("settings");
-    let scene = build(&loaded.desc, &settings).expect("scene builds");
+    let scene = build(&loaded, &settings).expect("scene builds");
     let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);
     let options = engine::Options {
         threads,
         report: rsrender::report::RankReport::default(),
         resumed: Vec::new(),
-        checkpoint: engine::CheckpointPlan { path: f.dir.path().join("unused.ckpt"), key, interval: None },
+        checkpoint: engine::CheckpointPlan { path: dir.join("unused.ckpt"), key, interval: None },
         stall_timeout: std::time::Duration::from_secs(3600),
         on_pass: &mut |_, _| Ok(()),
         on_progress: &mut |_, _| {},

@@ -1,0 +1,64 @@
+//! Triangle meshes read from files: `.obj` (polygons fan-triangulated,
+//! groups and `.mtl` ignored), `.ply` (ASCII, binary little- and big-endian,
+//! float or double vertices, list faces) and `.stl` (ASCII and binary). Every
+//! mistake names the file and, for text formats, the line; a mesh is checked
+//! (finite coordinates, indices in range, at least one triangle) before use.
+//!
+//! Usage: `let (mesh, hash) = mesh::load(Path::new("bunny.ply"))?;`
+
+pub mod generate;
+mod obj;
+mod ply;
+mod stl;
+
+use crate::math::Vec3;
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Mesh {
+    pub positions: Vec<Vec3>,
+    pub triangles: Vec<[u32; 3]>,
+    /// One per position when the file has vertex normals, else empty.
+    pub normals: Vec<Vec3>,
+}
+
+/// The mesh in `path`, and a hash of the file's bytes (ranks compare it).
+pub fn load(path: &Path) -> Result<(Mesh, u64)> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read mesh file {}", path.display()))?;
+    let hash = crate::scene::load::hash_bytes(&bytes);
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let mesh = match ext.as_deref() {
+        Some("obj") => obj::parse(&bytes),
+        Some("ply") => ply::parse(&bytes),
+        Some("stl") => stl::parse(&bytes),
+        _ => bail!("mesh file {}: unknown format; use .obj, .ply or .stl", path.display()),
+    }
+    .with_context(|| format!("mesh file {}", path.display()))?;
+    mesh.check().with_context(|| format!("mesh file {}", path.display()))?;
+    Ok((mesh, hash))
+}
+
+impl Mesh {
+    fn check(&self) -> Result<()> {
+        if self.triangles.is_empty() {
+            bail!("the mesh has no triangles");
+        }
+        if let Some(i) = self.positions.iter().position(|p| !p.is_finite()) {
+            bail!("vertex {i} has a coordinate that is not a finite number");
+        }
+        let n = self.positions.len();
+        if let Some((t, tri)) = self.triangles.iter().enumerate().find(|(_, t)| t.iter().any(|&i| i as usize >= n)) {
+            bail!("triangle {t} refers to vertex {} but the mesh has {n} vertices", tri.iter().max().unwrap_or(&0));
+        }
+        if !self.normals.is_empty() && self.normals.len() != n {
+            bail!("{} vertex normals for {n} vertices", self.normals.len());
+        }
+        Ok(())
+    }
+}
+
+/// A line-numbered error for the text formats.
+fn at_line(line: usize, message: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("line {line}: {message}")
+}

@@ -1,0 +1,207 @@
+//! PLY: ASCII, binary little-endian and big-endian. Vertices take x, y, z
+//! (float or double) and, when present, nx, ny, nz; faces take a list
+//! property `vertex_indices` (or `vertex_index`), fan-triangulated. Other
+//! properties and elements are skipped.
+
+use super::Mesh;
+use crate::math::Vec3;
+use anyhow::{anyhow, bail, Result};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Ascii,
+    Little,
+    Big,
+}
+
+#[derive(Clone, Copy)]
+enum Scalar {
+    I8,
+    U8,
+    I16,
+    U16,
+    I32,
+    U32,
+    F32,
+    F64,
+}
+
+impl Scalar {
+    fn parse(name: &str) -> Option<Scalar> {
+        Some(match name {
+            "char" | "int8" => Scalar::I8,
+            "uchar" | "uint8" => Scalar::U8,
+            "short" | "int16" => Scalar::I16,
+            "ushort" | "uint16" => Scalar::U16,
+            "int" | "int32" => Scalar::I32,
+            "uint" | "uint32" => Scalar::U32,
+            "float" | "float32" => Scalar::F32,
+            "double" | "float64" => Scalar::F64,
+            _ => return None,
+        })
+    }
+
+    fn size(self) -> usize {
+        match self {
+            Scalar::I8 | Scalar::U8 => 1,
+            Scalar::I16 | Scalar::U16 => 2,
+            Scalar::I32 | Scalar::U32 | Scalar::F32 => 4,
+            Scalar::F64 => 8,
+        }
+    }
+}
+
+struct Property {
+    name: String,
+    /// `Some(count type)` for list properties.
+    list: Option<Scalar>,
+    scalar: Scalar,
+}
+
+struct Element {
+    name: String,
+    count: usize,
+    properties: Vec<Property>,
+}
+
+pub fn parse(bytes: &[u8]) -> Result<Mesh> {
+    let (format, elements, body) = header(bytes)?;
+    let mut reader = Reader { format, body, pos: 0, words: None };
+    let mut mesh = Mesh::default();
+    let mut normals = Vec::new();
+    for e in &elements {
+        for item in 0..e.count {
+            let mut xyz = [0.0f64; 3];
+            let mut nxyz = [0.0f64; 3];
+            for p in &e.properties {
+                match p.list {
+                    Some(count_type) => {
+                        let n = reader.value(count_type).map_err(|m| anyhow!("{} {item}: {m}", e.name))?;
+                        let values: Vec<f64> = (0..n as usize)
+                            .map(|_| reader.value(p.scalar))
+                            .collect::<Result<_, _>>()
+                            .map_err(|m| anyhow!("{} {item}: {m}", e.name))?;
+                        if e.name == "face" && (p.name == "vertex_indices" || p.name == "vertex_index") {
+                            if values.len() < 3 {
+                                bail!("face {item} has {} vertices, needs at least 3", values.len());
+                            }
+                            let idx: Vec<u32> =
+                                values.iter().map(|&v| if v < 0.0 { u32::MAX } else { v as u32 }).collect();
+                            for i in 1..idx.len() - 1 {
+                                mesh.triangles.push([idx[0], idx[i], idx[i + 1]]);
+                            }
+                        }
+                    }
+                    None => {
+                        let v = reader.value(p.scalar).map_err(|m| anyhow!("{} {item}: {m}", e.name))?;
+                        if e.name == "vertex" {
+                            match p.name.as_str() {
+                                "x" => xyz[0] = v,
+                                "y" => xyz[1] = v,
+                                "z" => xyz[2] = v,
+                                "nx" => nxyz[0] = v,
+                                "ny" => nxyz[1] = v,
+                                "nz" => nxyz[2] = v,
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+            }
+            if e.name == "vertex" {
+                mesh.positions.push(Vec3::new(xyz[0] as f32, xyz[1] as f32, xyz[2] as f32));
+                normals.push(Vec3::new(nxyz[0] as f32, nxyz[1] as f32, nxyz[2] as f32));
+            }
+        }
+    }
+    let vertex = elements.iter().find(|e| e.name == "vertex");
+    if vertex.is_some_and(|v| v.properties.iter().any(|p| p.name == "nx")) {
+        mesh.normals = normals;
+    }
+    Ok(mesh)
+}
+
+fn header(bytes: &[u8]) -> Result<(Format, Vec<Element>, &[u8])> {
+    let end = bytes
+        .windows(11)
+        .position(|w| w == b"end_header\n")
+        .ok_or_else(|| anyhow!("no `end_header` line: not a PLY file, or a truncated one"))?;
+    let text = std::str::from_utf8(&bytes[..end]).map_err(|_| anyhow!("the header is not text"))?;
+    let mut lines = text.lines().enumerate();
+    if lines.next().map(|(_, l)| l.trim()) != Some("ply") {
+        bail!("line 1: a PLY file starts with `ply`");
+    }
+    let mut format = None;
+    let mut elements: Vec<Element> = Vec::new();
+    for (k, line) in lines {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        let bad = || anyhow!("line {}: cannot read `{line}`", k + 1);
+        match w.first().copied() {
+            Some("format") => {
+                format = Some(match w.get(1).copied() {
+                    Some("ascii") => Format::Ascii,
+                    Some("binary_little_endian") => Format::Little,
+                    Some("binary_big_endian") => Format::Big,
+                    _ => return Err(bad()),
+                })
+            }
+            Some("element") => {
+                let count = w.get(2).and_then(|c| c.parse().ok()).ok_or_else(bad)?;
+                elements.push(Element { name: w.get(1).ok_or_else(bad)?.to_string(), count, properties: Vec::new() });
+            }
+            Some("property") => {
+                let e = elements.last_mut().ok_or_else(bad)?;
+                let p = if w.get(1) == Some(&"list") {
+                    let count = w.get(2).and_then(|t| Scalar::parse(t)).ok_or_else(bad)?;
+                    let item = w.get(3).and_then(|t| Scalar::parse(t)).ok_or_else(bad)?;
+                    Property { name: w.get(4).ok_or_else(bad)?.to_string(), list: Some(count), scalar: item }
+                } else {
+                    let s = w.get(1).and_then(|t| Scalar::parse(t)).ok_or_else(bad)?;
+                    Property { name: w.get(2).ok_or_else(bad)?.to_string(), list: None, scalar: s }
+                };
+                e.properties.push(p);
+            }
+            _ => {}
+        }
+    }
+    let format = format.ok_or_else(|| anyhow!("the header has no `format` line"))?;
+    Ok((format, elements, &bytes[end + 11..]))
+}
+
+/// Values from the body, as text words or binary numbers.
+struct Reader<'a> {
+    format: Format,
+    body: &'a [u8],
+    pos: usize,
+    words: Option<std::iter::Peekable<std::str::SplitAsciiWhitespace<'a>>>,
+}
+
+impl Reader<'_> {
+    fn value(&mut self, s: Scalar) -> Result<f64, String> {
+        if self.format == Format::Ascii {
+            let words = self.words.get_or_insert_with(|| {
+                std::str::from_utf8(self.body).unwrap_or("").split_ascii_whitespace().peekable()
+            });
+            let w = words.next().ok_or("the file ends early (truncated?)")?;
+            return w.parse::<f64>().map_err(|_| format!("`{w}` is not a number"));
+        }
+        let n = s.size();
+        let b = self.body.get(self.pos..self.pos + n).ok_or("the file ends early (truncated?)")?;
+        self.pos += n;
+        let mut a = [0u8; 8];
+        a[..n].copy_from_slice(b);
+        if self.format == Format::Big {
+            a[..n].reverse();
+        }
+        Ok(match s {
+            Scalar::I8 => a[0] as i8 as f64,
+            Scalar::U8 => a[0] as f64,
+            Scalar::I16 => i16::from_le_bytes([a[0], a[1]]) as f64,
+            Scalar::U16 => u16::from_le_bytes([a[0], a[1]]) as f64,
+            Scalar::I32 => i32::from_le_bytes([a[0], a[1], a[2], a[3]]) as f64,
+            Scalar::U32 => u32::from_le_bytes([a[0], a[1], a[2], a[3]]) as f64,
+            Scalar::F32 => f32::from_le_bytes([a[0], a[1], a[2], a[3]]) as f64,
+            Scalar::F64 => f64::from_le_bytes(a),
+        })
+    }
+}
