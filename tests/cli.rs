@@ -122,3 +122,18 @@ fn debug_pixel_replays_one_sample_and_checks_its_range() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("the image is 16×8"), "{}", stderr(&out));
 }
+
+#[test]
+fn every_shipped_scene_renders() {
+    let scenes = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenes"));
+    let mut files: Vec<_> = std::fs::read_dir(scenes).unwrap().map(|e| e.unwrap().path()).collect();
+    files.extend(std::fs::read_dir(scenes.join("bench")).unwrap().map(|e| e.unwrap().path()));
+    let files: Vec<_> = files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+    assert!(files.len() >= 5, "{files:?}");
+    let dir = tempfile::tempdir().unwrap();
+    for scene in files {
+        let (o, _) = run_alone(&[scene.to_str().unwrap(), "--spp", "1", "-o", "x.png", "-q"], dir.path());
+        assert!(o.status.success(), "{}: {}", scene.display(), stderr(&o));
+        assert!(std::fs::read(dir.path().join("x.png")).unwrap().starts_with(b"\x89PNG"));
+    }
+}
