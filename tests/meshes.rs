@@ -137,3 +137,45 @@ fn a_missing_mesh_file_is_named() {
     let err = stderr(&o);
     assert!(err.contains("scene.toml:") && err.contains("shapes[0].file") && err.contains("nowhere.obj"), "{err}");
 }
+
+/// Largest angle (degrees) between the rendered normal and the true
+/// sphere's, over pixels well inside the silhouette (where the normal turns
+/// slowly across a pixel, so the pixel's mean is its centre's normal).
+fn worst_normal_error(dir: &Path, file: &str, smooth: bool) -> f64 {
+    let toml = furnace(file, 1.2)
+        .replace("[sampling]", "[render]\nintegrator = \"normals\"\n[sampling]")
+        .replace("material = \"grey\"", &format!("material = \"grey\"\nsmooth = {smooth}"));
+    let (s, rgb) = render_in(dir, &toml, &Overrides { spp: Some(64), ..Overrides::default() }, 2);
+    let (w, h) = (s.width as usize, s.height as usize);
+    let mut worst = 0.0f64;
+    for y in 0..h {
+        for x in 0..w {
+            let px = ((x as f64 + 0.5) / w as f64 - 0.5) * 1.2;
+            let py = (0.5 - (y as f64 + 0.5) / h as f64) * 1.2;
+            if px * px + py * py > 0.7 * 0.7 {
+                continue;
+            }
+            let i = (y * w + x) * 3;
+            let n: Vec<f64> = rgb[i..i + 3].iter().map(|&c| c as f64 * 2.0 - 1.0).collect();
+            let truth = [px, py, (1.0 - px * px - py * py).sqrt()];
+            let len = n.iter().map(|c| c * c).sum::<f64>().sqrt();
+            let cos = (n[0] * truth[0] + n[1] * truth[1] + n[2] * truth[2]) / len;
+            worst = worst.max(cos.clamp(-1.0, 1.0).acos().to_degrees());
+        }
+    }
+    worst
+}
+
+#[test]
+fn smooth_meshes_interpolate_file_or_area_weighted_normals() {
+    let dir = tempfile::tempdir().unwrap();
+    let sphere = generate::icosphere(3, 0.0);
+    generate::write_obj(&sphere, &dir.path().join("with-normals.obj")).unwrap();
+    generate::write_ply(&sphere, &dir.path().join("without-normals.ply"), PlyEncoding::Little).unwrap();
+    let flat = worst_normal_error(dir.path(), "with-normals.obj", false);
+    for file in ["with-normals.obj", "without-normals.ply"] {
+        let smooth = worst_normal_error(dir.path(), file, true);
+        assert!(smooth < 1.0, "{file}: smooth normals off by up to {smooth:.2}°");
+        assert!(smooth * 2.0 < flat, "{file}: smooth {smooth:.2}° should beat flat {flat:.2}° clearly");
+    }
+}

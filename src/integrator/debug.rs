@@ -1,12 +1,12 @@
-//! What the camera ray meets first: its material's albedo and its geometric
-//! normal (in [-1, 1]). The `albedo` and `normals` views show them, and they
+//! What the camera ray meets first: its material's albedo and its shading
+//! normal (in [-1, 1]; the geometric normal except on smooth meshes). The `albedo` and `normals` views show them, and they
 //! are the guide layers denoisers take. Misses are black.
 
 use crate::math::{Ray, Vec3};
 use crate::scene::Scene;
 
 pub fn first_hit_normal(scene: &Scene, ray: &Ray) -> Vec3 {
-    scene.intersect(ray).map_or(Vec3::ZERO, |si| si.n)
+    scene.intersect(ray).map_or(Vec3::ZERO, |si| si.ns)
 }
 
 pub fn first_hit_albedo(scene: &Scene, ray: &Ray) -> Vec3 {
@@ -15,5 +15,5 @@ pub fn first_hit_albedo(scene: &Scene, ray: &Ray) -> Vec3 {
 
 /// The `normals` view: normals mapped to [0, 1] colours, misses black.
 pub fn normal_view(scene: &Scene, ray: &Ray) -> Vec3 {
-    scene.intersect(ray).map_or(Vec3::ZERO, |si| si.n * 0.5 + Vec3::splat(0.5))
+    scene.intersect(ray).map_or(Vec3::ZERO, |si| si.ns * 0.5 + Vec3::splat(0.5))
 }

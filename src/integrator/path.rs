@@ -49,14 +49,14 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
         if depth >= max_depth {
             break;
         }
-        let frame = Frame::from_normal(si.n);
+        let frame = Frame::from_normal(si.ns);
         let bsdf = &mat.bsdf;
         let (u_choose, u_light) = (s.next_1d(), s.next_2d());
         if !bsdf.is_delta() {
             if let Some((light, pmf)) = scene.lights.choose(u_choose) {
                 if let Some(ls) = light.sample_li(scene.shapes(), si.p, u_light) {
                     let f = bsdf.eval(&frame, wo, ls.wi);
-                    if f.max_element() > 0.0 {
+                    if f.max_element() > 0.0 && bsdf.geometry_allows(si.n, wo, ls.wi) {
                         let origin = offset_origin(si.p, si.n, ls.wi);
                         let t_max = if ls.dist.is_finite() { ls.dist * (1.0 - 1e-3) } else { f32::INFINITY };
                         if !scene.occluded(&Ray::segment(origin, ls.wi, t_max)) {
@@ -69,7 +69,7 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
             }
         }
         let (u_lobe, u_dir) = (s.next_1d(), s.next_2d());
-        let Some(bs) = bsdf.sample(&frame, wo, u_lobe, u_dir) else {
+        let Some(bs) = bsdf.sample(&frame, wo, u_lobe, u_dir).filter(|bs| bsdf.geometry_allows(si.n, wo, bs.wi)) else {
             break;
         };
         beta *= bs.weight;

@@ -21,9 +21,10 @@ pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3
     if depth >= max_depth.min(MAX_RECURSION) {
         return l;
     }
-    let frame = Frame::from_normal(si.n);
+    let frame = Frame::from_normal(si.ns);
     if mat.bsdf.is_delta() {
-        for (wi, weight) in mat.bsdf.specular_lobes(&frame, wo).into_iter().flatten() {
+        let lobes = mat.bsdf.specular_lobes(&frame, wo).into_iter().flatten();
+        for (wi, weight) in lobes.filter(|&(wi, _)| mat.bsdf.geometry_allows(si.n, wo, wi)) {
             let t = throughput * weight;
             if max_component(t) > MIN_CONTRIBUTION {
                 let next = Ray::new(offset_origin(si.p, si.n, wi), wi);
@@ -40,7 +41,7 @@ pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3
             continue;
         };
         let f = mat.bsdf.eval(&frame, wo, ls.wi);
-        if f.max_element() <= 0.0 {
+        if f.max_element() <= 0.0 || !mat.bsdf.geometry_allows(si.n, wo, ls.wi) {
             continue;
         }
         let origin = offset_origin(si.p, si.n, ls.wi);

@@ -65,6 +65,18 @@ impl Bsdf {
         }
     }
 
+    /// Whether light may pass to the other side (glass); the others reflect.
+    pub fn transmits(&self) -> bool {
+        matches!(self, Bsdf::Dielectric { .. })
+    }
+
+    /// With shading normals, a reflective BSDF may only pair directions on
+    /// the same side of the true surface (else light leaks through it).
+    #[inline]
+    pub fn geometry_allows(&self, n: Vec3, wo: Vec3, wi: Vec3) -> bool {
+        self.transmits() || n.dot(wo) * n.dot(wi) > 0.0
+    }
+
     /// What the `albedo` debug view shows.
     pub fn albedo(&self) -> Vec3 {
         match self {

@@ -4,7 +4,7 @@
 
 use super::desc::*;
 use super::load::LoadedScene;
-use super::runtime::{Scene, NO_LIGHT};
+use super::runtime::{Scene, FLAT, NO_LIGHT};
 use crate::accel::Bvh;
 use crate::camera::{Camera, Projection};
 use crate::geometry::{cube_triangles, rectangle_triangles, shapes::oriented, Shape, Sphere};
@@ -22,6 +22,9 @@ pub fn build(loaded: &LoadedScene, settings: &Settings) -> Result<Scene> {
 
     let mut shapes = Vec::new();
     let mut shape_material = Vec::new();
+    // Per shape: its vertex normals when smooth (indices into `normals`).
+    let mut shape_shading: Vec<u32> = Vec::new();
+    let mut normals: Vec<[Vec3; 3]> = Vec::new();
     for (i, s) in d.shapes.iter().enumerate() {
         let Some(&m) = names.get(s.material()) else {
             bail!("shapes[{i}].material: undefined material `{}`", s.material());
@@ -43,17 +46,35 @@ pub fn build(loaded: &LoadedScene, settings: &Settings) -> Result<Scene> {
                 let [a, b, c] = tri.vertices.map(|v| t.point(Vec3::from(v)));
                 shapes.extend(oriented(&t, a, b, c).map(Shape::Triangle));
             }
-            ShapeDesc::Mesh(_) => {
+            ShapeDesc::Mesh(m) => {
                 let Some(mesh) = loaded.meshes.get(i).and_then(Option::as_ref) else {
                     bail!("shapes[{i}]: the mesh was not loaded");
                 };
                 let world: Vec<Vec3> = mesh.positions.iter().map(|&p| t.point(p)).collect();
-                shapes.extend(mesh.triangles.iter().filter_map(|&[a, b, c]| {
-                    oriented(&t, world[a as usize], world[b as usize], world[c as usize]).map(Shape::Triangle)
-                }));
+                let vertex_normals = if m.smooth {
+                    let nm = t.normal_matrix();
+                    mesh.vertex_normals().into_iter().map(|n| (nm * n).normalize_or_zero()).collect()
+                } else {
+                    Vec::new()
+                };
+                for &[a, b, c] in &mesh.triangles {
+                    let Some(tri) = oriented(&t, world[a as usize], world[b as usize], world[c as usize]) else {
+                        continue;
+                    };
+                    shapes.push(Shape::Triangle(tri));
+                    if m.smooth {
+                        // `oriented` swaps the last two corners under mirroring.
+                        let (b, c) = if t.swaps_handedness() { (c, b) } else { (b, c) };
+                        let corner = |k: u32| vertex_normals[k as usize];
+                        shape_shading.resize(shapes.len() - 1, FLAT);
+                        shape_shading.push(normals.len() as u32);
+                        normals.push([corner(a), corner(b), corner(c)]);
+                    }
+                }
             }
         }
         shape_material.resize(shapes.len(), m);
+        shape_shading.resize(shapes.len(), FLAT);
         if shapes.len() == before {
             bail!("shapes[{i}]: the transform collapses this shape to nothing");
         }
@@ -61,6 +82,7 @@ pub fn build(loaded: &LoadedScene, settings: &Settings) -> Result<Scene> {
 
     let (bvh, order) = Bvh::build(shapes);
     let prim_material: Vec<u32> = order.iter().map(|&k| shape_material[k as usize]).collect();
+    let prim_shading: Vec<u32> = order.iter().map(|&k| shape_shading[k as usize]).collect();
 
     let mut lights = Vec::new();
     let mut prim_light = vec![NO_LIGHT; prim_material.len()];
@@ -91,7 +113,17 @@ pub fn build(loaded: &LoadedScene, settings: &Settings) -> Result<Scene> {
     let lights = LightSampler::new(lights, bvh.shapes(), radius);
 
     let camera = camera(&d.camera, settings.width, settings.height);
-    Ok(Scene { bvh, prim_material, prim_light, materials, lights, background, camera })
+    Ok(Scene {
+        bvh,
+        prim_material,
+        prim_light,
+        prim_shading,
+        vertex_normals: normals,
+        materials,
+        lights,
+        background,
+        camera,
+    })
 }
 
 fn material(m: &MaterialDesc) -> Material {

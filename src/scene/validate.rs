@@ -154,10 +154,6 @@ fn shape(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Check {
             }
             Ok(())
         }
-        ShapeDesc::Mesh(m) if m.smooth => Err(SceneError::new(
-            format!("{path}.smooth"),
-            "smooth shading of meshes is not available in this version of rsrender; use smooth = false",
-        )),
         ShapeDesc::Rectangle(_) | ShapeDesc::Cube(_) | ShapeDesc::Mesh(_) => Ok(()),
     }
 }

@@ -40,6 +40,24 @@ pub fn load(path: &Path) -> Result<(Mesh, u64)> {
 }
 
 impl Mesh {
+    /// Unit normals per vertex: the file's where it has them, else the
+    /// area-weighted average of the faces around each vertex.
+    pub fn vertex_normals(&self) -> Vec<Vec3> {
+        if !self.normals.is_empty() {
+            return self.normals.iter().map(|n| n.normalize_or_zero()).collect();
+        }
+        let mut sum = vec![Vec3::ZERO; self.positions.len()];
+        for &[a, b, c] in &self.triangles {
+            let p = |i: u32| self.positions[i as usize];
+            // The cross product's length is twice the area: area weighting.
+            let n = (p(b) - p(a)).cross(p(c) - p(a));
+            for i in [a, b, c] {
+                sum[i as usize] += n;
+            }
+        }
+        sum.into_iter().map(|n| n.normalize_or_zero()).collect()
+    }
+
     fn check(&self) -> Result<()> {
         if self.triangles.is_empty() {
             bail!("the mesh has no triangles");
