@@ -136,8 +136,8 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
             .with_context(|| format!("cannot write --stats {}", path.display()))?;
     }
     if !cli.quiet {
-        println!("{}", report::Summary { settings: &settings, samples: film.total_samples(), threads, stats: &stats });
-        println!("{}", stats.short_report());
+        let summary = report::Summary { settings: &settings, samples: film.total_samples(), threads, stats: &stats };
+        say(&format!("{summary}\n{}", stats.short_report()));
     }
     Ok(Outcome::Complete)
 }
@@ -208,7 +208,14 @@ fn debug_pixel(scene: &scene::Scene, settings: &Settings, rank: usize, x: u32, y
     }
     if rank == 0 {
         let l = render::tile::render_sample(scene, settings, x, y, s);
-        println!("pixel ({x}, {y}) sample {s}: radiance [{}, {}, {}]", l.x, l.y, l.z);
+        say(&format!("pixel ({x}, {y}) sample {s}: radiance [{}, {}, {}]", l.x, l.y, l.z));
     }
     Ok(())
+}
+
+/// Prints a report line; a closed stdout (`| head`) is not an error worth
+/// aborting a finished render for.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
