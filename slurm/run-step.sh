@@ -35,6 +35,13 @@ run_step() {
     done
     trap - USR1 TERM INT
 
+    # rank 0 exits 75 after writing the checkpoint, but not every launcher
+    # passes that code on (MPICH's hydra may report 0): a step that did not
+    # fail and left a checkpoint was interrupted. (A crash, non-zero, is
+    # never resubmitted, so a persistent failure cannot loop.)
+    if [[ $status -eq 0 && -f "$output.ckpt" ]]; then
+        status=$EXIT_INTERRUPTED
+    fi
     if [[ $status -eq $EXIT_INTERRUPTED && ${RSRENDER_RESUBMIT:-1} != 0 ]]; then
         echo "rsrender job: stopped with a checkpoint; resubmitting to finish it"
         resubmit "$scene" "$output" "$@"
