@@ -77,6 +77,15 @@ fn signal(pid: i32, sig: &str) {
     assert!(ok.success(), "kill -{sig} {pid}");
 }
 
+/// Rank 0 exits 75 after writing the checkpoint. Open MPI's mpirun passes
+/// that on; MPICH's hydra has been seen to report 0 instead, so under hydra
+/// the checkpoint and the message (checked by the callers) are the proof.
+fn assert_interrupted(status: std::process::ExitStatus, err: &str) {
+    let hydra = launcher().contains("mpich");
+    let ok = status.code() == Some(EXIT_INTERRUPTED) || (hydra && status.code() == Some(0));
+    assert!(ok, "{status:?} {err}");
+}
+
 fn wait_for_progress(rx: &mpsc::Receiver<()>) {
     rx.recv_timeout(Duration::from_secs(100)).expect("rank 0 reports progress");
 }
@@ -109,7 +118,7 @@ fn sigusr1_to_mpirun_checkpoints_and_a_two_rank_resume_is_bit_identical() {
     signal(mpirun[0], "USR1");
     let status = child.wait().unwrap();
     let err = reader.join().unwrap();
-    assert_eq!(status.code(), Some(EXIT_INTERRUPTED), "{err}");
+    assert_interrupted(status, &err);
     assert!(err.contains("stopped by SIGUSR1") && err.contains("--resume"), "{err}");
     assert!(checkpoint_path(dir.path()).exists() && !dir.path().join("out.pfm").exists());
     resume_on_two_ranks_matches_reference(dir.path());
@@ -127,7 +136,7 @@ fn sigterm_to_every_rank_checkpoints_and_resumes() {
     }
     let status = child.wait().unwrap();
     let err = reader.join().unwrap();
-    assert_eq!(status.code(), Some(EXIT_INTERRUPTED), "{err}");
+    assert_interrupted(status, &err);
     assert!(err.contains("stopped by SIGTERM"), "{err}");
     resume_on_two_ranks_matches_reference(dir.path());
 }
