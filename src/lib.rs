@@ -56,6 +56,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let (threads, _) = render::threads::threads_per_rank(cli.threads, transport.ranks_on_node(), &machine);
     let grid = render::tiles::TileGrid::new(settings.width, settings.height, settings.tile_size);
     let checkpoint_path = checkpoint::path_for(&settings.output);
+    let checkpoint_key = checkpoint::Key::new(loaded.hash, &settings);
     let mut progress: Option<report::Progress> = None;
     let mut on_progress = |film: &Film, elapsed: Duration| {
         if !cli.quiet {
@@ -89,7 +90,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         resumed,
         checkpoint: CheckpointPlan {
             path: checkpoint_path.clone(),
-            key: checkpoint::Key::new(loaded.hash, &settings),
+            key: checkpoint_key.clone(),
             interval: (cli.checkpoint_interval > 0.0).then(|| Duration::from_secs_f64(cli.checkpoint_interval)),
         },
         stall_timeout: Duration::from_secs_f64(cli.stall_timeout),
@@ -105,8 +106,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         return Ok(if interrupt::requested().is_some() { Outcome::Interrupted } else { Outcome::Complete });
     };
     if !film.is_complete() {
-        let key = checkpoint::Key::new(loaded.hash, &settings);
-        checkpoint::write(&checkpoint_path, &key, &film, &grid)?;
+        checkpoint::write(&checkpoint_path, &checkpoint_key, &film, &grid)?;
         eprintln!(
             "rsrender: stopped by {}: {} of {} tiles done, checkpoint written to {}; \
              finish with the same command and --resume (any number of ranks)",

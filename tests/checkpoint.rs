@@ -15,7 +15,7 @@ use std::sync::mpsc;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-const EXIT_INTERRUPTED: i32 = 75;
+const EXIT_INTERRUPTED: i32 = rsrender::interrupt::EXIT_INTERRUPTED as i32;
 const CORNELL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenes/cornell.toml");
 const RENDER: [&str; 8] = ["--spp", "256", "--tile-size", "16", "--threads", "1", "--progress-interval", "0.2"];
 

@@ -10,32 +10,11 @@ use std::path::Path;
 
 /// A white furnace looking at a mesh file `file` of reflectance 0.5.
 fn furnace(file: &str, extent: f32) -> String {
-    format!(
-        r#"
-[film]
-width = 16
-height = 16
-output = "out.pfm"
-[sampling]
-spp = 128
-max_depth = -1
-[camera]
-type = "orthographic"
-position = [0, 0, 10]
-look_at = [0, 0, 0]
-height = {extent}
-[background]
-color = [1, 1, 1]
-[materials.grey]
-type = "diffuse"
-reflectance = [0.5, 0.5, 0.5]
-[[shapes]]
-type = "mesh"
-file = "{file}"
-material = "grey"
-transform = {{ rotate = [10, 20, 0] }}
-"#
-    )
+    let body = format!(
+        "[materials.grey]\ntype = \"diffuse\"\nreflectance = [0.5, 0.5, 0.5]\n[[shapes]]\ntype = \"mesh\"\n\
+         file = \"{file}\"\nmaterial = \"grey\"\ntransform = {{ rotate = [10, 20, 0] }}\n"
+    );
+    common::inputs::furnace(extent, &body)
 }
 
 fn write_all_formats(dir: &Path) -> Vec<&'static str> {

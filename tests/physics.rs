@@ -1,32 +1,9 @@
 //! Known-answer scenes: physics, not screenshots, is the oracle.
 
 mod common;
+use common::inputs::furnace;
 use common::*;
 use std::f64::consts::PI;
-
-/// An orthographic camera looking down -z at `extent` world units of a
-/// white furnace (background radiance 1), with `body` added.
-fn furnace(extent: f32, body: &str) -> String {
-    format!(
-        r#"
-[film]
-width = 24
-height = 24
-output = "out.pfm"
-[sampling]
-spp = 128
-max_depth = -1
-[camera]
-type = "orthographic"
-position = [0, 0, 10]
-look_at = [0, 0, 0]
-height = {extent}
-[background]
-color = [1, 1, 1]
-{body}
-"#
-    )
-}
 
 #[test]
 fn diffuse_sphere_in_a_furnace_renders_its_reflectance() {

@@ -33,11 +33,11 @@ pub fn render_tile(scene: &Scene, settings: &Settings, tile: &Tile, mut emit: im
                 continue;
             }
             for s in p.samples()..target {
-                p.add(render_sample(scene, settings, x, y, s));
+                let (ray, mut stream) = camera_ray(scene, settings, x, y, s);
                 if guides {
-                    let (ray, _) = camera_ray(scene, settings, x, y, s);
                     p.add_guides(integrator::first_hit_albedo(scene, &ray), integrator::first_hit_normal(scene, &ray));
                 }
+                p.add(integrator::radiance(scene, settings, ray, &mut stream));
             }
             if !settings.adaptive.is_some_and(|a| p.converged(&a)) {
                 active += 1;

@@ -3,6 +3,30 @@
 
 use super::{scene_file, SceneFile};
 
+/// An orthographic camera looking down -z at `extent` world units of a
+/// white furnace (background radiance 1, unlimited depth), with `body` added.
+pub fn furnace(extent: f32, body: &str) -> String {
+    format!(
+        r#"
+[film]
+width = 24
+height = 24
+output = "out.pfm"
+[sampling]
+spp = 128
+max_depth = -1
+[camera]
+type = "orthographic"
+position = [0, 0, 10]
+look_at = [0, 0, 0]
+height = {extent}
+[background]
+color = [1, 1, 1]
+{body}
+"#
+    )
+}
+
 pub const GOOD: &str = r#"
 [film]
 width = 16
