@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what rsrender needs to build with MPI: Open MPI (the default) and
 # MPICH (the test suite runs against both), libclang (for rsmpi's bindgen),
+# Embree 3 (the ray tracing kernels under the BVH),
 # python3-venv and shellcheck for the test suite. Debian keeps Open MPI as
 # `mpicc`/`mpirun`; MPICH is `mpicc.mpich`/`mpirun.mpich`.
 # Idempotent: does nothing when everything is present.
-# On a cluster, do not run this: `module load openmpi llvm` (or your site's
-# equivalents) so that `mpicc` and libclang are found, then `cargo build --release`.
+# On a cluster, do not run this: `module load openmpi llvm embree` (or your
+# site's equivalents) so that `mpicc`, libclang and libembree3 are found
+# (EMBREE_DIR=<prefix> if Embree is not on the linker's path), then
+# `cargo build --release`.
 set -euo pipefail
 
-packages=(libopenmpi-dev openmpi-bin mpich libmpich-dev libclang-dev libclang-common-14-dev clang pkg-config python3-venv shellcheck)
+packages=(libopenmpi-dev openmpi-bin mpich libmpich-dev libclang-dev libclang-common-14-dev clang libembree-dev pkg-config python3-venv shellcheck)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,7 +24,7 @@ fi
 
 if ! command -v apt-get >/dev/null; then
     echo "setup: missing ${missing[*]}; this is not a Debian system." >&2
-    echo "setup: load an MPI and LLVM module (module load openmpi llvm) and retry." >&2
+    echo "setup: load MPI, LLVM and Embree 3 modules (module load openmpi llvm embree) and retry." >&2
     exit 1
 fi
 

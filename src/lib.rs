@@ -47,16 +47,17 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let mut phases = report::Phases::default();
     let prepared = phases.time("read", || prepare(cli, transport.rank()));
     let (loaded, settings, resumed) = phases.time("agree", || agree(transport, prepared))?;
-    let scene = phases.time("build", || scene::build::build(&loaded, &settings))?;
+    let machine = render::threads::Machine::current();
+    let (threads, _) = render::threads::threads_per_rank(cli.threads, transport.ranks_on_node(), &machine);
+    let scene_hash = loaded.hash;
+    let scene = phases.time("build", || scene::build::build(loaded, &settings, threads))?;
     if let Some((x, y, s)) = cli.debug_pixel {
         debug_pixel(&scene, &settings, transport.rank(), x, y, s)?;
         return Ok(Outcome::Complete);
     }
-    let machine = render::threads::Machine::current();
-    let (threads, _) = render::threads::threads_per_rank(cli.threads, transport.ranks_on_node(), &machine);
     let grid = render::tiles::TileGrid::new(settings.width, settings.height, settings.tile_size);
     let checkpoint_path = checkpoint::path_for(&settings.output);
-    let checkpoint_key = checkpoint::Key::new(loaded.hash, &settings);
+    let checkpoint_key = checkpoint::Key::new(scene_hash, &settings);
     let mut progress: Option<report::Progress> = None;
     let mut on_progress = |film: &Film, elapsed: Duration| {
         if !cli.quiet {

@@ -54,7 +54,7 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
         let (u_choose, u_light) = (s.next_1d(), s.next_2d());
         if !bsdf.is_delta() {
             if let Some((light, pmf)) = scene.lights.choose(u_choose) {
-                if let Some(ls) = light.sample_li(scene.shapes(), si.p, u_light) {
+                if let Some(ls) = light.sample_li(scene.geometry(), si.p, u_light) {
                     let f = bsdf.eval(&frame, wo, ls.wi);
                     if f.max_element() > 0.0 && bsdf.geometry_allows(si.n, wo, ls.wi) {
                         let origin = offset_origin(si.p, si.n, ls.wi);
@@ -98,7 +98,6 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
 /// Density with which next-event estimation from `from` would have chosen
 /// the point `si` on an area light, reached along `dir`.
 fn light_pdf(scene: &Scene, si: &Interaction, from: Vec3, dir: Vec3) -> f32 {
-    let shape = &scene.shapes()[si.prim as usize];
     let sp = SurfacePoint { p: si.p, n: si.n };
-    scene.lights.pmf(si.light) * Light::pdf_area_li(shape, from, &sp, dir)
+    scene.lights.pmf(si.light) * Light::pdf_area_li(scene.geometry(), si.object, si.prim, from, &sp, dir)
 }

@@ -2,13 +2,13 @@
 //! primitives) and the uniform background, plus the power-proportional choice
 //! of one light for next-event estimation.
 //!
-//! Usage: `let (light, pmf) = lights.choose(u)?; let s = light.sample_li(scene, p, u2);`
+//! Usage: `let (light, pmf) = lights.choose(u)?; let s = light.sample_li(scene.geometry(), p, u2);`
 
 mod power;
 
 pub use power::LightSampler;
 
-use crate::geometry::{Shape, SurfacePoint};
+use crate::geometry::{Geometry, SurfacePoint};
 use crate::math::{sampling, Vec2, Vec3};
 
 #[derive(Clone, Debug)]
@@ -22,8 +22,9 @@ pub enum Light {
         direction: Vec3,
         irradiance: Vec3,
     },
-    /// An emissive primitive: its index in the scene's primitive list.
+    /// An emissive primitive: primitive `prim` of object `object`.
     Area {
+        object: u32,
         prim: u32,
         emission: Vec3,
     },
@@ -47,7 +48,7 @@ pub struct LightSample {
 
 impl Light {
     /// Samples light arriving at `p`; `None` when nothing can arrive.
-    pub fn sample_li(&self, shapes: &[Shape], p: Vec3, u: Vec2) -> Option<LightSample> {
+    pub fn sample_li(&self, geometry: &Geometry, p: Vec3, u: Vec2) -> Option<LightSample> {
         match *self {
             Light::Point { position, intensity } => {
                 let to = position - p;
@@ -64,8 +65,8 @@ impl Light {
             Light::Directional { direction, irradiance } => {
                 Some(LightSample { wi: -direction, dist: f32::INFINITY, radiance: irradiance, pdf: 1.0, delta: true })
             }
-            Light::Area { prim, emission } => {
-                let (sp, pdf_area) = shapes[prim as usize].sample_area(u);
+            Light::Area { object, prim, emission } => {
+                let (sp, pdf_area) = geometry.sample_area(object, prim, u);
                 let to = sp.p - p;
                 let d2 = to.length_squared();
                 let dist = d2.sqrt();
@@ -88,12 +89,12 @@ impl Light {
     }
 
     /// Solid-angle density with which `sample_li` from `p` picks the point
-    /// `sp` on an area light (reached along `wi`).
-    pub fn pdf_area_li(shape: &Shape, p: Vec3, sp: &SurfacePoint, wi: Vec3) -> f32 {
+    /// `sp` of primitive `prim` of `object`, an area light, reached along `wi`.
+    pub fn pdf_area_li(geometry: &Geometry, object: u32, prim: u32, p: Vec3, sp: &SurfacePoint, wi: Vec3) -> f32 {
         let cos_light = sp.n.dot(-wi);
         if cos_light <= 0.0 {
             return 0.0;
         }
-        shape.pdf_area(sp) * (sp.p - p).length_squared() / cos_light
+        geometry.pdf_area(object, prim, sp) * (sp.p - p).length_squared() / cos_light
     }
 }

@@ -2,7 +2,7 @@
 //! that bright lamps get most of the shadow rays.
 
 use super::Light;
-use crate::geometry::Shape;
+use crate::geometry::Geometry;
 use crate::math::Vec3;
 use std::f32::consts::PI;
 
@@ -16,14 +16,14 @@ pub struct LightSampler {
 
 impl LightSampler {
     /// `scene_radius` sizes the lights at infinity (pbrt's convention).
-    pub fn new(lights: Vec<Light>, shapes: &[Shape], scene_radius: f32) -> LightSampler {
+    pub fn new(lights: Vec<Light>, geometry: &Geometry, scene_radius: f32) -> LightSampler {
         let disk = PI * scene_radius * scene_radius;
         let power: Vec<f32> = lights
             .iter()
             .map(|l| match l {
                 Light::Point { intensity, .. } => 4.0 * PI * mean(*intensity),
                 Light::Directional { irradiance, .. } => disk * mean(*irradiance),
-                Light::Area { prim, emission } => PI * shapes[*prim as usize].area() * mean(*emission),
+                Light::Area { object, prim, emission } => PI * geometry.area(*object, *prim) * mean(*emission),
                 Light::Background { radiance } => 4.0 * PI * disk * mean(*radiance),
             })
             .map(|p| if p.is_finite() { p.max(0.0) } else { 0.0 })
@@ -74,7 +74,7 @@ mod tests {
             Light::Point { position: Vec3::ZERO, intensity: Vec3::splat(3.0) },
             Light::Point { position: Vec3::ZERO, intensity: Vec3::ZERO },
         ];
-        let s = LightSampler::new(lights, &[], 1.0);
+        let s = LightSampler::new(lights, &Geometry::default(), 1.0);
         assert!((s.pmf(0) - 0.25).abs() < 1e-6 && (s.pmf(1) - 0.75).abs() < 1e-6);
         let mut counts = [0; 3];
         for i in 0..1000 {

@@ -4,27 +4,31 @@
 
 use super::desc::*;
 use super::load::LoadedScene;
-use super::runtime::{Scene, FLAT, NO_LIGHT};
-use crate::accel::Bvh;
+use super::runtime::{Scene, NO_LIGHT};
+use crate::accel::Accel;
 use crate::camera::{Camera, Projection};
-use crate::geometry::{cube_triangles, rectangle_triangles, shapes::oriented, Shape, Sphere};
+use crate::geometry::shapes::{oriented, Corners};
+use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
 use crate::light::{Light, LightSampler};
 use crate::material::{Bsdf, Material};
 use crate::math::{Mat4, Transform, Vec3};
 use crate::settings::Settings;
 use anyhow::{bail, Result};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-pub fn build(loaded: &LoadedScene, settings: &Settings) -> Result<Scene> {
-    let d = &loaded.desc;
+/// Builds the scene, its acceleration structure with `threads` threads. The
+/// loaded meshes move into the scene (no copy); declared meshes that no
+/// shape places are dropped.
+pub fn build(loaded: LoadedScene, settings: &Settings, threads: usize) -> Result<Scene> {
+    let LoadedScene { desc: d, meshes: loaded_meshes, shape_mesh, .. } = loaded;
     let names: BTreeMap<&str, u32> = d.materials.keys().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
     let materials: Vec<Material> = d.materials.values().map(material).collect();
 
-    let mut shapes = Vec::new();
-    let mut shape_material = Vec::new();
-    // Per shape: its vertex normals when smooth (indices into `normals`).
-    let mut shape_shading: Vec<u32> = Vec::new();
-    let mut normals: Vec<[Vec3; 3]> = Vec::new();
+    let mut unplaced: Vec<_> = loaded_meshes.into_iter().map(Some).collect();
+    let mut mesh_index: Vec<Option<u32>> = vec![None; unplaced.len()];
+    let mut geometry = Geometry::default();
+    let mut object_material = Vec::with_capacity(d.shapes.len());
     for (i, s) in d.shapes.iter().enumerate() {
         let Some(&m) = names.get(s.material()) else {
             bail!("shapes[{i}].material: undefined material `{}`", s.material());
@@ -33,64 +37,47 @@ pub fn build(loaded: &LoadedScene, settings: &Settings) -> Result<Scene> {
             Some(t) => transform_of(t).map_err(|e| anyhow::anyhow!("shapes[{i}].transform: {e}"))?,
             None => Transform::IDENTITY,
         };
-        let before = shapes.len();
-        match s {
-            ShapeDesc::Sphere(sp) => {
-                if let Some(sphere) = Sphere::new(Vec3::from(sp.center), sp.radius, &t) {
-                    shapes.push(Shape::Sphere(Box::new(sphere)));
-                }
-            }
-            ShapeDesc::Rectangle(_) => shapes.extend(rectangle_triangles(&t).into_iter().map(Shape::Triangle)),
-            ShapeDesc::Cube(_) => shapes.extend(cube_triangles(&t).into_iter().map(Shape::Triangle)),
+        let object = match s {
+            ShapeDesc::Sphere(sp) => Sphere::new(Vec3::from(sp.center), sp.radius, &t).map(Object::Sphere),
+            ShapeDesc::Rectangle(_) => flat(rectangle_triangles(&t)),
+            ShapeDesc::Cube(_) => flat(cube_triangles(&t)),
             ShapeDesc::Triangle(tri) => {
                 let [a, b, c] = tri.vertices.map(|v| t.point(Vec3::from(v)));
-                shapes.extend(oriented(&t, a, b, c).map(Shape::Triangle));
+                flat(oriented(&t, a, b, c).into_iter().collect())
             }
-            ShapeDesc::Mesh(m) => {
-                let Some(mesh) = loaded.meshes.get(i).and_then(Option::as_ref) else {
+            ShapeDesc::Mesh(_) | ShapeDesc::Instance(_) => {
+                let Some(k) = shape_mesh.get(i).copied().flatten() else {
                     bail!("shapes[{i}]: the mesh was not loaded");
                 };
-                let world: Vec<Vec3> = mesh.positions.iter().map(|&p| t.point(p)).collect();
-                let vertex_normals = if m.smooth {
-                    let nm = t.normal_matrix();
-                    mesh.vertex_normals().into_iter().map(|n| (nm * n).normalize_or_zero()).collect()
-                } else {
-                    Vec::new()
-                };
-                for &[a, b, c] in &mesh.triangles {
-                    let Some(tri) = oriented(&t, world[a as usize], world[b as usize], world[c as usize]) else {
-                        continue;
-                    };
-                    shapes.push(Shape::Triangle(tri));
-                    if m.smooth {
-                        // `oriented` swaps the last two corners under mirroring.
-                        let (b, c) = if t.swaps_handedness() { (c, b) } else { (b, c) };
-                        let corner = |k: u32| vertex_normals[k as usize];
-                        shape_shading.resize(shapes.len() - 1, FLAT);
-                        shape_shading.push(normals.len() as u32);
-                        normals.push([corner(a), corner(b), corner(c)]);
+                let index = match (mesh_index[k], unplaced[k].take()) {
+                    (Some(index), _) => index,
+                    (None, Some(loaded)) => {
+                        geometry.meshes.push(TriMesh::new(loaded.mesh, loaded.smooth));
+                        let index = geometry.meshes.len() as u32 - 1;
+                        mesh_index[k] = Some(index);
+                        index
                     }
-                }
+                    (None, None) => bail!("shapes[{i}]: the mesh was not loaded"),
+                };
+                Some(Object::Instance(Instance::new(index, t)))
             }
-        }
-        shape_material.resize(shapes.len(), m);
-        shape_shading.resize(shapes.len(), FLAT);
-        if shapes.len() == before {
+        };
+        let Some(object) = object else {
             bail!("shapes[{i}]: the transform collapses this shape to nothing");
-        }
+        };
+        geometry.objects.push(object);
+        object_material.push(m);
     }
-
-    let (bvh, order) = Bvh::build(shapes);
-    let prim_material: Vec<u32> = order.iter().map(|&k| shape_material[k as usize]).collect();
-    let prim_shading: Vec<u32> = order.iter().map(|&k| shape_shading[k as usize]).collect();
+    drop(unplaced);
 
     let mut lights = Vec::new();
-    let mut prim_light = vec![NO_LIGHT; prim_material.len()];
-    for (prim, &m) in prim_material.iter().enumerate() {
-        let mat = &materials[m as usize];
-        if mat.is_emissive() {
-            prim_light[prim] = lights.len() as u32;
-            lights.push(Light::Area { prim: prim as u32, emission: mat.emission });
+    let mut object_first_light = vec![NO_LIGHT; object_material.len()];
+    for (object, &m) in object_material.iter().enumerate() {
+        let emission = materials[m as usize].emission;
+        if materials[m as usize].is_emissive() {
+            object_first_light[object] = lights.len() as u32;
+            let object = object as u32;
+            lights.extend((0..geometry.prim_count(object)).map(|prim| Light::Area { object, prim, emission }));
         }
     }
     for l in &d.lights {
@@ -108,22 +95,18 @@ pub fn build(loaded: &LoadedScene, settings: &Settings) -> Result<Scene> {
     if background.max_element() > 0.0 {
         lights.push(Light::Background { radiance: background });
     }
-    let bounds = bvh.bounds();
+    let accel = Accel::build(Arc::new(geometry), threads)?;
+    let bounds = accel.bounds();
     let radius = if bounds.is_empty() { 1.0 } else { (bounds.extent().length() * 0.5).max(1e-3) };
-    let lights = LightSampler::new(lights, bvh.shapes(), radius);
+    let lights = LightSampler::new(lights, accel.geometry(), radius);
 
     let camera = camera(&d.camera, settings.width, settings.height);
-    Ok(Scene {
-        bvh,
-        prim_material,
-        prim_light,
-        prim_shading,
-        vertex_normals: normals,
-        materials,
-        lights,
-        background,
-        camera,
-    })
+    Ok(Scene { accel, object_material, object_first_light, materials, lights, background, camera })
+}
+
+/// An object of flat triangles, or `None` when the transform left none.
+fn flat(corners: Vec<Corners>) -> Option<Object> {
+    (!corners.is_empty()).then(|| Object::Triangles(TriMesh::from_corners(&corners)))
 }
 
 fn material(m: &MaterialDesc) -> Material {

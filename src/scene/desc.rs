@@ -21,6 +21,9 @@ pub struct SceneDesc {
     pub background: BackgroundDesc,
     #[serde(default)]
     pub materials: BTreeMap<String, MaterialDesc>,
+    /// Meshes declared once by name, placed by `instance` shapes.
+    #[serde(default)]
+    pub meshes: BTreeMap<String, NamedMeshDesc>,
     #[serde(default)]
     pub shapes: Vec<ShapeDesc>,
     #[serde(default)]
@@ -204,6 +207,7 @@ pub enum ShapeDesc {
     Cube(PlainShapeDesc),
     Triangle(TriangleDesc),
     Mesh(MeshDesc),
+    Instance(InstanceDesc),
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -241,6 +245,24 @@ pub struct MeshDesc {
     pub transform: Option<TransformDesc>,
 }
 
+/// `[meshes.NAME]`: a mesh file read once, shared by every instance of it.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct NamedMeshDesc {
+    pub file: String,
+    #[serde(default)]
+    pub smooth: bool,
+}
+
+/// A declared mesh placed in the world, its triangles not copied.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceDesc {
+    pub mesh: String,
+    pub material: String,
+    pub transform: Option<TransformDesc>,
+}
+
 impl ShapeDesc {
     pub fn material(&self) -> &str {
         match self {
@@ -248,6 +270,7 @@ impl ShapeDesc {
             ShapeDesc::Rectangle(s) | ShapeDesc::Cube(s) => &s.material,
             ShapeDesc::Triangle(s) => &s.material,
             ShapeDesc::Mesh(s) => &s.material,
+            ShapeDesc::Instance(s) => &s.material,
         }
     }
 
@@ -257,6 +280,7 @@ impl ShapeDesc {
             ShapeDesc::Rectangle(s) | ShapeDesc::Cube(s) => s.transform.as_ref(),
             ShapeDesc::Triangle(s) => s.transform.as_ref(),
             ShapeDesc::Mesh(s) => s.transform.as_ref(),
+            ShapeDesc::Instance(s) => s.transform.as_ref(),
         }
     }
 }
@@ -314,6 +338,7 @@ pub fn explain_variant(section: &str, kind: &str, table: toml::Table) -> Option<
         ("shapes", "rectangle" | "cube") => explain::<PlainShapeDesc>(table),
         ("shapes", "triangle") => explain::<TriangleDesc>(table),
         ("shapes", "mesh") => explain::<MeshDesc>(table),
+        ("shapes", "instance") => explain::<InstanceDesc>(table),
         ("materials", "diffuse") => explain::<DiffuseDesc>(table),
         ("materials", "conductor") => explain::<ConductorDesc>(table),
         ("materials", "dielectric") => explain::<DielectricDesc>(table),

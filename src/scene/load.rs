@@ -14,10 +14,20 @@ use std::path::{Path, PathBuf};
 pub struct LoadedScene {
     pub path: PathBuf,
     pub desc: SceneDesc,
-    /// The meshes of `mesh` shapes, by shape index.
-    pub meshes: Vec<Option<Mesh>>,
+    /// Every mesh, read once: the `[meshes.NAME]` tables in name order, then
+    /// one per `mesh` shape.
+    pub meshes: Vec<LoadedMesh>,
+    /// Per shape: the index in `meshes` of the mesh a `mesh` or `instance`
+    /// shape places.
+    pub shape_mesh: Vec<Option<usize>>,
     /// Of the scene file and every mesh file it names.
     pub hash: u64,
+}
+
+#[derive(Debug)]
+pub struct LoadedMesh {
+    pub mesh: Mesh,
+    pub smooth: bool,
 }
 
 /// A mistake in the scene, located by key path.
@@ -42,20 +52,30 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
     let desc = parse(path, &source)?;
     validate::validate(&desc, &available_memory).map_err(|e| located(path, &source, &e))?;
     let mut hash = hash;
-    let mut meshes = Vec::with_capacity(desc.shapes.len());
-    for (i, shape) in desc.shapes.iter().enumerate() {
-        let ShapeDesc::Mesh(m) = shape else {
-            meshes.push(None);
-            continue;
-        };
+    let mut meshes = Vec::new();
+    let mut read = |key: String, file: &str, smooth: bool| -> Result<usize> {
         // Mesh paths are relative to the scene file.
-        let file = path.parent().unwrap_or(Path::new(".")).join(&m.file);
-        let (mesh, mesh_hash) = mesh::load(&file)
-            .map_err(|e| located(path, &source, &SceneError::new(format!("shapes[{i}].file"), format!("{e:#}"))))?;
+        let file = path.parent().unwrap_or(Path::new(".")).join(file);
+        let (mesh, mesh_hash) =
+            mesh::load(&file).map_err(|e| located(path, &source, &SceneError::new(key, format!("{e:#}"))))?;
         hash = crate::sampler::mix64(hash ^ mesh_hash);
-        meshes.push(Some(mesh));
+        meshes.push(LoadedMesh { mesh, smooth });
+        Ok(meshes.len() - 1)
+    };
+    let mut named = std::collections::BTreeMap::new();
+    for (name, m) in &desc.meshes {
+        named.insert(name.as_str(), read(format!("meshes.{name}.file"), &m.file, m.smooth)?);
     }
-    Ok(LoadedScene { path: path.to_path_buf(), desc, meshes, hash })
+    let mut shape_mesh = Vec::with_capacity(desc.shapes.len());
+    for (i, shape) in desc.shapes.iter().enumerate() {
+        shape_mesh.push(match shape {
+            ShapeDesc::Mesh(m) => Some(read(format!("shapes[{i}].file"), &m.file, m.smooth)?),
+            // `validate` has checked that the name is declared.
+            ShapeDesc::Instance(inst) => named.get(inst.mesh.as_str()).copied(),
+            _ => None,
+        });
+    }
+    Ok(LoadedScene { path: path.to_path_buf(), desc, meshes, shape_mesh, hash })
 }
 
 /// Parses the TOML text; errors name the key path and line.

@@ -2,7 +2,7 @@
 //! it with errors that name the file, key path and line, `build` turns a
 //! checked description into the runtime `Scene` that rendering uses.
 //!
-//! Usage: `let loaded = load::load(path)?; let scene = build::build(&loaded.desc, &settings)?;`
+//! Usage: `let loaded = load::load(path)?; let scene = build::build(loaded, &settings, threads)?;`
 
 pub mod build;
 pub mod desc;

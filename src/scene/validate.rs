@@ -154,7 +154,16 @@ fn shape(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Check {
             }
             Ok(())
         }
-        ShapeDesc::Rectangle(_) | ShapeDesc::Cube(_) | ShapeDesc::Mesh(_) => Ok(()),
+        ShapeDesc::Instance(inst) if !d.meshes.contains_key(&inst.mesh) => {
+            let declared: Vec<&str> = d.meshes.keys().map(String::as_str).collect();
+            let hint = if declared.is_empty() {
+                "no [meshes.NAME] table declares any mesh".to_string()
+            } else {
+                format!("declared meshes: {}", declared.join(", "))
+            };
+            Err(SceneError::new(format!("{path}.mesh"), format!("undefined mesh `{}` ({hint})", inst.mesh)))
+        }
+        ShapeDesc::Rectangle(_) | ShapeDesc::Cube(_) | ShapeDesc::Mesh(_) | ShapeDesc::Instance(_) => Ok(()),
     }
 }
 

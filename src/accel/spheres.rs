@@ -1,0 +1,68 @@
+//! Spheres as Embree user geometry: Embree asks for their bounds and calls
+//! back into `Sphere::intersect`, so they stay exact (no tessellation).
+//! rsrender only traces single rays, so Embree calls back with N = 1, where
+//! its ray layout is that of `RTCRayHit` / `RTCRay`.
+
+use crate::geometry::Sphere;
+use embree::sys::*;
+use glam::Vec3;
+use std::ffi::c_void;
+
+/// A user geometry of one primitive, `sphere`, which must outlive it.
+pub(super) unsafe fn geometry(device: RTCDevice, sphere: &Sphere) -> RTCGeometry {
+    let g = rtcNewGeometry(device, RTCGeometryType::USER);
+    rtcSetGeometryUserPrimitiveCount(g, 1);
+    rtcSetGeometryUserData(g, sphere as *const Sphere as *mut c_void);
+    rtcSetGeometryBoundsFunction(g, Some(bounds), std::ptr::null_mut());
+    rtcSetGeometryIntersectFunction(g, Some(intersect));
+    rtcSetGeometryOccludedFunction(g, Some(occluded));
+    rtcCommitGeometry(g);
+    g
+}
+
+unsafe extern "C" fn bounds(args: *const RTCBoundsFunctionArguments) {
+    // SAFETY: Embree passes the user data set above and a box to fill.
+    let args = unsafe { &*args };
+    let b = unsafe { &*(args.geometryUserPtr as *const Sphere) }.bounds();
+    let out = unsafe { &mut *args.bounds_o };
+    (out.lower_x, out.lower_y, out.lower_z) = (b.min.x, b.min.y, b.min.z);
+    (out.upper_x, out.upper_y, out.upper_z) = (b.max.x, b.max.y, b.max.z);
+}
+
+unsafe extern "C" fn intersect(args: *const RTCIntersectFunctionNArguments) {
+    // SAFETY: for single-ray queries (N = 1) `rayhit` is an `RTCRayHit`.
+    let args = unsafe { &*args };
+    if args.N != 1 || unsafe { *args.valid } == 0 {
+        return;
+    }
+    let sphere = unsafe { &*(args.geometryUserPtr as *const Sphere) };
+    let rh = unsafe { &mut *(args.rayhit as *mut RTCRayHit) };
+    if let Some(t) = hit(sphere, &rh.ray) {
+        rh.ray.tfar = t;
+        rh.hit.u = 0.0;
+        rh.hit.v = 0.0;
+        rh.hit.primID = args.primID;
+        rh.hit.geomID = args.geomID;
+        rh.hit.instID[0] = unsafe { (*args.context).instID[0] };
+    }
+}
+
+unsafe extern "C" fn occluded(args: *const RTCOccludedFunctionNArguments) {
+    // SAFETY: for single-ray queries (N = 1) `ray` is an `RTCRay`.
+    let args = unsafe { &*args };
+    if args.N != 1 || unsafe { *args.valid } == 0 {
+        return;
+    }
+    let sphere = unsafe { &*(args.geometryUserPtr as *const Sphere) };
+    let ray = unsafe { &mut *(args.ray as *mut RTCRay) };
+    if hit(sphere, ray).is_some() {
+        ray.tfar = f32::NEG_INFINITY;
+    }
+}
+
+fn hit(sphere: &Sphere, ray: &RTCRay) -> Option<f32> {
+    let origin = Vec3::new(ray.org_x, ray.org_y, ray.org_z);
+    let dir = Vec3::new(ray.dir_x, ray.dir_y, ray.dir_z);
+    let (t, _, _) = sphere.intersect(origin, dir, ray.tfar)?;
+    (t >= ray.tnear).then_some(t)
+}

@@ -1,0 +1,90 @@
+//! A triangle mesh as rendering reads it: positions, corner indices and, for
+//! smooth meshes, unit vertex normals. The position buffer ends in one
+//! padding vertex that no triangle uses, because the ray tracing kernels load
+//! four floats per vertex; the accelerator shares these buffers, never copies.
+
+use super::mesh::Mesh;
+use crate::math::Vec3;
+
+#[derive(Clone, Debug)]
+pub struct TriMesh {
+    /// Vertex positions followed by one padding vertex.
+    positions: Vec<Vec3>,
+    triangles: Vec<[u32; 3]>,
+    /// One unit normal per vertex when smooth, else empty.
+    normals: Vec<Vec3>,
+}
+
+impl TriMesh {
+    /// A loaded mesh, with vertex normals when `smooth` (the file's, else
+    /// area-weighted ones).
+    pub fn new(mesh: Mesh, smooth: bool) -> TriMesh {
+        let normals = if smooth { mesh.vertex_normals() } else { Vec::new() };
+        let mut positions = mesh.positions;
+        positions.push(Vec3::ZERO);
+        TriMesh { positions, triangles: mesh.triangles, normals }
+    }
+
+    /// Flat triangles from corner triples, three vertices each.
+    pub fn from_corners(corners: &[[Vec3; 3]]) -> TriMesh {
+        let mut positions: Vec<Vec3> = corners.iter().flatten().copied().collect();
+        positions.push(Vec3::ZERO);
+        let triangles = (0..corners.len() as u32).map(|i| [3 * i, 3 * i + 1, 3 * i + 2]).collect();
+        TriMesh { positions, triangles, normals: Vec::new() }
+    }
+
+    pub fn vertex_count(&self) -> usize {
+        self.positions.len() - 1
+    }
+
+    pub fn triangle_count(&self) -> usize {
+        self.triangles.len()
+    }
+
+    /// The positions including the trailing padding vertex, for the accelerator.
+    pub fn padded_positions(&self) -> &[Vec3] {
+        &self.positions
+    }
+
+    pub fn triangles(&self) -> &[[u32; 3]] {
+        &self.triangles
+    }
+
+    #[inline]
+    pub fn corners(&self, prim: u32) -> [Vec3; 3] {
+        self.triangles[prim as usize].map(|i| self.positions[i as usize])
+    }
+
+    /// The vertex normals interpolated at barycentrics (u, v), not normalised;
+    /// `None` for a flat mesh.
+    #[inline]
+    pub fn interpolated_normal(&self, prim: u32, u: f32, v: f32) -> Option<Vec3> {
+        if self.normals.is_empty() {
+            return None;
+        }
+        let [a, b, c] = self.triangles[prim as usize].map(|i| self.normals[i as usize]);
+        Some(a * (1.0 - u - v) + b * u + c * v)
+    }
+
+    /// Bytes of memory the mesh holds.
+    pub fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.positions.capacity() * size_of::<Vec3>()
+            + self.triangles.capacity() * size_of::<[u32; 3]>()
+            + self.normals.capacity() * size_of::<Vec3>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corners_keep_their_order_and_padding_is_not_a_vertex() {
+        let m = TriMesh::from_corners(&[[Vec3::ZERO, Vec3::X, Vec3::Y]]);
+        assert_eq!(m.vertex_count(), 3);
+        assert_eq!(m.padded_positions().len(), 4);
+        assert_eq!(m.corners(0), [Vec3::ZERO, Vec3::X, Vec3::Y]);
+        assert!(m.interpolated_normal(0, 0.2, 0.3).is_none());
+    }
+}
