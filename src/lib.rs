@@ -87,6 +87,8 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
             threads: threads as u32,
             cpu_seconds: 0.0,
             phases,
+            peak_rss_bytes: 0,
+            scene: scene.memory(),
         },
         resumed,
         checkpoint: CheckpointPlan {

@@ -46,17 +46,18 @@ fn a_closed_tessellated_sphere_renders_its_reflectance_from_every_format() {
 }
 
 #[test]
-fn mesh_images_are_bit_identical_across_ranks() {
+fn mesh_images_are_bit_identical_across_ranks_threads_and_tiles() {
     let dir = tempfile::tempdir().unwrap();
-    let terrain = generate::terrain(40, 0.2);
+    let terrain = generate::terrain(120, 0.2); // big enough for a parallel BVH build
     generate::write_ply(&terrain, &dir.path().join("terrain.ply"), PlyEncoding::Little).unwrap();
     let toml = furnace("terrain.ply", 2.5).replace("position = [0, 0, 10]", "position = [0, 10, 3]");
     std::fs::write(dir.path().join("scene.toml"), &toml).unwrap();
     let mut images = Vec::new();
-    for (ranks, tile) in [(1, "16"), (3, "5")] {
+    // Ranks, tile size and threads (which also build the BVH) all change.
+    for (ranks, tile, threads) in [(1, "16", "2"), (3, "5", "1")] {
         let out = format!("n{ranks}.pfm");
         let (o, _) =
-            run_mpi(ranks, &["scene.toml", "-o", &out, "--tile-size", tile, "--threads", "1", "-q"], dir.path());
+            run_mpi(ranks, &["scene.toml", "-o", &out, "--tile-size", tile, "--threads", threads, "-q"], dir.path());
         assert!(o.status.success(), "{}", stderr(&o));
         images.push(std::fs::read(dir.path().join(&out)).unwrap());
     }

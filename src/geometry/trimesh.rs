@@ -20,9 +20,14 @@ impl TriMesh {
     /// area-weighted ones).
     pub fn new(mesh: Mesh, smooth: bool) -> TriMesh {
         let normals = if smooth { mesh.vertex_normals() } else { Vec::new() };
+        // Readers grow their vectors by doubling; a big mesh keeps only what it uses.
         let mut positions = mesh.positions;
+        positions.reserve_exact(1);
         positions.push(Vec3::ZERO);
-        TriMesh { positions, triangles: mesh.triangles, normals }
+        positions.shrink_to_fit();
+        let mut triangles = mesh.triangles;
+        triangles.shrink_to_fit();
+        TriMesh { positions, triangles, normals }
     }
 
     /// Flat triangles from corner triples, three vertices each.

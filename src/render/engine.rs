@@ -17,7 +17,7 @@ use crate::checkpoint;
 use crate::comm::Transport;
 use crate::film::{Film, TileResult};
 use crate::interrupt;
-use crate::report::{cpu_seconds, RankReport, TileTime};
+use crate::report::{cpu_seconds, peak_rss_bytes, RankReport, TileTime};
 use crate::scene::Scene;
 use crate::settings::Settings;
 use anyhow::{bail, Context, Result};
@@ -101,6 +101,7 @@ pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, o: 
         r.phases.add("render", start.elapsed().as_secs_f64());
         r.phases.add(communication.0, communication.1);
         r.cpu_seconds = cpu_seconds() - cpu_start;
+        r.peak_rss_bytes = peak_rss_bytes();
         r
     };
     let (tx, rx) = channel::<TileResult>();

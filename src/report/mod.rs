@@ -5,7 +5,7 @@ mod progress;
 mod stats;
 
 pub use progress::Progress;
-pub use stats::{host_name, Phases, RankReport, Stats, TileTime};
+pub use stats::{host_name, Phases, RankReport, SceneMemory, Stats, TileTime};
 
 use crate::film::{is_converged, Film};
 use crate::settings::{Adaptive, Settings};
@@ -18,6 +18,17 @@ pub fn cpu_seconds() -> f64 {
         return 0.0;
     }
     ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+/// The most resident memory this process has had, in bytes.
+pub fn peak_rss_bytes() -> u64 {
+    // SAFETY: an all-zero rusage is valid, and getrusage only writes into it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is a valid rusage to write into.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0;
+    }
+    usage.ru_maxrss.max(0) as u64 * 1024
 }
 
 pub struct Summary<'a> {

@@ -41,6 +41,29 @@ pub struct RankReport {
     /// CPU time of all its threads while rendering.
     pub cpu_seconds: f64,
     pub phases: Phases,
+    /// The most resident memory the rank had, at the end of rendering.
+    pub peak_rss_bytes: u64,
+    pub scene: SceneMemory,
+}
+
+/// What one rank's copy of the scene holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Encode, Decode)]
+pub struct SceneMemory {
+    /// Triangles stored once (each mesh once, however often it is placed).
+    pub triangles: u64,
+    /// Triangles in the world, counting every instance.
+    pub instanced_triangles: u64,
+    /// Vertices, indices, normals and objects.
+    pub geometry_bytes: u64,
+    /// The BVHs, as Embree counts them, after the build.
+    pub accel_bytes: u64,
+}
+
+impl SceneMemory {
+    /// Geometry and BVH bytes per stored triangle.
+    pub fn bytes_per_triangle(&self) -> f64 {
+        (self.geometry_bytes + self.accel_bytes) as f64 / self.triangles.max(1) as f64
+    }
 }
 
 /// How long one tile took (all its passes), and who rendered it.
@@ -124,6 +147,20 @@ impl Stats {
             self.samples_per_second() / ranks / 1e6,
             self.samples_per_second() / 1e6
         );
+        let peak = self.reports.iter().map(|r| r.peak_rss_bytes).max().unwrap_or(0);
+        let total: u64 = self.reports.iter().map(|r| r.peak_rss_bytes).sum();
+        let m = self.reports[0].scene;
+        out += &format!(
+            "\nrsrender: memory: peak resident {} per rank at most, {} over all ranks; scene {} triangles \
+             ({} placed): geometry {} + BVH {}, {:.1} bytes per triangle",
+            mib(peak),
+            mib(total),
+            m.triangles,
+            m.instanced_triangles,
+            mib(m.geometry_bytes),
+            mib(m.accel_bytes),
+            m.bytes_per_triangle()
+        );
         out
     }
 
@@ -145,6 +182,14 @@ impl Stats {
                     "host": r.host,
                     "threads": r.threads,
                     "cpu_seconds": r.cpu_seconds,
+                    "peak_rss_bytes": r.peak_rss_bytes,
+                    "scene": {
+                        "triangles": r.scene.triangles,
+                        "instanced_triangles": r.scene.instanced_triangles,
+                        "geometry_bytes": r.scene.geometry_bytes,
+                        "accel_bytes": r.scene.accel_bytes,
+                        "bytes_per_triangle": r.scene.bytes_per_triangle(),
+                    },
                     "phases": phases,
                     "tiles": tiles,
                 })
@@ -175,6 +220,10 @@ pub fn imbalance(seconds: &[f64]) -> f64 {
     }
 }
 
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+}
+
 /// This machine's name, for the report.
 pub fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -191,7 +240,7 @@ mod tests {
         for (n, s) in phases {
             p.add(n, *s);
         }
-        RankReport { rank, host: "h".into(), threads: 1, cpu_seconds: 1.0, phases: p }
+        RankReport { rank, host: "h".into(), threads: 1, cpu_seconds: 1.0, phases: p, ..Default::default() }
     }
 
     #[test]

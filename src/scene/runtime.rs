@@ -4,10 +4,11 @@
 
 use crate::accel::Accel;
 use crate::camera::Camera;
-use crate::geometry::Geometry;
+use crate::geometry::{Geometry, Object};
 use crate::light::LightSampler;
 use crate::material::Material;
 use crate::math::{Ray, Vec3};
+use crate::report::SceneMemory;
 
 /// Marks an object that emits nothing.
 pub const NO_LIGHT: u32 = u32::MAX;
@@ -68,6 +69,24 @@ impl Scene {
     #[inline]
     pub fn geometry(&self) -> &Geometry {
         self.accel.geometry()
+    }
+
+    /// What this scene holds in memory.
+    pub fn memory(&self) -> SceneMemory {
+        let g = self.geometry();
+        let stored = |o: &Object| if let Object::Triangles(m) = o { m.triangle_count() } else { 0 };
+        let placed = |o: &Object| match o {
+            Object::Triangles(m) => m.triangle_count(),
+            Object::Instance(i) => g.meshes[i.mesh as usize].triangle_count(),
+            Object::Sphere(_) => 0,
+        };
+        let meshes: usize = g.meshes.iter().map(|m| m.triangle_count()).sum();
+        SceneMemory {
+            triangles: (meshes + g.objects.iter().map(stored).sum::<usize>()) as u64,
+            instanced_triangles: g.objects.iter().map(placed).sum::<usize>() as u64,
+            geometry_bytes: g.bytes() as u64,
+            accel_bytes: self.accel.bytes().0 as u64,
+        }
     }
 
     #[inline]

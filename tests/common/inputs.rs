@@ -66,6 +66,20 @@ pub struct BadInput {
 }
 
 pub const BAD_INPUTS: &[BadInput] = &[
+    BadInput {
+        name: "undefined mesh name",
+        from: "type = \"sphere\"\ncenter = [0, 0, 0]\nradius = 1",
+        to: "type = \"instance\"\nmesh = \"bunny\"",
+        flags: &[],
+        expect: &["scene.toml:19:", "shapes[0].mesh", "undefined mesh `bunny`"],
+    },
+    BadInput {
+        name: "missing declared mesh file",
+        from: "[materials.white]",
+        to: "[meshes.rock]\nfile = \"missing.obj\"\n\n[materials.white]",
+        flags: &[],
+        expect: &["scene.toml:15:", "meshes.rock.file", "missing.obj"],
+    },
     BadInput { name: "TOML syntax", from: "width = 16", to: "width = = 16", flags: &[], expect: &["scene.toml:3:"] },
     BadInput {
         name: "unknown key",

@@ -40,8 +40,8 @@ pub fn render_in(dir: &Path, toml: &str, overrides: &Overrides, threads: usize) 
     std::fs::write(&path, toml).expect("write scene");
     let loaded = load(&path).expect("scene loads");
     let settings = Settings::resolve(&loaded.desc, overrides).expect("settings");
-    let scene = build(&loaded, &settings).expect("scene builds");
     let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);
+    let scene = build(loaded, &settings, threads).expect("scene builds");
     let options = engine::Options {
         threads,
         report: rsrender::report::RankReport::default(),
