@@ -75,3 +75,41 @@ done
 echo "== adaptive render on 4 ranks: imbalance (slowest rank's render time over the mean)"
 mpirun -n 4 "$bin" scenes/cornell.toml --spp 512 --adaptive --noise-threshold 0.1 --threads 1 -o "$out/a4.pfm" 2>/dev/null |
     sed -n 's/.*\(imbalance.*\)/\1/p'
+
+echo "== BVH against Embree on a 1 M-triangle mesh (cargo bench --bench accel)"
+cargo bench --quiet --bench accel 2>/dev/null
+
+echo "== memory of a 1 M-triangle scene (terrain, 256x256, 4 spp): peak resident size per rank"
+target/release/rsrender-meshgen terrain --cells 708 --height 0.3 "$out/terrain.ply" >/dev/null
+cat >"$out/terrain.toml" <<'TOML'
+[film]
+width = 256
+height = 256
+output = "terrain.pfm"
+[sampling]
+spp = 4
+[camera]
+position = [0, 0.9, 1.4]
+look_at = [0, 0, 0.1]
+fov = 50
+[background]
+color = [1, 1, 1]
+[materials.grey]
+type = "diffuse"
+[[shapes]]
+type = "mesh"
+file = "terrain.ply"
+material = "grey"
+TOML
+# Sum and list of the ranks' peak resident sizes in a --stats file.
+peak_rss() {
+    python3 -c 'import json, sys
+r = [x["peak_rss_bytes"] / 2**20 for x in json.load(open(sys.argv[1]))["ranks"]]
+print(f"{sum(r):.1f} MiB in all (" + ", ".join(f"{x:.1f}" for x in r) + " MiB per rank)")' "$1"
+}
+"$bin" "$out/terrain.toml" --threads 1 --stats "$out/one.json" -q
+echo "one rank, one thread: $(peak_rss "$out/one.json")"
+mpirun -n 1 "$bin" "$out/terrain.toml" --threads 2 --stats "$out/hybrid.json" -q
+echo "mpirun -n 1 --threads 2: $(peak_rss "$out/hybrid.json")"
+mpirun -n 2 "$bin" "$out/terrain.toml" --threads 1 --stats "$out/flat.json" -q
+echo "mpirun -n 2 --threads 1: $(peak_rss "$out/flat.json")"
