@@ -157,3 +157,28 @@ fn a_thousand_instances_of_a_million_triangle_mesh_fit_in_memory() {
     let peak = rank["peak_rss_bytes"].as_u64().unwrap();
     assert!(peak > 0 && peak < 1 << 30, "peak resident memory {} MiB", peak >> 20);
 }
+
+#[test]
+fn an_instanced_emitter_lights_like_the_same_rectangle() {
+    let dir = tempfile::tempdir().unwrap();
+    // The rectangle shape's square, as a mesh file.
+    let square = "v -1 -1 0\nv 1 -1 0\nv 1 1 0\nv -1 1 0\nf 1 2 3\nf 1 3 4\n";
+    std::fs::write(dir.path().join("square.obj"), square).unwrap();
+    let lamp = |kind: &str| {
+        scene(&format!(
+            "[materials.lamp]\ntype = \"emitter\"\nemission = [8, 8, 8]\n{kind}\nmaterial = \"lamp\"\n\
+             transform = {{ scale = 0.4, rotate = [90, 0, 0], translate = [0, 0.6, 0] }}\n"
+        ))
+        .replace("color = [0.4, 0.5, 0.7]", "color = [0, 0, 0]")
+        .replace("irradiance = [2, 2, 2]", "irradiance = [0, 0, 0]")
+    };
+    let render = |toml: String| render_in(dir.path(), &toml, &Overrides { spp: Some(64), ..Default::default() }, 2).1;
+    let rectangle = render(lamp("[[shapes]]\ntype = \"rectangle\""));
+    let instance =
+        render(lamp("[meshes.square]\nfile = \"square.obj\"\n[[shapes]]\ntype = \"instance\"\nmesh = \"square\""));
+    let (r, i) = (channel_means(&rectangle), channel_means(&instance));
+    assert!(r[0] > 0.01, "the lamp should light the floor: {r:?}");
+    for k in 0..3 {
+        assert_close(i[k], r[k], 0.01, "instanced lamp against rectangle lamp");
+    }
+}
