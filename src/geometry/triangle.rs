@@ -1,7 +1,8 @@
-//! Triangles stored for fast Möller–Trumbore intersection.
+//! World-space triangles: area, sampling (for area lights) and a plain
+//! Möller–Trumbore intersection (the reference the BVH is tested against).
 
 use super::SurfacePoint;
-use crate::math::{sampling, Aabb, Vec2, Vec3};
+use crate::math::{sampling, Vec2, Vec3};
 
 #[derive(Clone, Debug)]
 pub struct Triangle {
@@ -19,10 +20,6 @@ impl Triangle {
         let e2 = p2 - p0;
         let normal = e1.cross(e2).try_normalize()?;
         Some(Triangle { p0, e1, e2, normal })
-    }
-
-    pub fn bounds(&self) -> Aabb {
-        Aabb::from_points(&[self.p0, self.p0 + self.e1, self.p0 + self.e2])
     }
 
     pub fn area(&self) -> f32 {

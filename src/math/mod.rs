@@ -11,7 +11,7 @@ mod transform;
 
 pub use aabb::Aabb;
 pub use frame::Frame;
-pub use glam::{Mat3, Mat4, Vec2, Vec3, Vec3A};
+pub use glam::{Mat3, Mat4, Vec2, Vec3};
 pub use ray::Ray;
 pub use transform::Transform;
 
