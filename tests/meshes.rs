@@ -152,8 +152,9 @@ fn smooth_meshes_interpolate_file_or_area_weighted_normals() {
     let sphere = generate::icosphere(3, 0.0);
     generate::write_obj(&sphere, &dir.path().join("with-normals.obj")).unwrap();
     generate::write_ply(&sphere, &dir.path().join("without-normals.ply"), PlyEncoding::Little).unwrap();
+    generate::write_stl(&sphere, &dir.path().join("welded.stl"), true).unwrap();
     let flat = worst_normal_error(dir.path(), "with-normals.obj", false);
-    for file in ["with-normals.obj", "without-normals.ply"] {
+    for file in ["with-normals.obj", "without-normals.ply", "welded.stl"] {
         let smooth = worst_normal_error(dir.path(), file, true);
         assert!(smooth < 1.0, "{file}: smooth normals off by up to {smooth:.2}°");
         assert!(smooth * 2.0 < flat, "{file}: smooth {smooth:.2}° should beat flat {flat:.2}° clearly");

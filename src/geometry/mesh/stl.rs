@@ -1,11 +1,15 @@
 //! STL: binary (80-byte header, triangle count, 50 bytes per triangle) or
 //! ASCII (`facet … outer loop vertex x y z ×3 endloop endfacet`). STL stores
-//! triangles apart, so vertices are not shared and there are no vertex
-//! normals; facet normals are ignored (the winding gives the normal).
+//! every triangle's corners apart; corners at exactly the same position are
+//! welded into one vertex, which takes a third of the memory and lets
+//! `smooth` compute vertex normals. Facet normals are ignored (the winding
+//! gives the normal).
 
 use super::{at_line, Mesh};
 use crate::math::Vec3;
 use anyhow::{bail, Result};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 pub fn parse(bytes: &[u8]) -> Result<Mesh> {
     if is_binary(bytes) {
@@ -34,24 +38,73 @@ fn is_binary(bytes: &[u8]) -> bool {
     }
 }
 
-fn binary(bytes: &[u8]) -> Result<Mesh> {
-    let mut mesh = Mesh::default();
-    for record in bytes[84..].chunks_exact(50) {
-        let f = |o: usize| f32::from_le_bytes([record[o], record[o + 1], record[o + 2], record[o + 3]]);
-        let base = mesh.positions.len() as u32;
-        for v in 0..3 {
-            let o = 12 + v * 12;
-            mesh.positions.push(Vec3::new(f(o), f(o + 4), f(o + 8)));
-        }
-        mesh.triangles.push([base, base + 1, base + 2]);
+/// Builds a mesh from corners, giving each distinct position one vertex.
+#[derive(Default)]
+struct Welder {
+    mesh: Mesh,
+    index: HashMap<[u32; 3], u32, BuildHasherDefault<CornerHasher>>,
+}
+
+impl Welder {
+    fn with_capacity(triangles: usize) -> Welder {
+        let mut w = Welder::default();
+        w.mesh.triangles.reserve_exact(triangles);
+        // Closed meshes have about half as many vertices as triangles.
+        w.index.reserve(triangles / 2);
+        w.mesh.positions.reserve(triangles / 2);
+        w
     }
-    Ok(mesh)
+
+    fn vertex(&mut self, p: Vec3) -> u32 {
+        let positions = &mut self.mesh.positions;
+        *self.index.entry(p.to_array().map(f32::to_bits)).or_insert_with(|| {
+            positions.push(p);
+            positions.len() as u32 - 1
+        })
+    }
+
+    fn triangle(&mut self, [a, b, c]: [Vec3; 3]) {
+        let t = [self.vertex(a), self.vertex(b), self.vertex(c)];
+        self.mesh.triangles.push(t);
+    }
+}
+
+/// A fast hash for corner positions (their bits), which come from a file
+/// and need no protection from crafted collisions beyond a slower load.
+#[derive(Default)]
+struct CornerHasher(u64);
+
+impl Hasher for CornerHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(b as u32);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7cc1_b727_220a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        crate::sampler::mix64(self.0)
+    }
+}
+
+fn binary(bytes: &[u8]) -> Result<Mesh> {
+    let records = bytes[84..].chunks_exact(50);
+    let mut welder = Welder::with_capacity(records.len());
+    for record in records {
+        let f = |o: usize| f32::from_le_bytes([record[o], record[o + 1], record[o + 2], record[o + 3]]);
+        let corner = |v: usize| Vec3::new(f(12 + v * 12), f(16 + v * 12), f(20 + v * 12));
+        welder.triangle([corner(0), corner(1), corner(2)]);
+    }
+    Ok(welder.mesh)
 }
 
 fn ascii(bytes: &[u8]) -> Result<Mesh> {
     let text = std::str::from_utf8(bytes).map_err(|e| anyhow::anyhow!("not UTF-8 text at byte {}", e.valid_up_to()))?;
-    let mut mesh = Mesh::default();
-    let mut corners = 0;
+    let mut welder = Welder::default();
+    let mut corners = Vec::with_capacity(3);
     for (k, raw) in text.lines().enumerate() {
         let line = k + 1;
         let mut words = raw.split_whitespace();
@@ -62,19 +115,17 @@ fn ascii(bytes: &[u8]) -> Result<Mesh> {
                     let w = words.next().ok_or_else(|| at_line(line, "expected three numbers"))?;
                     *c = w.parse().map_err(|_| at_line(line, format!("`{w}` is not a number")))?;
                 }
-                mesh.positions.push(Vec3::from(v));
-                corners += 1;
+                corners.push(Vec3::from(v));
             }
             Some("endloop") => {
-                if corners != 3 {
-                    return Err(at_line(line, format!("a facet needs 3 vertices, got {corners}")));
-                }
-                let base = mesh.positions.len() as u32 - 3;
-                mesh.triangles.push([base, base + 1, base + 2]);
-                corners = 0;
+                let [a, b, c] = corners[..] else {
+                    return Err(at_line(line, format!("a facet needs 3 vertices, got {}", corners.len())));
+                };
+                welder.triangle([a, b, c]);
+                corners.clear();
             }
             _ => {}
         }
     }
-    Ok(mesh)
+    Ok(welder.mesh)
 }
