@@ -168,4 +168,30 @@ mod tests {
         assert!(hits > 400, "test rays should hit often, hit {hits}");
         assert!(differ <= 2, "{differ} of {rays} rays found a different primitive");
     }
+
+    #[test]
+    fn the_tree_is_the_same_for_any_thread_count() {
+        // Large enough that Embree builds in parallel.
+        let terrain = crate::geometry::mesh::generate::terrain(300, 0.5);
+        let t = Transform::from_srt(Vec3::splat(4.0), Vec3::new(0.0, 20.0, 0.0), Vec3::ZERO).unwrap();
+        let geometry = Arc::new(Geometry {
+            objects: vec![Object::Instance(Instance::new(0, t))],
+            meshes: vec![TriMesh::new(terrain, false)],
+        });
+        let trace = |threads: usize| -> Vec<Option<Hit>> {
+            let accel = Accel::build(geometry.clone(), threads).unwrap();
+            (0..20_000u64)
+                .map(|i| {
+                    let mut r = SampleStream::new(5, i, 0);
+                    let o = Vec3::new(r.next_1d() * 8.0 - 4.0, 3.0, r.next_1d() * 8.0 - 4.0);
+                    let d = (Vec3::new(r.next_1d(), r.next_1d(), r.next_1d()) - Vec3::new(0.5, 1.0, 0.5)).normalize();
+                    accel.intersect(&Ray::new(o, d))
+                })
+                .collect()
+        };
+        let one = trace(1);
+        assert!(one.iter().filter(|h| h.is_some()).count() > 10_000);
+        // Hits compare bit for bit: t, triangle and barycentrics.
+        assert!(one == trace(2), "one and two build threads give different hits");
+    }
 }
