@@ -45,7 +45,7 @@ pub enum Outcome {
 pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let start = Instant::now();
     let mut phases = report::Phases::default();
-    let prepared = phases.time("read", || prepare(cli, transport.rank()));
+    let prepared = phases.time("read", || prepare(cli, transport.rank(), transport.ranks_on_node()));
     let (loaded, settings, resumed) = phases.time("agree", || agree(transport, prepared))?;
     let machine = render::threads::Machine::current();
     let (threads, _) = render::threads::threads_per_rank(cli.threads, transport.ranks_on_node(), &machine);
@@ -147,11 +147,13 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
 
 type Prepared = (LoadedScene, Settings, Vec<TileResult>);
 
-/// Loads and checks the scene and settings, and with `--resume` the
-/// checkpoint; rank 0, which writes the image, also checks that the output
-/// can be written.
-fn prepare(cli: &Cli, rank: usize) -> Result<Prepared> {
+/// Loads and checks the scene and settings, that the node has room for its
+/// ranks to build the scene, and with `--resume` the checkpoint; rank 0,
+/// which writes the image, also checks that the output can be written.
+/// (The room is measured before `agree`, so before any rank builds.)
+fn prepare(cli: &Cli, rank: usize, ranks_on_node: usize) -> Result<Prepared> {
     let loaded = scene::load::load(&cli.scene)?;
+    scene::room::check(&loaded, ranks_on_node, scene::load::available_memory())?;
     let settings = Settings::resolve(&loaded.desc, &cli.overrides())?;
     if rank == 0 {
         output::check_writable(&settings.output)?;

@@ -1,6 +1,7 @@
 //! The scene: `desc` mirrors the file (serde types), `load` reads and checks
 //! it with errors that name the file, key path and line, `build` turns a
-//! checked description into the runtime `Scene` that rendering uses.
+//! checked description into the runtime `Scene` that rendering uses;
+//! `room` checks that a node's ranks have the memory to build it.
 //!
 //! Usage: `let loaded = load::load(path)?; let scene = build::build(loaded, &settings, threads)?;`
 
@@ -8,6 +9,7 @@ pub mod build;
 pub mod desc;
 pub mod load;
 mod locate;
+pub mod room;
 pub mod runtime;
 mod validate;
 
