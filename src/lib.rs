@@ -153,7 +153,7 @@ type Prepared = (LoadedScene, Settings, Vec<TileResult>);
 /// (The room is measured before `agree`, so before any rank builds.)
 fn prepare(cli: &Cli, rank: usize, ranks_on_node: usize) -> Result<Prepared> {
     let loaded = scene::load::load(&cli.scene)?;
-    scene::room::check(&loaded, ranks_on_node, scene::load::available_memory())?;
+    scene::room::check(&loaded, ranks_on_node, scene::room::available_memory())?;
     let settings = Settings::resolve(&loaded.desc, &cli.overrides())?;
     if rank == 0 {
         output::check_writable(&settings.output)?;

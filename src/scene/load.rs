@@ -50,7 +50,7 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
         anyhow!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
     })?;
     let desc = parse(path, &source)?;
-    validate::validate(&desc, &available_memory).map_err(|e| located(path, &source, &e))?;
+    validate::validate(&desc, &super::room::available_memory).map_err(|e| located(path, &source, &e))?;
     let mut hash = hash;
     let mut meshes = Vec::new();
     let mut read = |key: String, file: &str, smooth: bool| -> Result<usize> {
@@ -151,12 +151,4 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
         h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
     }
     crate::sampler::mix64(h ^ bytes.len() as u64)
-}
-
-/// Bytes of memory this machine can still give us (MemAvailable), if known.
-pub fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
 }
