@@ -18,8 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Builds the scene, its acceleration structure with `threads` threads. The
-/// loaded meshes move into the scene (no copy); declared meshes that no
-/// shape places are dropped.
+/// loaded meshes move into the scene (no copy).
 pub fn build(loaded: LoadedScene, settings: &Settings, threads: usize) -> Result<Scene> {
     let LoadedScene { desc: d, meshes: loaded_meshes, shape_mesh, .. } = loaded;
     let names: BTreeMap<&str, u32> = d.materials.keys().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 pub struct LoadedScene {
     pub path: PathBuf,
     pub desc: SceneDesc,
-    /// Every mesh, read once: the `[meshes.NAME]` tables in name order, then
-    /// one per `mesh` shape.
+    /// Every mesh a shape places, read once, in the order shapes first place
+    /// them (`[meshes.NAME]` tables that no instance places are not read).
     pub meshes: Vec<LoadedMesh>,
     /// Per shape: the index in `meshes` of the mesh a `mesh` or `instance`
     /// shape places.
@@ -62,16 +62,22 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
         meshes.push(LoadedMesh { mesh, smooth });
         Ok(meshes.len() - 1)
     };
+    // Declared meshes are read when first placed, and only then.
     let mut named = std::collections::BTreeMap::new();
-    for (name, m) in &desc.meshes {
-        named.insert(name.as_str(), read(format!("meshes.{name}.file"), &m.file, m.smooth)?);
-    }
     let mut shape_mesh = Vec::with_capacity(desc.shapes.len());
     for (i, shape) in desc.shapes.iter().enumerate() {
         shape_mesh.push(match shape {
             ShapeDesc::Mesh(m) => Some(read(format!("shapes[{i}].file"), &m.file, m.smooth)?),
-            // `validate` has checked that the name is declared.
-            ShapeDesc::Instance(inst) => named.get(inst.mesh.as_str()).copied(),
+            ShapeDesc::Instance(inst) => match (named.get(&inst.mesh), desc.meshes.get(&inst.mesh)) {
+                (Some(&k), _) => Some(k),
+                (None, Some(m)) => {
+                    let k = read(format!("meshes.{}.file", inst.mesh), &m.file, m.smooth)?;
+                    named.insert(&inst.mesh, k);
+                    Some(k)
+                }
+                // `validate` has refused undeclared names.
+                (None, None) => None,
+            },
             _ => None,
         });
     }

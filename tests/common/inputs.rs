@@ -75,10 +75,11 @@ pub const BAD_INPUTS: &[BadInput] = &[
     },
     BadInput {
         name: "missing declared mesh file",
-        from: "[materials.white]",
-        to: "[meshes.rock]\nfile = \"missing.obj\"\n\n[materials.white]",
+        from: "[materials.white]\ntype = \"diffuse\"\n",
+        to: "[materials.white]\ntype = \"diffuse\"\n[meshes.rock]\nfile = \"missing.obj\"\n[[shapes]]\n\
+             type = \"instance\"\nmesh = \"rock\"\nmaterial = \"white\"\n",
         flags: &[],
-        expect: &["scene.toml:15:", "meshes.rock.file", "missing.obj"],
+        expect: &["scene.toml:17:", "meshes.rock.file", "missing.obj"],
     },
     BadInput { name: "TOML syntax", from: "width = 16", to: "width = = 16", flags: &[], expect: &["scene.toml:3:"] },
     BadInput {
