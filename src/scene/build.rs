@@ -24,9 +24,9 @@ pub fn build(loaded: LoadedScene, settings: &Settings, threads: usize) -> Result
     let names: BTreeMap<&str, u32> = d.materials.keys().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
     let materials: Vec<Material> = d.materials.values().map(material).collect();
 
-    let mut unplaced: Vec<_> = loaded_meshes.into_iter().map(Some).collect();
-    let mut mesh_index: Vec<Option<u32>> = vec![None; unplaced.len()];
-    let mut geometry = Geometry::default();
+    // `load` read each mesh once, in the order shapes first place them.
+    let meshes = loaded_meshes.into_iter().map(|m| TriMesh::new(m.mesh, m.smooth)).collect();
+    let mut geometry = Geometry { objects: Vec::with_capacity(d.shapes.len()), meshes };
     let mut object_material = Vec::with_capacity(d.shapes.len());
     for (i, s) in d.shapes.iter().enumerate() {
         let Some(&m) = names.get(s.material()) else {
@@ -45,20 +45,10 @@ pub fn build(loaded: LoadedScene, settings: &Settings, threads: usize) -> Result
                 flat(oriented(&t, a, b, c).into_iter().collect())
             }
             ShapeDesc::Mesh(_) | ShapeDesc::Instance(_) => {
-                let Some(k) = shape_mesh.get(i).copied().flatten() else {
+                let Some(k) = shape_mesh.get(i).copied().flatten().filter(|&k| k < geometry.meshes.len()) else {
                     bail!("shapes[{i}]: the mesh was not loaded");
                 };
-                let index = match (mesh_index[k], unplaced[k].take()) {
-                    (Some(index), _) => index,
-                    (None, Some(loaded)) => {
-                        geometry.meshes.push(TriMesh::new(loaded.mesh, loaded.smooth));
-                        let index = geometry.meshes.len() as u32 - 1;
-                        mesh_index[k] = Some(index);
-                        index
-                    }
-                    (None, None) => bail!("shapes[{i}]: the mesh was not loaded"),
-                };
-                Some(Object::Instance(Instance::new(index, t)))
+                Some(Object::Instance(Instance::new(k as u32, t)))
             }
         };
         let Some(object) = object else {
@@ -67,7 +57,6 @@ pub fn build(loaded: LoadedScene, settings: &Settings, threads: usize) -> Result
         geometry.objects.push(object);
         object_material.push(m);
     }
-    drop(unplaced);
 
     let mut lights = Vec::new();
     let mut object_first_light = vec![NO_LIGHT; object_material.len()];
