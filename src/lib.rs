@@ -152,6 +152,7 @@ type Prepared = (LoadedScene, Settings, Vec<TileResult>);
 /// which writes the image, also checks that the output can be written.
 /// (The room is measured before `agree`, so before any rank builds.)
 fn prepare(cli: &Cli, rank: usize, ranks_on_node: usize) -> Result<Prepared> {
+    accel::isa::in_use()?;
     let loaded = scene::load::load(&cli.scene)?;
     scene::room::check(&loaded, ranks_on_node, scene::room::available_memory())?;
     let settings = Settings::resolve(&loaded.desc, &cli.overrides())?;
@@ -174,9 +175,11 @@ fn agree(transport: &dyn Transport, prepared: Result<Prepared>) -> Result<Prepar
     let hash = prepared.as_ref().map_or(0, |(l, _, _)| l.hash);
     let mut mine = vec![u8::from(prepared.is_ok())];
     mine.extend_from_slice(&hash.to_le_bytes());
+    let isa = accel::isa::in_use().ok().and_then(|n| accel::isa::NAMES.iter().position(|&k| k == n));
+    mine.push(isa.map_or(u8::MAX, |i| i as u8));
     let all = transport.all_gather(&mine);
     let ok = |r: usize| all[r][0] == 1;
-    let hash_of = |r: usize| u64::from_le_bytes(all[r][1..9].try_into().expect("9-byte status"));
+    let hash_of = |r: usize| u64::from_le_bytes(all[r][1..9].try_into().expect("10-byte status"));
     let me = transport.rank();
     if let Some(first_failed) = (0..all.len()).find(|&r| !ok(r)) {
         if first_failed == me {
@@ -196,7 +199,29 @@ fn agree(transport: &dyn Transport, prepared: Result<Prepared>) -> Result<Prepar
         }
         wait_for_abort(transport);
     }
+    if me == 0 {
+        warn_of_mixed_instruction_sets(&all.iter().map(|status| status[9]).collect::<Vec<_>>());
+    }
     prepared
+}
+
+/// Ranks on different CPU models may trace with different vector widths,
+/// whose last bits differ: the image is then not bit-identical to a run on
+/// other nodes. Says so once, with the fix.
+fn warn_of_mixed_instruction_sets(isa_of_rank: &[u8]) {
+    let name = |code: u8| accel::isa::NAMES.get(code as usize).copied().unwrap_or("another");
+    let Some(other) = isa_of_rank.iter().position(|&c| c != isa_of_rank[0]) else {
+        return;
+    };
+    let narrowest = isa_of_rank.iter().copied().min().map_or("sse2", name);
+    eprintln!(
+        "rsrender: warning: ranks trace rays with different vector instruction sets (rank 0: {}, rank {other}: {}), \
+         so some pixels may differ in their last bits from a run on other nodes; for images bit-identical \
+         anywhere, set {}={narrowest} for every rank",
+        name(isa_of_rank[0]),
+        name(isa_of_rank[other]),
+        accel::isa::VARIABLE
+    );
 }
 
 /// Another rank is about to abort the job: block until it does.

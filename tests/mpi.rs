@@ -160,3 +160,25 @@ fn stats_json_has_every_rank_phase_and_tile() {
     tiles.sort();
     assert_eq!(tiles, (0..16).collect::<Vec<u64>>(), "every tile once, 256²/64² = 16");
 }
+
+#[test]
+fn a_pinned_instruction_set_is_checked_and_ranks_that_differ_are_warned_about() {
+    let f = scene_file(GOOD);
+    let scene = f.path.to_str().unwrap();
+    let isa = rsrender::accel::isa::VARIABLE;
+    let mut bad = std::process::Command::new("timeout");
+    bad.args(["-k", "10", "120", BIN, scene, "-q"]).env(isa, "avx9000");
+    let o = bad.output().unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains(&format!("{isa}=avx9000: use one of sse2")), "{}", stderr(&o));
+    assert!(!f.dir.path().join("out.pfm").exists());
+    // Two ranks pinned to different sets (as on two CPU models): a warning, and the image.
+    let mut mixed = mpirun();
+    let rank = |set: &str| ["-n".to_string(), "1".into(), "env".into(), format!("{isa}={set}"), BIN.into()];
+    mixed.args(rank("sse2")).args([scene, "-q"]).arg(":").args(rank("sse4.2")).args([scene, "-q"]);
+    let o = mixed.current_dir(f.dir.path()).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("rank 0: sse2, rank 1: sse4.2") && err.contains(&format!("{isa}=sse2")), "{err}");
+    assert_eq!(read_pfm(&f.dir.path().join("out.pfm")).0, 16);
+}

@@ -24,9 +24,11 @@ struct State {
 }
 
 impl Device {
-    /// A device that builds with `threads` threads and prints nothing.
+    /// A device that builds with `threads` threads, prints nothing, and
+    /// uses the instruction set `RSRENDER_EMBREE_ISA` pins, if any.
     pub fn new(threads: usize) -> Result<Device> {
-        let config = CString::new(format!("threads={},verbose=0", threads.max(1)))?;
+        let isa = super::isa::pinned()?.map(|i| format!(",isa={i}")).unwrap_or_default();
+        let config = CString::new(format!("threads={},verbose=0{isa}", threads.max(1)))?;
         // SAFETY: the config string outlives the call; a null result is handled.
         let handle = unsafe { rtcNewDevice(config.as_ptr()) };
         if handle.is_null() {

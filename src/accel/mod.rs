@@ -14,6 +14,7 @@
 
 mod build;
 mod device;
+pub mod isa;
 mod query;
 mod spheres;
 
