@@ -175,8 +175,7 @@ fn agree(transport: &dyn Transport, prepared: Result<Prepared>) -> Result<Prepar
     let hash = prepared.as_ref().map_or(0, |(l, _, _)| l.hash);
     let mut mine = vec![u8::from(prepared.is_ok())];
     mine.extend_from_slice(&hash.to_le_bytes());
-    let isa = accel::isa::in_use().ok().and_then(|n| accel::isa::NAMES.iter().position(|&k| k == n));
-    mine.push(isa.map_or(u8::MAX, |i| i as u8));
+    mine.push(accel::isa::code());
     let all = transport.all_gather(&mine);
     let ok = |r: usize| all[r][0] == 1;
     let hash_of = |r: usize| u64::from_le_bytes(all[r][1..9].try_into().expect("10-byte status"));
@@ -200,28 +199,11 @@ fn agree(transport: &dyn Transport, prepared: Result<Prepared>) -> Result<Prepar
         wait_for_abort(transport);
     }
     if me == 0 {
-        warn_of_mixed_instruction_sets(&all.iter().map(|status| status[9]).collect::<Vec<_>>());
+        if let Some(warning) = accel::isa::mismatch_warning(&all.iter().map(|status| status[9]).collect::<Vec<_>>()) {
+            eprintln!("{warning}");
+        }
     }
     prepared
-}
-
-/// Ranks on different CPU models may trace with different vector widths,
-/// whose last bits differ: the image is then not bit-identical to a run on
-/// other nodes. Says so once, with the fix.
-fn warn_of_mixed_instruction_sets(isa_of_rank: &[u8]) {
-    let name = |code: u8| accel::isa::NAMES.get(code as usize).copied().unwrap_or("another");
-    let Some(other) = isa_of_rank.iter().position(|&c| c != isa_of_rank[0]) else {
-        return;
-    };
-    let narrowest = isa_of_rank.iter().copied().min().map_or("sse2", name);
-    eprintln!(
-        "rsrender: warning: ranks trace rays with different vector instruction sets (rank 0: {}, rank {other}: {}), \
-         so some pixels may differ in their last bits from a run on other nodes; for images bit-identical \
-         anywhere, set {}={narrowest} for every rank",
-        name(isa_of_rank[0]),
-        name(isa_of_rank[other]),
-        accel::isa::VARIABLE
-    );
 }
 
 /// Another rank is about to abort the job: block until it does.

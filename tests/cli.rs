@@ -72,9 +72,7 @@ fn version_and_help() {
 fn every_bad_input_is_refused_with_its_location_and_nothing_is_written() {
     for b in BAD_INPUTS {
         let f = bad_scene(b);
-        let mut args = vec![f.path.to_str().unwrap()];
-        args.extend_from_slice(b.flags);
-        let (out, _) = run_alone(&args, f.dir.path());
+        let (out, _) = run_alone(&b.args(&f), f.dir.path());
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{}: {err}", b.name);
         assert!(err.starts_with("rsrender: rank 0: error: "), "{}: {err}", b.name);

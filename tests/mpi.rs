@@ -65,9 +65,7 @@ fn our_lines(err: &str) -> Vec<&str> {
 fn every_bad_input_fails_the_whole_job_with_one_message() {
     for b in BAD_INPUTS {
         let f = bad_scene(b);
-        let mut args = vec![f.path.to_str().unwrap()];
-        args.extend_from_slice(b.flags);
-        let (out, _) = run_mpi(3, &args, f.dir.path());
+        let (out, _) = run_mpi(3, &b.args(&f), f.dir.path());
         let err = stderr(&out);
         assert!(!out.status.success() && out.status.code() != Some(TIMEOUT_EXIT), "{}: {:?} {err}", b.name, out.status);
         let lines = our_lines(&err);

@@ -67,9 +67,14 @@ impl Accel {
         &self.geometry
     }
 
-    /// Bytes the acceleration structures hold now, and their peak during the build.
-    pub fn bytes(&self) -> (usize, usize) {
-        self.device.bytes()
+    /// Bytes the acceleration structures hold.
+    pub fn bytes(&self) -> usize {
+        self.device.bytes().0
+    }
+
+    /// The most bytes they held, which was while building.
+    pub fn peak_bytes(&self) -> usize {
+        self.device.bytes().1
     }
 }
 

@@ -30,6 +30,30 @@ pub fn in_use() -> Result<&'static str> {
     Ok(pinned()?.unwrap_or_else(widest))
 }
 
+/// `in_use` as one byte for ranks to compare: its index in `NAMES`, or
+/// `u8::MAX` for another (or a badly pinned) set.
+pub fn code() -> u8 {
+    let index = in_use().ok().and_then(|n| NAMES.iter().position(|&k| k == n));
+    index.map_or(u8::MAX, |i| i as u8)
+}
+
+/// Ranks on different CPU models may trace with different vector widths,
+/// whose last bits differ: the image is then not bit-identical to a run on
+/// other nodes. Given every rank's `code`, the warning to print, if any.
+pub fn mismatch_warning(code_of_rank: &[u8]) -> Option<String> {
+    let name = |code: u8| NAMES.get(code as usize).copied().unwrap_or("another");
+    let first = *code_of_rank.first()?;
+    let other = code_of_rank.iter().position(|&c| c != first)?;
+    let narrowest = code_of_rank.iter().copied().min().map_or("sse2", name);
+    Some(format!(
+        "rsrender: warning: ranks trace rays with different vector instruction sets (rank 0: {}, rank {other}: {}), \
+         so some pixels may differ in their last bits from a run on other nodes; for images bit-identical \
+         anywhere, set {VARIABLE}={narrowest} for every rank",
+        name(first),
+        name(code_of_rank[other]),
+    ))
+}
+
 fn widest() -> &'static str {
     #[cfg(target_arch = "x86_64")]
     {
@@ -51,5 +75,17 @@ fn widest() -> &'static str {
     #[cfg(not(target_arch = "x86_64"))]
     {
         std::env::consts::ARCH
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_differing_ranks_are_warned_about_with_the_narrowest_set() {
+        assert_eq!(mismatch_warning(&[3, 3, 3]), None);
+        let w = mismatch_warning(&[4, 4, 3, 4]).unwrap();
+        assert!(w.contains("rank 0: avx512, rank 2: avx2") && w.contains("RSRENDER_EMBREE_ISA=avx2"), "{w}");
     }
 }

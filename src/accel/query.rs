@@ -46,6 +46,9 @@ impl Accel {
 
     /// The box around everything in the scene.
     pub fn bounds(&self) -> Aabb {
+        if self.geometry.objects.is_empty() {
+            return Aabb::EMPTY;
+        }
         let mut b = RTCBounds {
             lower_x: 0.0,
             lower_y: 0.0,
@@ -58,9 +61,6 @@ impl Accel {
         };
         // SAFETY: the scene is committed.
         unsafe { rtcGetSceneBounds(self.top, &mut b) };
-        if self.geometry.objects.is_empty() {
-            return Aabb::EMPTY;
-        }
         Aabb { min: Vec3::new(b.lower_x, b.lower_y, b.lower_z), max: Vec3::new(b.upper_x, b.upper_y, b.upper_z) }
     }
 }

@@ -29,13 +29,21 @@ unsafe extern "C" fn bounds(args: *const RTCBoundsFunctionArguments) {
     (out.upper_x, out.upper_y, out.upper_z) = (b.max.x, b.max.y, b.max.z);
 }
 
+/// The sphere of a callback for one valid ray, else `None`.
+///
+/// # Safety
+/// `valid` and `user` must be what Embree passed to the callback.
+unsafe fn single_ray<'a>(n: u32, valid: *const i32, user: *mut c_void) -> Option<&'a Sphere> {
+    // SAFETY: Embree passes N validity flags and the user data set above.
+    (n == 1 && unsafe { *valid } != 0).then(|| unsafe { &*(user as *const Sphere) })
+}
+
 unsafe extern "C" fn intersect(args: *const RTCIntersectFunctionNArguments) {
     // SAFETY: for single-ray queries (N = 1) `rayhit` is an `RTCRayHit`.
     let args = unsafe { &*args };
-    if args.N != 1 || unsafe { *args.valid } == 0 {
+    let Some(sphere) = (unsafe { single_ray(args.N, args.valid, args.geometryUserPtr) }) else {
         return;
-    }
-    let sphere = unsafe { &*(args.geometryUserPtr as *const Sphere) };
+    };
     let rh = unsafe { &mut *(args.rayhit as *mut RTCRayHit) };
     if let Some(t) = hit(sphere, &rh.ray) {
         rh.ray.tfar = t;
@@ -50,10 +58,9 @@ unsafe extern "C" fn intersect(args: *const RTCIntersectFunctionNArguments) {
 unsafe extern "C" fn occluded(args: *const RTCOccludedFunctionNArguments) {
     // SAFETY: for single-ray queries (N = 1) `ray` is an `RTCRay`.
     let args = unsafe { &*args };
-    if args.N != 1 || unsafe { *args.valid } == 0 {
+    let Some(sphere) = (unsafe { single_ray(args.N, args.valid, args.geometryUserPtr) }) else {
         return;
-    }
-    let sphere = unsafe { &*(args.geometryUserPtr as *const Sphere) };
+    };
     let ray = unsafe { &mut *(args.ray as *mut RTCRay) };
     if hit(sphere, ray).is_some() {
         ray.tfar = f32::NEG_INFINITY;

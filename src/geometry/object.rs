@@ -133,6 +133,21 @@ impl Geometry {
         }
     }
 
+    /// Triangles stored (each mesh once) and placed (every instance counted).
+    pub fn triangle_counts(&self) -> (u64, u64) {
+        let meshes: usize = self.meshes.iter().map(TriMesh::triangle_count).sum();
+        let (mut stored, mut placed) = (meshes as u64, 0);
+        for (object, o) in self.objects.iter().enumerate() {
+            if !matches!(o, Object::Sphere(_)) {
+                placed += self.prim_count(object as u32) as u64;
+            }
+            if let Object::Triangles(m) = o {
+                stored += m.triangle_count() as u64;
+            }
+        }
+        (stored, placed)
+    }
+
     /// Bytes the meshes and the objects hold (not the accelerator).
     pub fn bytes(&self) -> usize {
         let objects = self.objects.capacity() * std::mem::size_of::<Object>();

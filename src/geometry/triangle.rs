@@ -11,6 +11,7 @@ pub struct Triangle {
     pub e2: Vec3,
     /// Unit geometric normal, by the right-hand rule on (p0, p1, p2).
     pub normal: Vec3,
+    area: f32,
 }
 
 impl Triangle {
@@ -18,12 +19,15 @@ impl Triangle {
     pub fn new(p0: Vec3, p1: Vec3, p2: Vec3) -> Option<Triangle> {
         let e1 = p1 - p0;
         let e2 = p2 - p0;
-        let normal = e1.cross(e2).try_normalize()?;
-        Some(Triangle { p0, e1, e2, normal })
+        // Normal and area from one cross product (as `try_normalize` would).
+        let cross = e1.cross(e2);
+        let length = cross.length();
+        let rcp = length.recip();
+        (rcp.is_finite() && rcp > 0.0).then(|| Triangle { p0, e1, e2, normal: cross * rcp, area: 0.5 * length })
     }
 
     pub fn area(&self) -> f32 {
-        0.5 * self.e1.cross(self.e2).length()
+        self.area
     }
 
     #[inline]

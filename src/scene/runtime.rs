@@ -4,7 +4,7 @@
 
 use crate::accel::Accel;
 use crate::camera::Camera;
-use crate::geometry::{Geometry, Object};
+use crate::geometry::Geometry;
 use crate::light::LightSampler;
 use crate::material::Material;
 use crate::math::{Ray, Vec3};
@@ -74,18 +74,12 @@ impl Scene {
     /// What this scene holds in memory.
     pub fn memory(&self) -> SceneMemory {
         let g = self.geometry();
-        let stored = |o: &Object| if let Object::Triangles(m) = o { m.triangle_count() } else { 0 };
-        let placed = |o: &Object| match o {
-            Object::Triangles(m) => m.triangle_count(),
-            Object::Instance(i) => g.meshes[i.mesh as usize].triangle_count(),
-            Object::Sphere(_) => 0,
-        };
-        let meshes: usize = g.meshes.iter().map(|m| m.triangle_count()).sum();
+        let (triangles, instanced_triangles) = g.triangle_counts();
         SceneMemory {
-            triangles: (meshes + g.objects.iter().map(stored).sum::<usize>()) as u64,
-            instanced_triangles: g.objects.iter().map(placed).sum::<usize>() as u64,
+            triangles,
+            instanced_triangles,
             geometry_bytes: g.bytes() as u64,
-            accel_bytes: self.accel.bytes().0 as u64,
+            accel_bytes: self.accel.bytes() as u64,
         }
     }
 

@@ -186,3 +186,12 @@ pub fn bad_scene(b: &BadInput) -> SceneFile {
     assert!(GOOD.contains(b.from), "{}: pattern not in the good scene", b.name);
     scene_file(&GOOD.replacen(b.from, b.to, 1))
 }
+
+impl BadInput {
+    /// The command line that renders `scene` (from `bad_scene`) with this input's flags.
+    pub fn args<'a>(&'a self, scene: &'a SceneFile) -> Vec<&'a str> {
+        let mut args = vec![scene.path.to_str().expect("UTF-8 temporary path")];
+        args.extend_from_slice(self.flags);
+        args
+    }
+}
