@@ -6,24 +6,29 @@
 //! uninterrupted run gives. A checkpoint of another scene, other settings,
 //! another version of rsrender, or with damaged bytes is refused.
 //!
-//! File: magic, then bincode of (key, tiles), then a 64-bit hash of all that.
+//! The tile grid is not part of the key: the checkpoint records its tile
+//! edge, and a resumed job takes it (an image does not depend on the tile
+//! size, but the finished tiles must keep their shape).
+//!
+//! File: magic, then bincode of (key, tile edge, tiles), then a 64-bit hash
+//! of all that.
 
+use crate::film::tiles::TileGrid;
 use crate::film::{Film, TileResult};
-use crate::render::tiles::TileGrid;
-use crate::scene::load::hash_bytes;
+use crate::hash::hash_bytes;
 use crate::settings::Settings;
 use anyhow::{bail, ensure, Context, Result};
 use bincode::{Decode, Encode};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 8] = b"RSRCKPT1";
+const MAGIC: &[u8; 8] = b"RSRCKPT2";
 
 /// What a checkpoint must match to be resumed.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct Key {
     pub version: String,
     pub scene_hash: u64,
-    /// Hash of every setting that changes pixels or the tile grid.
+    /// Hash of every setting that changes pixels.
     pub settings_hash: u64,
 }
 
@@ -31,7 +36,7 @@ impl Key {
     pub fn new(scene_hash: u64, settings: &Settings) -> Key {
         let s = settings;
         let pixels = format!(
-            "{}x{} spp{} seed{} depth{} rr{} {:?} tile{} {:?} guides{}",
+            "{}x{} spp{} seed{} depth{} rr{} {:?} {:?} guides{}",
             s.width,
             s.height,
             s.spp,
@@ -39,12 +44,18 @@ impl Key {
             s.max_depth,
             s.rr_depth,
             s.integrator,
-            s.tile_size,
             s.adaptive,
             s.wants_guides()
         );
         Key { version: env!("CARGO_PKG_VERSION").into(), scene_hash, settings_hash: hash_bytes(pixels.as_bytes()) }
     }
+}
+
+/// What a matching checkpoint holds.
+pub struct Resumed {
+    /// The tile edge of the interrupted run.
+    pub tile_size: u32,
+    pub tiles: Vec<TileResult>,
 }
 
 /// `render.png` → `render.png.ckpt`.
@@ -57,7 +68,7 @@ pub fn path_for(output: &Path) -> PathBuf {
 pub fn write(path: &Path, key: &Key, film: &Film, grid: &TileGrid) -> Result<()> {
     let tiles = film.finished_tiles(grid);
     let mut bytes = MAGIC.to_vec();
-    bincode::encode_into_std_write((key, tiles), &mut bytes, bincode::config::standard())?;
+    bincode::encode_into_std_write((key, grid.size, tiles), &mut bytes, bincode::config::standard())?;
     let sum = hash_bytes(&bytes);
     bytes.extend_from_slice(&sum.to_le_bytes());
     crate::output::write_atomically(path, |tmp| Ok(std::fs::write(tmp, &bytes)?))
@@ -65,7 +76,7 @@ pub fn write(path: &Path, key: &Key, film: &Film, grid: &TileGrid) -> Result<()>
 }
 
 /// The finished tiles of a checkpoint that matches `key`.
-pub fn read(path: &Path, key: &Key) -> Result<Vec<TileResult>> {
+pub fn read(path: &Path, key: &Key) -> Result<Resumed> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read checkpoint {}", path.display()))?;
     let refuse = |why: &str| anyhow::anyhow!("checkpoint {} refused: {why}", path.display());
     if bytes.len() < MAGIC.len() + 8 || &bytes[..MAGIC.len()] != MAGIC {
@@ -75,7 +86,7 @@ pub fn read(path: &Path, key: &Key) -> Result<Vec<TileResult>> {
     if hash_bytes(body).to_le_bytes() != sum {
         return Err(refuse("it is damaged (checksum mismatch: truncated or altered)"));
     }
-    let ((found, tiles), used): ((Key, Vec<TileResult>), usize) =
+    let ((found, tile_size, tiles), used): ((Key, u32, Vec<TileResult>), usize) =
         bincode::decode_from_slice(&body[MAGIC.len()..], bincode::config::standard())
             .map_err(|e| refuse(&format!("undecodable ({e})")))?;
     ensure!(used == body.len() - MAGIC.len(), refuse("trailing bytes"));
@@ -86,9 +97,7 @@ pub fn read(path: &Path, key: &Key) -> Result<Vec<TileResult>> {
         bail!(refuse("it belongs to another scene (the scene file changed)"));
     }
     if found.settings_hash != key.settings_hash {
-        bail!(refuse(
-            "it was made with other settings (size, spp, seed, depth, integrator, tile size, adaptive or guide layers)"
-        ));
+        bail!(refuse("it was made with other settings (size, spp, seed, depth, integrator, adaptive or guide layers)"));
     }
-    Ok(tiles)
+    Ok(Resumed { tile_size, tiles })
 }

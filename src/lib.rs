@@ -13,6 +13,7 @@ pub mod cli;
 pub mod comm;
 pub mod film;
 pub mod geometry;
+pub mod hash;
 pub mod integrator;
 pub mod interrupt;
 pub mod light;
@@ -25,10 +26,12 @@ pub mod sampler;
 pub mod scene;
 pub mod settings;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
+use checkpoint::Resumed;
 use cli::Cli;
 use comm::Transport;
-use film::{Film, TileResult};
+use film::tiles::{auto_tile_size, TileChoice, TileGrid, Workers};
+use film::Film;
 use render::engine::{self, CheckpointPlan};
 use scene::load::LoadedScene;
 use settings::Settings;
@@ -45,26 +48,40 @@ pub enum Outcome {
 pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let start = Instant::now();
     let mut phases = report::Phases::default();
-    let prepared = phases.time("read", || prepare(cli, transport.rank(), transport.ranks_on_node()));
-    let (loaded, settings, resumed) = phases.time("agree", || agree(transport, prepared))?;
     let machine = render::threads::Machine::current();
-    let (threads, _) = render::threads::threads_per_rank(cli.threads, transport.ranks_on_node(), &machine);
+    let (threads, thread_source) = render::threads::threads_per_rank(cli.threads, transport.ranks_on_node(), &machine);
+    let prepared = phases.time("read", || prepare(cli, transport.rank(), transport.ranks_on_node()));
+    let agreed = phases.time("agree", || agree(transport, prepared, threads))?;
+    let Agreed { loaded, settings, resumed, most_threads } = agreed;
     let scene_hash = loaded.hash;
-    let scene = phases.time("build", || scene::build::build(loaded, &settings, threads))?;
+    let scene = phases.time("build", || scene::build::build(loaded, (settings.width, settings.height), threads))?;
     if let Some((x, y, s)) = cli.debug_pixel {
         debug_pixel(&scene, &settings, transport.rank(), x, y, s)?;
         return Ok(Outcome::Complete);
     }
-    let grid = render::tiles::TileGrid::new(settings.width, settings.height, settings.tile_size);
+    let workers = Workers { ranks: transport.size(), threads: most_threads };
+    let (tile_size, tile_choice) = match (settings.tile_size, &resumed) {
+        (Some(size), _) => (size, TileChoice::Given),
+        (None, Some(r)) => (r.tile_size, TileChoice::Checkpoint),
+        (None, None) => {
+            (auto_tile_size(settings.width, settings.height, workers, settings.adaptive.is_some()), TileChoice::Auto)
+        }
+    };
+    let grid = TileGrid::new(settings.width, settings.height, tile_size);
+    let resumed = resumed.map(|r| r.tiles).unwrap_or_default();
+    let resumed_samples: u64 = resumed.iter().flat_map(|r| &r.samples).map(|&n| n as u64).sum();
     let checkpoint_path = checkpoint::path_for(&settings.output);
     let checkpoint_key = checkpoint::Key::new(scene_hash, &settings);
+    let planned_samples = settings.adaptive.is_none().then(|| {
+        (settings.width as u64 * settings.height as u64 * settings.spp as u64).saturating_sub(resumed_samples)
+    });
     let mut progress: Option<report::Progress> = None;
-    let mut on_progress = |film: &Film, elapsed: Duration| {
+    let mut on_progress = |film: &Film, samples: u64, elapsed: Duration| {
         if !cli.quiet {
             let interval = Duration::from_secs_f64(cli.progress_interval);
             progress
-                .get_or_insert_with(|| report::Progress::new(film, grid.count() as usize, interval))
-                .update(film, elapsed);
+                .get_or_insert_with(|| report::Progress::new(film, grid.count() as usize, planned_samples, interval))
+                .update(film, samples, elapsed);
         }
     };
     let mut on_pass = |film: &Film, pass: u32| -> Result<()> {
@@ -81,6 +98,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     };
     let options = engine::Options {
         threads,
+        grid,
         report: report::RankReport {
             rank: transport.rank() as u32,
             host: report::host_name(),
@@ -100,7 +118,6 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         on_pass: &mut on_pass,
         on_progress: &mut on_progress,
     };
-    let resumed_samples: u64 = options.resumed.iter().flat_map(|r| &r.samples).map(|&n| n as u64).sum();
     let rendered = engine::render(&scene, &settings, transport, options)?;
     if let Some(p) = progress.as_mut() {
         p.finish();
@@ -139,13 +156,30 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
             .with_context(|| format!("cannot write --stats {}", path.display()))?;
     }
     if !cli.quiet {
-        let summary = report::Summary { settings: &settings, samples: film.total_samples(), threads, stats: &stats };
+        let summary = report::Summary {
+            settings: &settings,
+            samples: film.total_samples(),
+            threads,
+            stats: &stats,
+            threads_from: thread_source.describe(),
+            grid,
+            tile_choice,
+        };
         say(&format!("{summary}\n{}", stats.short_report()));
     }
     Ok(Outcome::Complete)
 }
 
-type Prepared = (LoadedScene, Settings, Vec<TileResult>);
+type Prepared = (LoadedScene, Settings, Option<Resumed>);
+
+/// What every rank goes on with once the ranks agree.
+struct Agreed {
+    loaded: LoadedScene,
+    settings: Settings,
+    resumed: Option<Resumed>,
+    /// The most rendering threads any rank runs (for the tile size).
+    most_threads: usize,
+}
 
 /// Loads and checks the scene and settings, that the node has room for its
 /// ranks to build the scene, and with `--resume` the checkpoint; rank 0,
@@ -160,29 +194,43 @@ fn prepare(cli: &Cli, rank: usize, ranks_on_node: usize) -> Result<Prepared> {
         output::check_writable(&settings.output)?;
     }
     let resumed = if cli.resume {
-        checkpoint::read(&checkpoint::path_for(&settings.output), &checkpoint::Key::new(loaded.hash, &settings))?
+        let path = checkpoint::path_for(&settings.output);
+        let resumed = checkpoint::read(&path, &checkpoint::Key::new(loaded.hash, &settings))?;
+        if let Some(given) = settings.tile_size.filter(|&t| t != resumed.tile_size) {
+            bail!(
+                "checkpoint {} holds {} px tiles but the tile size is set to {given}: \
+                 resume without --tile-size / render.tile_size, or with {}",
+                path.display(),
+                resumed.tile_size,
+                resumed.tile_size
+            );
+        }
+        Some(resumed)
     } else {
-        Vec::new()
+        None
     };
     Ok((loaded, settings, resumed))
 }
 
 /// Every rank learns whether every other rank prepared successfully and read
-/// the same scene as rank 0. Exactly one rank reports a failure: the lowest
-/// that failed (or, if all loaded, the lowest that read something else);
-/// the others wait for its abort, so a job never prints N copies of one error.
-fn agree(transport: &dyn Transport, prepared: Result<Prepared>) -> Result<Prepared> {
+/// the same scene as rank 0, and how many threads the others run. Exactly one
+/// rank reports a failure: the lowest that failed (or, if all loaded, the
+/// lowest that read something else); the others wait for its abort, so a job
+/// never prints N copies of one error.
+fn agree(transport: &dyn Transport, prepared: Result<Prepared>, threads: usize) -> Result<Agreed> {
     let hash = prepared.as_ref().map_or(0, |(l, _, _)| l.hash);
     let mut mine = vec![u8::from(prepared.is_ok())];
     mine.extend_from_slice(&hash.to_le_bytes());
     mine.push(accel::isa::code());
+    mine.extend_from_slice(&(threads as u32).to_le_bytes());
     let all = transport.all_gather(&mine);
     let ok = |r: usize| all[r][0] == 1;
-    let hash_of = |r: usize| u64::from_le_bytes(all[r][1..9].try_into().expect("10-byte status"));
+    let hash_of = |r: usize| u64::from_le_bytes(all[r][1..9].try_into().expect("14-byte status"));
+    let threads_of = |r: usize| u32::from_le_bytes(all[r][10..14].try_into().expect("14-byte status")) as usize;
     let me = transport.rank();
     if let Some(first_failed) = (0..all.len()).find(|&r| !ok(r)) {
         if first_failed == me {
-            return prepared;
+            prepared?;
         }
         wait_for_abort(transport);
     }
@@ -203,7 +251,9 @@ fn agree(transport: &dyn Transport, prepared: Result<Prepared>) -> Result<Prepar
             eprintln!("{warning}");
         }
     }
-    prepared
+    let (loaded, settings, resumed) = prepared?;
+    let most_threads = (0..all.len()).map(threads_of).max().unwrap_or(threads);
+    Ok(Agreed { loaded, settings, resumed, most_threads })
 }
 
 /// Another rank is about to abort the job: block until it does.

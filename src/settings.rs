@@ -5,13 +5,6 @@ use crate::scene::desc::{IntegratorKind, SceneDesc};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
-pub const TILE_SIZE: u32 = 32;
-/// Finer tiles under adaptive sampling: when converged regions drop out, the
-/// work left sits in few places, and small tiles share it evenly (measured
-/// on 4 ranks, adaptive Cornell box: 1.10 imbalance with 32-pixel tiles,
-/// 1.07 with 16, 1.01 with 8, in samples per rank).
-pub const ADAPTIVE_TILE_SIZE: u32 = 8;
-
 /// Values the command line may override.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
@@ -76,7 +69,9 @@ pub struct Settings {
     pub max_depth: u32,
     pub rr_depth: u32,
     pub integrator: IntegratorKind,
-    pub tile_size: u32,
+    /// The tile edge the user gave; `None`: chosen for the job
+    /// (`film::tiles::auto_tile_size`) once the ranks agree.
+    pub tile_size: Option<u32>,
     pub exposure: f32,
     pub output: PathBuf,
     pub format: OutputFormat,
@@ -104,11 +99,7 @@ impl Settings {
             max_depth: if s.max_depth < 0 { u32::MAX } else { s.max_depth as u32 },
             rr_depth: s.rr_depth.min(u32::MAX as i64) as u32,
             integrator: desc.render.integrator,
-            tile_size: o.tile_size.unwrap_or_else(|| match desc.render.tile_size {
-                Some(t) => t.min(u32::MAX as i64) as u32,
-                None if s.adaptive || o.adaptive => ADAPTIVE_TILE_SIZE,
-                None => TILE_SIZE,
-            }),
+            tile_size: o.tile_size.or(desc.render.tile_size.map(|t| t.min(u32::MAX as i64) as u32)),
             exposure: desc.film.exposure,
             output,
             format,

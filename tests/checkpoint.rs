@@ -13,27 +13,34 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+type Started = (Child, mpsc::Receiver<()>, std::thread::JoinHandle<String>);
 
 const EXIT_INTERRUPTED: i32 = rsrender::interrupt::EXIT_INTERRUPTED as i32;
 const CORNELL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenes/cornell.toml");
-const RENDER: [&str; 8] = ["--spp", "256", "--tile-size", "16", "--threads", "1", "--progress-interval", "0.2"];
+const RENDER: [&str; 8] = ["--spp", "16", "--tile-size", "16", "--threads", "1", "--progress-interval", "0.2"];
+/// Each tile waits this long first (a test-only delay): 256 tiles over 4
+/// ranks last about 5 s, long enough to be signalled, without big renders.
+const TILE_DELAY_MS: &str = "80";
 
 /// The uninterrupted image, rendered once in this process.
 fn reference() -> &'static Vec<f32> {
     static REFERENCE: OnceLock<Vec<f32>> = OnceLock::new();
     REFERENCE.get_or_init(|| {
         let toml = std::fs::read_to_string(CORNELL).unwrap();
-        render(&toml, &Overrides { spp: Some(256), tile_size: Some(16), ..Overrides::default() }, 2).1
+        render(&toml, &Overrides { spp: Some(16), tile_size: Some(16), ..Overrides::default() }, 2).1
     })
 }
 
-/// `mpirun -n N rsrender cornell -o DIR/out.pfm ...` in the background, and
-/// a channel that receives a message when rank 0 reports progress.
-fn start(n: usize, dir: &Path, extra: &[&str]) -> (Child, mpsc::Receiver<()>, std::thread::JoinHandle<String>) {
+/// `mpirun -n N rsrender cornell -o DIR/out.pfm ...` in the background, with
+/// a per-tile delay of `delay_ms`, and a channel that receives a message when
+/// rank 0 reports progress.
+fn start(n: usize, dir: &Path, delay_ms: &str, extra: &[&str]) -> Started {
     let out = dir.join("out.pfm");
     let mut c = mpirun();
     c.arg("-n").arg(n.to_string()).arg(BIN).arg(CORNELL).arg("-o").arg(&out).args(RENDER).args(extra);
+    c.env(rsrender::render::engine::TILE_DELAY_ENV, delay_ms);
     let mut child = c.current_dir(dir).stderr(Stdio::piped()).spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = mpsc::channel();
@@ -110,7 +117,7 @@ fn resume_on_two_ranks_matches_reference(dir: &Path) {
 #[test]
 fn sigusr1_to_mpirun_checkpoints_and_a_two_rank_resume_is_bit_identical() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, progress, reader) = start(4, dir.path(), &[]);
+    let (mut child, progress, reader) = start(4, dir.path(), TILE_DELAY_MS, &[]);
     wait_for_progress(&progress);
     // The child is `timeout`; the scheduler signals mpirun itself.
     let mpirun = pids_of(&launcher(), dir.path());
@@ -127,7 +134,7 @@ fn sigusr1_to_mpirun_checkpoints_and_a_two_rank_resume_is_bit_identical() {
 #[test]
 fn sigterm_to_every_rank_checkpoints_and_resumes() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, progress, reader) = start(4, dir.path(), &[]);
+    let (mut child, progress, reader) = start(4, dir.path(), TILE_DELAY_MS, &[]);
     wait_for_progress(&progress);
     let pids = rank_pids(dir.path());
     assert_eq!(pids.len(), 4, "four ranks");
@@ -144,7 +151,7 @@ fn sigterm_to_every_rank_checkpoints_and_resumes() {
 #[test]
 fn killing_one_rank_ends_the_job_and_the_last_checkpoint_still_resumes() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, progress, reader) = start(4, dir.path(), &["--checkpoint-interval", "0.2"]);
+    let (mut child, progress, reader) = start(4, dir.path(), TILE_DELAY_MS, &["--checkpoint-interval", "0.2"]);
     wait_for_progress(&progress);
     // Let a periodic checkpoint land.
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
@@ -163,16 +170,27 @@ fn killing_one_rank_ends_the_job_and_the_last_checkpoint_still_resumes() {
 #[test]
 fn a_stalled_rank_is_named_and_the_job_stops_with_a_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, progress, reader) = start(3, dir.path(), &["--stall-timeout", "2"]);
+    // 256 tiles of 0.7 s over 3 ranks: the job would run for a minute.
+    let (mut child, progress, reader) = start(3, dir.path(), "700", &["--stall-timeout", "3"]);
     wait_for_progress(&progress);
+    std::thread::sleep(Duration::from_secs(4));
     let pids = rank_pids(dir.path());
     let stalled = *pids.last().unwrap();
     signal(stalled, "STOP");
+    let stopped = Instant::now();
     let status = child.wait().unwrap();
+    let took = stopped.elapsed();
     let err = reader.join().unwrap();
     let _ = std::process::Command::new("kill").args(["-CONT", &stalled.to_string()]).status();
     assert!(!status.success() && status.code() != Some(124), "{status:?} {err}");
-    assert!(err.contains("has sent nothing for 2 s while it still owes work"), "{err}");
+    assert!(err.contains("has sent nothing for 3 s while it still owes work"), "{err}");
+    // Rank 0 stops its own threads at once instead of finishing its share
+    // (about 60 s here): the job ends within the stall timeout + 10 s.
+    assert!(took < Duration::from_secs(13), "the job ended {took:?} after the stall: {err}");
+    // The checkpoint holds the tiles finished before the stall (rank 0's
+    // and rank 1's, about 5 s of them), not none.
+    let written = err.split("checkpoint of ").nth(1).and_then(|t| t.split(' ').next()?.parse::<u32>().ok());
+    assert!(written.is_some_and(|n| n > 0), "{err}");
     assert!(checkpoint_path(dir.path()).exists(), "{err}");
 }
 
@@ -184,7 +202,7 @@ fn damaged_and_foreign_checkpoints_are_refused() {
     // A genuine checkpoint: interrupt nothing, just save a film with one tile.
     let loaded = rsrender::scene::load::load(&f.path).unwrap();
     let settings = rsrender::settings::Settings::resolve(&loaded.desc, &Overrides::default()).unwrap();
-    let grid = rsrender::render::tiles::TileGrid::new(settings.width, settings.height, settings.tile_size);
+    let grid = rsrender::film::tiles::TileGrid::new(settings.width, settings.height, 16);
     let film = rsrender::film::Film::new(&grid, false);
     let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);
     rsrender::checkpoint::write(&ckpt, &key, &film, &grid).unwrap();
@@ -204,6 +222,11 @@ fn damaged_and_foreign_checkpoints_are_refused() {
     refused(&flipped, &[], "damaged");
     refused(b"not a checkpoint at all", &[], "not an rsrender checkpoint");
     refused(&good, &["--spp", "5"], "other settings");
+    // The checkpoint's tiles are 16 px: another explicit tile size cannot resume it.
+    std::fs::write(&ckpt, &good).unwrap();
+    let (o, _) = run_alone(&[scene, "--resume", "--tile-size", "8"], f.dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("holds 16 px tiles but the tile size is set to 8"), "{}", stderr(&o));
     let other = rsrender::checkpoint::Key { scene_hash: key.scene_hash ^ 1, ..key.clone() };
     rsrender::checkpoint::write(&ckpt, &other, &film, &grid).unwrap();
     refused(&std::fs::read(&ckpt).unwrap(), &[], "another scene");

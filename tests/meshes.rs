@@ -80,6 +80,8 @@ fn broken_meshes() -> Vec<(&'static str, &'static str, Vec<u8>, &'static str)> {
         ("empty mesh", "m.obj", b"# no faces\nv 0 0 0\n".to_vec(), "no triangles"),
         ("truncated binary STL", "m.stl", stl[..stl.len() - 10].to_vec(), "truncated"),
         ("truncated binary PLY", "m.ply", ply[..ply.len() - 10].to_vec(), "truncated"),
+        ("PLY without faces or strips", "m.ply", b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement range_grid 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n".to_vec(), "`range_grid` (vertex_indices)"),
+        ("ASCII PLY that is not text", "m.ply", b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nend_header\n0 0 0\n1 \xff 0\n".to_vec(), "not UTF-8"),
         ("PLY index out of range", "m.ply", b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 7\n".to_vec(), "refers to vertex 7"),
     ]
 }

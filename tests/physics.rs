@@ -184,3 +184,44 @@ transform = {{ rotate = [{rotate}, 0, 0] }}
     let back = render_default(&scene(180));
     assert!(back.iter().all(|&v| v == 0.0), "{back:?}");
 }
+
+#[test]
+fn an_occluder_just_in_front_of_a_light_casts_its_shadow() {
+    // A point light 10 above a floor, a blocker 0.005 below the light (0.05%
+    // of the distance): shadow rays that stop 0.1% short would miss it.
+    let scene = |blocker: &str| {
+        format!(
+            r#"
+[film]
+width = 8
+height = 8
+output = "out.pfm"
+[sampling]
+spp = 4
+[render]
+integrator = "whitted"
+[camera]
+type = "orthographic"
+position = [0, 0, 5]
+look_at = [0, 0, 0]
+height = 1
+[materials.white]
+type = "diffuse"
+[[shapes]]
+type = "rectangle"
+material = "white"
+transform = {{ scale = 4 }}
+{blocker}
+[[lights]]
+type = "point"
+position = [0, 0, 10]
+intensity = [100, 100, 100]
+"#
+        )
+    };
+    let open = channel_means(&render_default(&scene("")))[0];
+    assert!(open > 0.1, "the light reaches the floor: {open}");
+    let blocker = "[[shapes]]\ntype = \"rectangle\"\nmaterial = \"white\"\ntransform = { scale = 0.5, translate = [0, 0, 9.995] }";
+    let shadowed = channel_means(&render_default(&scene(blocker)))[0];
+    assert!(shadowed < 1e-6, "the blocker shadows the floor: {shadowed} (open {open})");
+}

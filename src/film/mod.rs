@@ -6,13 +6,14 @@
 //! Usage: `film.add(&grid, &result)?; if film.is_complete() { ... }`
 
 mod pixel;
+pub mod tiles;
 
 pub use pixel::{is_converged, PixelAccum};
 
-use crate::render::tiles::TileGrid;
 use anyhow::{ensure, Result};
 use bincode::{Decode, Encode};
 use std::ops::Range;
+use tiles::TileGrid;
 
 /// The state of every pixel of one tile after one pass, row by row.
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
@@ -133,10 +134,6 @@ impl Film {
                 r
             })
             .collect()
-    }
-
-    pub fn is_tile_done(&self, tile: u32) -> bool {
-        self.done[tile as usize]
     }
 
     pub fn tiles_done(&self) -> usize {

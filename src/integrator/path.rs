@@ -5,7 +5,7 @@
 use crate::geometry::SurfacePoint;
 use crate::light::Light;
 use crate::math::sampling::{power_heuristic, UNIFORM_SPHERE_PDF};
-use crate::math::{max_component, offset_origin, Frame, Ray, Vec3};
+use crate::math::{max_component, offset_origin, shadow_ray, Frame, Ray, Vec3};
 use crate::sampler::SampleStream;
 use crate::scene::runtime::NO_LIGHT;
 use crate::scene::{Interaction, Scene};
@@ -58,8 +58,7 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
                     let f = bsdf.eval(&frame, wo, ls.wi);
                     if f.max_element() > 0.0 && bsdf.geometry_allows(si.n, wo, ls.wi) {
                         let origin = offset_origin(si.p, si.n, ls.wi);
-                        let t_max = if ls.dist.is_finite() { ls.dist * (1.0 - 1e-3) } else { f32::INFINITY };
-                        if !scene.occluded(&Ray::segment(origin, ls.wi, t_max)) {
+                        if !scene.occluded(&shadow_ray(origin, si.p, ls.wi, ls.dist)) {
                             let pdf = pmf * ls.pdf;
                             let w = if ls.delta { 1.0 } else { power_heuristic(pdf, bsdf.pdf(&frame, wo, ls.wi)) };
                             l += beta * f * ls.radiance * (w / pdf);

@@ -3,7 +3,7 @@
 //! followed recursively, emitters and the background seen directly.
 
 use crate::light::Light;
-use crate::math::{max_component, offset_origin, Frame, Ray, Vec2, Vec3};
+use crate::math::{max_component, offset_origin, shadow_ray, Frame, Ray, Vec2, Vec3};
 use crate::scene::Scene;
 
 /// Branches that would add less than this to the pixel are not followed.
@@ -45,8 +45,7 @@ pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3
             continue;
         }
         let origin = offset_origin(si.p, si.n, ls.wi);
-        let t_max = if ls.dist.is_finite() { ls.dist * (1.0 - 1e-3) } else { f32::INFINITY };
-        if !scene.occluded(&Ray::segment(origin, ls.wi, t_max)) {
+        if !scene.occluded(&shadow_ray(origin, si.p, ls.wi, ls.dist)) {
             l += f * ls.radiance;
         }
     }

@@ -27,14 +27,38 @@ pub fn luminance(c: Vec3) -> f32 {
     0.2126 * c.x + 0.7152 * c.y + 0.0722 * c.z
 }
 
+/// How far a ray's ends keep off the surfaces they touch at `p`: relative
+/// to the coordinates' magnitude (float spacing grows with it), not to the
+/// ray's length.
+#[inline]
+fn surface_margin(p: Vec3) -> f32 {
+    1e-4 * (1.0 + p.abs().max_element())
+}
+
 /// Moves a ray origin off a surface along its geometric normal, on the side
 /// the new ray leaves towards, so that it does not hit the surface it starts on.
 #[inline]
 pub fn offset_origin(p: Vec3, n: Vec3, dir: Vec3) -> Vec3 {
-    let scale = 1e-4 * (1.0 + p.abs().max_element());
+    let scale = surface_margin(p);
     if n.dot(dir) >= 0.0 {
         p + n * scale
     } else {
         p - n * scale
     }
+}
+
+/// The shadow ray from `origin` (already off its surface) towards a light,
+/// `dist` away along `wi` from the shaded point (infinite for directional
+/// light). It stops short of the light's point by `surface_margin` there, so
+/// the light's own surface does not block it yet an occluder just in front
+/// of the light does, at any distance.
+#[inline]
+pub fn shadow_ray(origin: Vec3, shaded: Vec3, wi: Vec3, dist: f32) -> Ray {
+    if !dist.is_finite() {
+        return Ray::segment(origin, wi, f32::INFINITY);
+    }
+    let target = shaded + wi * dist;
+    let to = target - origin;
+    let length = to.length();
+    Ray::segment(origin, to / length, (length - surface_margin(target)).max(0.0))
 }

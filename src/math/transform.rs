@@ -12,10 +12,16 @@ pub struct Transform {
 impl Transform {
     pub const IDENTITY: Transform = Transform { m: Mat4::IDENTITY, inv: Mat4::IDENTITY };
 
-    /// `None` when the matrix is singular or not finite.
+    /// `None` when the matrix is singular or not finite. Singular is judged
+    /// independently of scale: the determinant of the linear part against the
+    /// product of its column lengths (1 for a rotation with any uniform or
+    /// per-axis scale, 0 when the columns are dependent), so that a scale of
+    /// 10⁻⁴ (metres to 0.1 mm) is as good as a scale of 1.
     pub fn from_matrix(m: Mat4) -> Option<Transform> {
-        let det = m.determinant();
-        if !det.is_finite() || det.abs() < 1e-12 {
+        let linear = Mat3::from_mat4(m);
+        let lengths = linear.x_axis.length() * linear.y_axis.length() * linear.z_axis.length();
+        let det = linear.determinant();
+        if !(det.is_finite() && lengths.is_finite()) || lengths == 0.0 || (det / lengths).abs() < 1e-6 {
             return None;
         }
         let inv = m.inverse();
@@ -32,11 +38,6 @@ impl Transform {
     #[inline]
     pub fn point(&self, p: Vec3) -> Vec3 {
         self.m.transform_point3(p)
-    }
-
-    #[inline]
-    pub fn vector(&self, v: Vec3) -> Vec3 {
-        self.m.transform_vector3(v)
     }
 
     #[inline]
@@ -78,12 +79,26 @@ mod tests {
         let t = Transform::from_srt(Vec3::new(1.0, 4.0, 1.0), Vec3::ZERO, Vec3::ZERO).unwrap();
         // A plane tilted 45° gets flatter when stretched in y; its normal steepens.
         let n = (t.normal_matrix() * Vec3::new(1.0, 1.0, 0.0)).normalize();
-        let tangent = t.vector(Vec3::new(1.0, -1.0, 0.0));
+        let tangent = t.m.transform_vector3(Vec3::new(1.0, -1.0, 0.0));
         assert!(n.dot(tangent).abs() < 1e-5);
     }
 
     #[test]
     fn singular_matrix_is_refused() {
         assert!(Transform::from_srt(Vec3::new(1.0, 0.0, 1.0), Vec3::ZERO, Vec3::ZERO).is_none());
+        // Two equal columns: singular at any scale.
+        let dependent =
+            Mat4::from_cols_array_2d(&[[1e-4, 0.0, 0.0, 0.0], [1e-4, 0.0, 0.0, 0.0], [0.0, 0.0, 1e-4, 0.0], [0.0; 4]]);
+        assert!(Transform::from_matrix(dependent).is_none());
+    }
+
+    #[test]
+    fn tiny_and_huge_scales_are_not_singular() {
+        // Metres to 0.1 mm (det 1e-12) and back (det 1e12), rotated and mirrored.
+        for s in [1e-4, 1e4, -1e-4] {
+            let t = Transform::from_srt(Vec3::splat(s), Vec3::new(10.0, 20.0, 30.0), Vec3::ZERO).expect("invertible");
+            let p = Vec3::new(0.3, -2.0, 5.0);
+            assert!((t.inverse_point(t.point(p)) - p).length() < 1e-4 * p.length(), "scale {s}");
+        }
     }
 }

@@ -1,22 +1,21 @@
 //! The per-rank engine. Every rank renders its own tiles on a rayon pool,
-//! each tile running all its passes, and stops starting tiles once a stop
-//! signal arrived. On ranks above 0 the main thread gathers results into
-//! batches and sends them to rank 0 with blocking sends (a heartbeat when it
-//! has nothing to say for a while), then a last message with its figures. On
-//! rank 0 it places its own results and polls for remote ones (non-blocking
-//! probe, short sleep: it never spins a core) until every rank has reported;
-//! meanwhile it reports progress, writes periodic checkpoints, and stops the
-//! job if a rank that still owes work falls silent. Only the main thread
-//! touches the transport.
+//! each tile running all its passes, and its threads stop at the next pixel
+//! once a stop signal arrived or rank 0 met an error. On ranks above 0 the
+//! main thread gathers results into batches and sends them to rank 0 with
+//! blocking sends (a heartbeat with its sample count when it has nothing
+//! else to say), then a last message with its figures. On rank 0 a
+//! `Collector` places its own results and polls for remote ones
+//! (non-blocking probe, short sleep: it never spins a core) until every rank
+//! has reported. Only the main thread touches the transport.
 
+use super::control::Control;
 use super::partition::tiles_for_rank;
 use super::tile::render_tile;
-use super::tiles::TileGrid;
 use super::wire::{self, Message};
 use crate::checkpoint;
 use crate::comm::Transport;
+use crate::film::tiles::TileGrid;
 use crate::film::{Film, TileResult};
-use crate::interrupt;
 use crate::report::{cpu_seconds, peak_rss_bytes, RankReport, TileTime};
 use crate::scene::Scene;
 use crate::settings::Settings;
@@ -31,20 +30,24 @@ const POLL_INTERVAL: Duration = Duration::from_millis(2);
 /// A rank sends a batch at least this often while it has results, so that
 /// rank 0 hears from it regularly.
 const MAX_BATCH_AGE: Duration = Duration::from_secs(2);
-/// A rank with nothing to send says it is alive this often, and at least
-/// four times per stall timeout (every rank knows the timeout).
-const HEARTBEAT: Duration = Duration::from_secs(10);
+/// A rank with nothing to send tells rank 0 its sample count this often (and
+/// at least four times per stall timeout: every rank knows the timeout).
+const HEARTBEAT: Duration = Duration::from_secs(2);
 /// Batches are otherwise sized so that each rank sends about this many per pass.
 const BATCHES_PER_RANK: usize = 16;
 
 /// Environment variable naming a rank that must fail mid-render (tests use it
 /// to check that one rank's failure ends the whole job).
 pub const FAIL_RANK_ENV: &str = "RSRENDER_FAIL_RANK";
+/// Environment variable with milliseconds every tile waits before it renders
+/// (tests use it to make small jobs last long enough to be signalled).
+pub const TILE_DELAY_ENV: &str = "RSRENDER_TEST_TILE_DELAY_MS";
 
 /// Called on rank 0 each time every tile has finished one more pass.
 pub type OnPass<'a> = dyn FnMut(&Film, u32) -> Result<()> + 'a;
-/// Called on rank 0 whenever it has heard something (it rate-limits itself).
-pub type OnProgress<'a> = dyn FnMut(&Film, Duration) + 'a;
+/// Called on rank 0 whenever it has heard something (it rate-limits itself),
+/// with the samples every rank has taken in this run.
+pub type OnProgress<'a> = dyn FnMut(&Film, u64, Duration) + 'a;
 
 /// Where and how often rank 0 saves finished tiles.
 pub struct CheckpointPlan {
@@ -56,6 +59,7 @@ pub struct CheckpointPlan {
 
 pub struct Options<'a> {
     pub threads: usize,
+    pub grid: TileGrid,
     /// This rank's figures so far (read, build, ...); rendering adds its own.
     pub report: RankReport,
     /// Tiles an interrupted run already finished.
@@ -77,7 +81,7 @@ pub struct RankRender {
 }
 
 pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, o: Options) -> Result<RankRender> {
-    let grid = TileGrid::new(settings.width, settings.height, settings.tile_size);
+    let grid = o.grid;
     let mut finished = vec![false; grid.count() as usize];
     for r in &o.resumed {
         if let Some(f) = finished.get_mut(r.tile as usize) {
@@ -86,7 +90,9 @@ pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, o: 
     }
     let mine = tiles_for_rank(&grid, transport.rank(), transport.size(), |t| !finished[t as usize]);
     let rank = transport.rank();
-    let fail_here = std::env::var(FAIL_RANK_ENV).ok().and_then(|v| v.parse::<usize>().ok()) == Some(rank);
+    let env_number = |key: &str| std::env::var(key).ok().and_then(|v| v.parse::<u64>().ok());
+    let fail_here = env_number(FAIL_RANK_ENV) == Some(rank as u64);
+    let tile_delay = Duration::from_millis(env_number(TILE_DELAY_ENV).unwrap_or(0));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)
         .thread_name(|i| format!("render-{i}"))
@@ -104,40 +110,56 @@ pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, o: 
         r.peak_rss_bytes = peak_rss_bytes();
         r
     };
+    let control = Control::default();
     let (tx, rx) = channel::<TileResult>();
     std::thread::scope(|scope| {
-        let (pool, mine) = (&pool, &mine);
+        let (pool, mine, control) = (&pool, &mine, &control);
         scope.spawn(move || {
             pool.install(|| {
                 mine.par_iter().for_each_with(tx, |tx, &id| {
-                    if interrupt::requested().is_some() {
-                        return;
-                    }
                     if fail_here {
                         panic!("injected failure ({FAIL_RANK_ENV}={rank})");
                     }
+                    wait(tile_delay, control);
                     // The receiver outlives the senders unless the main thread failed.
-                    render_tile(scene, settings, &grid.tile(id), |r| drop(tx.send(r)));
+                    render_tile(scene, settings, &grid.tile(id), control, |r| drop(tx.send(r)));
                 })
             })
         });
         if rank == 0 {
-            let mut film = Film::new(&grid, settings.wants_guides());
-            for r in &o.resumed {
-                film.add(&grid, r).context("the checkpoint holds a bad tile")?;
+            let guides = settings.wants_guides();
+            let result = Collector::new(grid, guides, transport, control, o).and_then(|c| c.run(&rx, &finished));
+            if result.is_err() {
+                // Stop this rank's threads now: the scope waits for them before
+                // the error can reach MPI_Abort.
+                control.stop();
             }
-            collect(&grid, film, &rx, transport, &finished, o)
+            result
         } else {
-            let sending = forward(&rx, mine.len(), transport, HEARTBEAT.min(o.stall_timeout / 4));
+            let sending = forward(&rx, mine.len(), transport, control, HEARTBEAT.min(o.stall_timeout / 4));
             transport.send_to_root(&wire::encode(&Message::Done(finished(("send", sending)))));
             Ok(RankRender { film: None, reports: Vec::new(), tiles: Vec::new() })
         }
     })
 }
 
+/// Sleeps `delay` in short steps, returning early once told to stop.
+fn wait(delay: Duration, control: &Control) {
+    let until = Instant::now() + delay;
+    while !control.stopped() && Instant::now() < until {
+        std::thread::sleep(POLL_INTERVAL.min(until.saturating_duration_since(Instant::now())));
+    }
+}
+
 /// Rank > 0: batches of finished passes to rank 0, until this rank is done.
 /// Returns the seconds spent blocked in sends.
-fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transport, heartbeat: Duration) -> f64 {
+fn forward(
+    rx: &Receiver<TileResult>,
+    tile_count: usize,
+    transport: &dyn Transport,
+    control: &Control,
+    heartbeat: Duration,
+) -> f64 {
     let mut sending = 0.0;
     let mut send = |m: &Message| {
         let t = Instant::now();
@@ -159,10 +181,10 @@ fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transpo
         }
         let due = batch.len() >= batch_size || (!batch.is_empty() && oldest.elapsed() >= MAX_BATCH_AGE);
         if (due || done) && !batch.is_empty() {
-            send(&Message::Tiles(std::mem::take(&mut batch)));
+            send(&Message::Tiles(std::mem::take(&mut batch), control.samples()));
             last_sent = Instant::now();
         } else if !done && last_sent.elapsed() >= heartbeat {
-            send(&Message::Alive);
+            send(&Message::Alive(control.samples()));
             last_sent = Instant::now();
         }
         if done {
@@ -171,90 +193,169 @@ fn forward(rx: &Receiver<TileResult>, tile_count: usize, transport: &dyn Transpo
     }
 }
 
-/// Rank 0: its own results and every other rank's, into the film.
-fn collect(
-    grid: &TileGrid,
-    mut film: Film,
-    rx: &Receiver<TileResult>,
-    transport: &dyn Transport,
-    finished: &dyn Fn((&str, f64)) -> RankReport,
-    o: Options,
-) -> Result<RankRender> {
-    let start = Instant::now();
-    let mut reported: Vec<Option<RankReport>> = vec![None; transport.size()];
-    let mut tile_times: Vec<Option<TileTime>> = vec![None; grid.count() as usize];
-    let mut timing = |tile: &TileResult, rank: usize| {
-        let t =
-            tile_times[tile.tile as usize].get_or_insert(TileTime { id: tile.tile, rank: rank as u32, seconds: 0.0 });
-        t.seconds += tile.seconds;
-    };
-    let mut receiving = 0.0;
-    let mut last_heard = vec![Instant::now(); transport.size()];
-    let mut last_checkpoint = Instant::now();
-    let mut passes_seen = 0;
-    while reported.iter().any(Option::is_none) {
-        let mut progressed = false;
-        if reported[0].is_none() {
-            match rx.recv_timeout(POLL_INTERVAL) {
-                Ok(result) => {
-                    film.add(grid, &result).context("rank 0 produced a bad tile")?;
-                    timing(&result, 0);
-                    progressed = true;
-                }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => reported[0] = Some(finished(("receive", 0.0))),
+/// Rank 0's main thread while the job renders: one method per duty.
+struct Collector<'a, 'o> {
+    grid: TileGrid,
+    film: Film,
+    transport: &'a dyn Transport,
+    /// Rank 0's own threads.
+    control: &'a Control,
+    o: Options<'o>,
+    start: Instant,
+    /// Each rank's closing figures, once it sent them.
+    reported: Vec<Option<RankReport>>,
+    /// Each rank's samples so far, from its last message (rank 0: unused).
+    samples: Vec<u64>,
+    last_heard: Vec<Instant>,
+    tile_times: Vec<Option<TileTime>>,
+    last_checkpoint: Instant,
+    passes_seen: u32,
+    /// Seconds spent receiving.
+    receiving: f64,
+}
+
+impl<'a, 'o> Collector<'a, 'o> {
+    fn new(
+        grid: TileGrid,
+        guides: bool,
+        transport: &'a dyn Transport,
+        control: &'a Control,
+        o: Options<'o>,
+    ) -> Result<Self> {
+        let mut film = Film::new(&grid, guides);
+        for r in &o.resumed {
+            film.add(&grid, r).context("the checkpoint holds a bad tile")?;
+        }
+        let ranks = transport.size();
+        Ok(Collector {
+            grid,
+            film,
+            transport,
+            control,
+            start: Instant::now(),
+            reported: vec![None; ranks],
+            samples: vec![0; ranks],
+            last_heard: vec![Instant::now(); ranks],
+            tile_times: vec![None; grid.count() as usize],
+            last_checkpoint: Instant::now(),
+            passes_seen: 0,
+            receiving: 0.0,
+            o,
+        })
+    }
+
+    /// Until every rank (rank 0 included) has reported its end.
+    fn run(mut self, rx: &Receiver<TileResult>, finished: &dyn Fn((&str, f64)) -> RankReport) -> Result<RankRender> {
+        while self.reported.iter().any(Option::is_none) {
+            let own = self.place_own(rx, finished)?;
+            let remote = self.receive()?;
+            self.after_pass()?;
+            if own || remote {
+                let samples = self.control.samples() + self.samples.iter().sum::<u64>();
+                (self.o.on_progress)(&self.film, samples, self.start.elapsed());
+            }
+            self.checkpoint_if_due()?;
+            self.watch_for_stalls()?;
+            if self.reported[0].is_some() && !remote {
+                std::thread::sleep(POLL_INTERVAL);
             }
         }
-        let receive_start = Instant::now();
-        while let Some((source, bytes)) = transport.poll() {
-            last_heard[source] = Instant::now();
+        let mut reports: Vec<RankReport> = self.reported.into_iter().map(Option::unwrap_or_default).collect();
+        reports[0].phases.add("receive", self.receiving);
+        let tiles = self.tile_times.into_iter().flatten().collect();
+        Ok(RankRender { film: Some(self.film), reports, tiles })
+    }
+
+    /// Rank 0's own next result, waiting up to a poll interval; notes rank
+    /// 0's end when its threads are done. True if a result was placed.
+    fn place_own(&mut self, rx: &Receiver<TileResult>, finished: &dyn Fn((&str, f64)) -> RankReport) -> Result<bool> {
+        if self.reported[0].is_some() {
+            return Ok(false);
+        }
+        match rx.recv_timeout(POLL_INTERVAL) {
+            Ok(result) => {
+                self.place(&result, 0).context("rank 0 produced a bad tile")?;
+                Ok(true)
+            }
+            Err(RecvTimeoutError::Timeout) => Ok(false),
+            Err(RecvTimeoutError::Disconnected) => {
+                self.reported[0] = Some(finished(("receive", 0.0)));
+                Ok(false)
+            }
+        }
+    }
+
+    /// Every message waiting from the other ranks. True if there was any.
+    fn receive(&mut self) -> Result<bool> {
+        let started = Instant::now();
+        let mut any = false;
+        while let Some((source, bytes)) = self.transport.poll() {
+            any = true;
+            self.last_heard[source] = Instant::now();
             match wire::decode(&bytes).with_context(|| format!("from rank {source}"))? {
-                Message::Tiles(batch) => {
+                Message::Tiles(batch, samples) => {
                     for result in &batch {
-                        film.add(grid, result).with_context(|| format!("rank {source} sent a bad tile"))?;
-                        timing(result, source);
+                        self.place(result, source).with_context(|| format!("rank {source} sent a bad tile"))?;
                     }
+                    self.samples[source] = samples;
                 }
-                Message::Alive => {}
+                Message::Alive(samples) => self.samples[source] = samples,
                 Message::Done(t) => {
-                    if source == 0 || reported[source].replace(t).is_some() {
+                    if source == 0 || self.reported[source].replace(t).is_some() {
                         bail!("rank {source} reported its end twice");
                     }
                 }
             }
-            progressed = true;
         }
-        receiving += receive_start.elapsed().as_secs_f64();
-        let passes = film.completed_passes();
-        if passes > passes_seen {
-            passes_seen = passes;
-            (o.on_pass)(&film, passes)?;
+        self.receiving += started.elapsed().as_secs_f64();
+        Ok(any)
+    }
+
+    fn place(&mut self, tile: &TileResult, rank: usize) -> Result<()> {
+        self.film.add(&self.grid, tile)?;
+        let id = tile.tile;
+        let time = self.tile_times[id as usize].get_or_insert(TileTime { id, rank: rank as u32, seconds: 0.0 });
+        time.seconds += tile.seconds;
+        Ok(())
+    }
+
+    /// The pass callback, once per pass that every tile has finished.
+    fn after_pass(&mut self) -> Result<()> {
+        let passes = self.film.completed_passes();
+        if passes > self.passes_seen {
+            self.passes_seen = passes;
+            (self.o.on_pass)(&self.film, passes)?;
         }
-        if progressed {
-            (o.on_progress)(&film, start.elapsed());
+        Ok(())
+    }
+
+    /// A periodic checkpoint (`--checkpoint-interval`).
+    fn checkpoint_if_due(&mut self) -> Result<()> {
+        let plan = &self.o.checkpoint;
+        if plan.interval.is_some_and(|i| self.last_checkpoint.elapsed() >= i) && !self.film.is_complete() {
+            checkpoint::write(&plan.path, &plan.key, &self.film, &self.grid)?;
+            self.last_checkpoint = Instant::now();
         }
-        let plan = &o.checkpoint;
-        if plan.interval.is_some_and(|i| last_checkpoint.elapsed() >= i) && !film.is_complete() {
-            checkpoint::write(&plan.path, &plan.key, &film, grid)?;
-            last_checkpoint = Instant::now();
-        }
-        let silent = (1..reported.len()).find(|&r| reported[r].is_none() && last_heard[r].elapsed() > o.stall_timeout);
+        Ok(())
+    }
+
+    /// A rank that owes work and has been silent for the stall timeout ends
+    /// the job, after a checkpoint of what was finished.
+    fn watch_for_stalls(&self) -> Result<()> {
+        let timeout = self.o.stall_timeout;
+        let silent =
+            (1..self.reported.len()).find(|&r| self.reported[r].is_none() && self.last_heard[r].elapsed() > timeout);
         if let Some(r) = silent {
-            checkpoint::write(&plan.path, &plan.key, &film, grid)?;
+            let plan = &self.o.checkpoint;
+            checkpoint::write(&plan.path, &plan.key, &self.film, &self.grid)?;
             bail!(
                 "rank {r} has sent nothing for {:.0} s while it still owes work (hung, or its node died); \
                  checkpoint of {} finished tiles written to {}",
-                o.stall_timeout.as_secs_f64(),
-                film.tiles_done(),
+                timeout.as_secs_f64(),
+                self.film.tiles_done(),
                 plan.path.display()
             );
         }
-        if reported[0].is_some() && !progressed {
-            std::thread::sleep(POLL_INTERVAL);
-        }
+        Ok(())
     }
-    let mut reports: Vec<RankReport> = reported.into_iter().map(Option::unwrap_or_default).collect();
-    reports[0].phases.add("receive", receiving);
-    let tiles = tile_times.into_iter().flatten().collect();
-    Ok(RankRender { film: Some(film), reports, tiles })
 }

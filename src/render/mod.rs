@@ -4,9 +4,9 @@
 //!
 //! Usage: `let film = render::engine::render(&scene, &settings, transport, threads)?;`
 
+pub mod control;
 pub mod engine;
 pub mod partition;
 pub mod threads;
 pub mod tile;
-pub mod tiles;
 mod wire;

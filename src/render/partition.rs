@@ -6,7 +6,7 @@
 //! deal per group by a hash was tried: with few tiles its randomness costs
 //! more balance than the regular lattice does.)
 
-use super::tiles::TileGrid;
+use crate::film::tiles::TileGrid;
 
 /// The tiles rank `rank` of `size` renders, in the order it renders them,
 /// out of those for which `is_left` holds (all, unless resuming).

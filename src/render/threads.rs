@@ -13,6 +13,19 @@ pub enum ThreadSource {
     NodeShare,
 }
 
+impl ThreadSource {
+    /// Where the count came from, as the report says it ("from SLURM_CPUS_PER_TASK").
+    pub fn describe(self) -> &'static str {
+        match self {
+            ThreadSource::Flag => "from --threads",
+            ThreadSource::Slurm => "from SLURM_CPUS_PER_TASK",
+            ThreadSource::OpenMp => "from OMP_NUM_THREADS",
+            ThreadSource::Affinity => "from the CPU affinity mask",
+            ThreadSource::NodeShare => "from the node's cores shared by its ranks",
+        }
+    }
+}
+
 /// What the machine tells us, gathered apart from the decision so that the
 /// decision can be tested.
 pub struct Machine {

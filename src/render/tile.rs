@@ -6,7 +6,8 @@
 //! again looks at its own samples only — so pixel values and sample counts
 //! do not depend on who renders them or alongside what.
 
-use super::tiles::Tile;
+use super::control::Control;
+use crate::film::tiles::Tile;
 use crate::film::{PixelAccum, TileResult};
 use crate::integrator;
 use crate::math::Vec3;
@@ -14,8 +15,15 @@ use crate::sampler::SampleStream;
 use crate::scene::Scene;
 use crate::settings::Settings;
 
-/// Renders every pass of `tile`, handing each pass's result to `emit`.
-pub fn render_tile(scene: &Scene, settings: &Settings, tile: &Tile, mut emit: impl FnMut(TileResult)) {
+/// Renders every pass of `tile`, handing each pass's result to `emit`; once
+/// `control` says stop, returns at the next pixel without emitting the pass.
+pub fn render_tile(
+    scene: &Scene,
+    settings: &Settings,
+    tile: &Tile,
+    control: &Control,
+    mut emit: impl FnMut(TileResult),
+) {
     let guides = settings.wants_guides();
     let mut pixels = vec![PixelAccum::default(); tile.pixel_count()];
     let (first, step) = match settings.adaptive {
@@ -28,10 +36,14 @@ pub fn render_tile(scene: &Scene, settings: &Settings, tile: &Tile, mut emit: im
         let started = std::time::Instant::now();
         let mut active = 0;
         for (k, (x, y)) in pixel_coords(tile).enumerate() {
+            if control.stopped() {
+                return;
+            }
             let p = &mut pixels[k];
             if pass > 1 && settings.adaptive.is_some_and(|a| p.converged(&a)) {
                 continue;
             }
+            control.count_samples(target.saturating_sub(p.samples()) as u64);
             for s in p.samples()..target {
                 let (ray, mut stream) = camera_ray(scene, settings, x, y, s);
                 if guides {

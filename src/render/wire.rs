@@ -1,6 +1,7 @@
 //! The messages from ranks above 0 to rank 0 (bincode, standard
-//! configuration), checked on arrival: batches of tile results, then one
-//! last message with the rank's own figures.
+//! configuration), checked on arrival: batches of tile results and
+//! heartbeats, each with the sender's sample count, then one last message
+//! with the rank's own figures.
 
 use crate::film::TileResult;
 use crate::report::RankReport;
@@ -9,9 +10,11 @@ use bincode::{Decode, Encode};
 
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
 pub enum Message {
-    Tiles(Vec<TileResult>),
-    /// Nothing finished lately, but the sender is alive (for the watchdog).
-    Alive,
+    /// Finished passes, and the samples the sender has taken so far.
+    Tiles(Vec<TileResult>, u64),
+    /// Nothing finished lately, but the sender is alive (for the watchdog)
+    /// and has taken this many samples (for the progress line).
+    Alive(u64),
     /// The sender has rendered and sent everything.
     Done(RankReport),
 }
@@ -45,7 +48,8 @@ mod tests {
             normal: vec![],
         };
         for m in [
-            Message::Tiles(vec![tile.clone(), tile]),
+            Message::Tiles(vec![tile.clone(), tile], 12_345),
+            Message::Alive(7),
             Message::Done(RankReport { rank: 1, host: "node7".into(), threads: 4, ..RankReport::default() }),
         ] {
             assert_eq!(decode(&encode(&m)).unwrap(), m);

@@ -5,8 +5,9 @@ mod progress;
 mod stats;
 
 pub use progress::Progress;
-pub use stats::{host_name, Phases, RankReport, SceneMemory, Stats, TileTime};
+pub use stats::{host_name, Phases, RankReport, Stats, TileTime};
 
+use crate::film::tiles::{TileChoice, TileGrid};
 use crate::film::{is_converged, Film};
 use crate::settings::{Adaptive, Settings};
 
@@ -36,7 +37,11 @@ pub struct Summary<'a> {
     /// Samples in the image (fewer than width·height·spp when adaptive).
     pub samples: u64,
     pub threads: usize,
+    /// Where the thread count came from ("from SLURM_CPUS_PER_TASK").
+    pub threads_from: &'static str,
     pub stats: &'a Stats,
+    pub grid: TileGrid,
+    pub tile_choice: TileChoice,
 }
 
 impl std::fmt::Display for Summary<'_> {
@@ -45,8 +50,8 @@ impl std::fmt::Display for Summary<'_> {
         let ranks = self.stats.reports.len();
         write!(
             f,
-            "rsrender: wrote {}: {}×{}, {} spp{}, {} samples, {} rank{} × {} thread{}, {:.2} s wall \
-             (render {:.2} s), {:.3} M samples/s",
+            "rsrender: wrote {}: {}×{}, {} spp{}, {} samples, {} rank{} × {} thread{} ({}), {} tiles of {} px ({}), \
+             {:.2} s wall (render {:.2} s), {:.3} M samples/s",
             s.output.display(),
             s.width,
             s.height,
@@ -57,6 +62,14 @@ impl std::fmt::Display for Summary<'_> {
             if ranks == 1 { "" } else { "s" },
             self.threads,
             if self.threads == 1 { "" } else { "s" },
+            self.threads_from,
+            self.grid.count(),
+            self.grid.size,
+            match self.tile_choice {
+                TileChoice::Given => "as given",
+                TileChoice::Checkpoint => "the checkpoint's",
+                TileChoice::Auto => "chosen for the job",
+            },
             self.stats.wall_seconds,
             self.stats.render_seconds(),
             self.stats.samples_per_second() / 1e6

@@ -1,6 +1,9 @@
-//! Progress on rank 0, from the results as they arrive: on a terminal a bar
-//! redrawn in place with samples/s and ETA; in a job log (stderr is not a
-//! terminal) one line every `--progress-interval` seconds.
+//! Progress on rank 0, from the results and heartbeats as they arrive: on a
+//! terminal a bar redrawn in place with samples/s and ETA; in a job log
+//! (stderr is not a terminal) one line every `--progress-interval` seconds.
+//! Without adaptive sampling the share done is in samples, which every
+//! rank reports every few seconds, so the line moves inside long tiles; with
+//! it the number of samples is not known ahead, and the share is in tiles.
 
 use crate::film::Film;
 use std::io::Write;
@@ -14,14 +17,15 @@ pub struct Progress {
     interval: Duration,
     next: Duration,
     total_tiles: usize,
-    /// Tiles and samples already done when this run started (resume).
+    /// Samples this run will take, when known (not adaptive).
+    planned_samples: Option<u64>,
+    /// Tiles already done when this run started (resume).
     start_tiles: usize,
-    start_samples: u64,
     drawn: bool,
 }
 
 impl Progress {
-    pub fn new(film: &Film, total_tiles: usize, interval: Duration) -> Progress {
+    pub fn new(film: &Film, total_tiles: usize, planned_samples: Option<u64>, interval: Duration) -> Progress {
         // SAFETY: isatty only inspects the descriptor.
         let terminal = unsafe { libc::isatty(libc::STDERR_FILENO) } == 1;
         let interval = if terminal { BAR_REFRESH } else { interval };
@@ -30,18 +34,19 @@ impl Progress {
             interval,
             next: interval,
             total_tiles,
+            planned_samples,
             start_tiles: film.tiles_done(),
-            start_samples: film.total_samples(),
             drawn: false,
         }
     }
 
-    pub fn update(&mut self, film: &Film, elapsed: Duration) {
+    /// `samples`: taken in this run so far, by every rank.
+    pub fn update(&mut self, film: &Film, samples: u64, elapsed: Duration) {
         if elapsed < self.next {
             return;
         }
         self.next = elapsed + self.interval.max(Duration::from_millis(1));
-        let line = self.describe(film, elapsed);
+        let line = self.describe(film, samples, elapsed);
         let mut err = std::io::stderr().lock();
         let _ = if self.terminal { write!(err, "\r{line}\x1b[K") } else { writeln!(err, "rsrender: progress {line}") };
         let _ = err.flush();
@@ -55,28 +60,31 @@ impl Progress {
         }
     }
 
-    fn describe(&self, film: &Film, elapsed: Duration) -> String {
+    fn describe(&self, film: &Film, samples: u64, elapsed: Duration) -> String {
         let done = film.tiles_done();
-        let fraction = done as f64 / self.total_tiles.max(1) as f64;
         let secs = elapsed.as_secs_f64().max(1e-9);
-        let rate = (film.total_samples() - self.start_samples) as f64 / secs;
-        let new = (done - self.start_tiles) as f64;
-        let eta = if new > 0.0 {
-            format!("ETA {:.0} s", secs * (self.total_tiles - done) as f64 / new)
+        let rate = samples as f64 / secs;
+        let (fraction, count) = match self.planned_samples {
+            Some(planned) => {
+                let fraction = samples as f64 / planned.max(1) as f64;
+                (fraction, format!("{samples}/{planned} samples, {done}/{} tiles", self.total_tiles))
+            }
+            None => {
+                let fraction = (done - self.start_tiles) as f64 / (self.total_tiles - self.start_tiles).max(1) as f64;
+                (fraction, format!("{done}/{} tiles", self.total_tiles))
+            }
+        };
+        let eta = if fraction > 0.0 {
+            format!("ETA {:.0} s", secs * (1.0 - fraction).max(0.0) / fraction)
         } else {
             "ETA unknown".into()
         };
         let bar = if self.terminal {
-            let filled = (fraction * 30.0).round() as usize;
+            let filled = (fraction.min(1.0) * 30.0).round() as usize;
             format!("[{}{}] ", "#".repeat(filled), "-".repeat(30 - filled))
         } else {
             String::new()
         };
-        format!(
-            "{bar}{:.1}% ({done}/{} tiles), {:.3} M samples/s, {eta}",
-            fraction * 100.0,
-            self.total_tiles,
-            rate / 1e6
-        )
+        format!("{bar}{:.1}% ({count}), {:.3} M samples/s, {eta}", fraction * 100.0, rate / 1e6)
     }
 }

@@ -4,6 +4,7 @@
 //! figures to rank 0 with their last message; rank 0 prints a short report
 //! and, with `--stats FILE`, writes everything as JSON.
 
+use crate::scene::SceneMemory;
 use bincode::{Decode, Encode};
 use serde_json::{json, Value};
 
@@ -44,26 +45,6 @@ pub struct RankReport {
     /// The most resident memory the rank had, at the end of rendering.
     pub peak_rss_bytes: u64,
     pub scene: SceneMemory,
-}
-
-/// What one rank's copy of the scene holds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Encode, Decode)]
-pub struct SceneMemory {
-    /// Triangles stored once (each mesh once, however often it is placed).
-    pub triangles: u64,
-    /// Triangles in the world, counting every instance.
-    pub instanced_triangles: u64,
-    /// Vertices, indices, normals and objects.
-    pub geometry_bytes: u64,
-    /// The BVHs, as Embree counts them, after the build.
-    pub accel_bytes: u64,
-}
-
-impl SceneMemory {
-    /// Geometry and BVH bytes per stored triangle.
-    pub fn bytes_per_triangle(&self) -> f64 {
-        (self.geometry_bytes + self.accel_bytes) as f64 / self.triangles.max(1) as f64
-    }
 }
 
 /// How long one tile took (all its passes), and who rendered it.

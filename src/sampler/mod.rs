@@ -5,6 +5,7 @@
 //!
 //! Usage: `let mut s = SampleStream::new(seed, pixel_index, sample_index); let u = s.next_1d();`
 
+use crate::hash::mix64;
 use crate::math::Vec2;
 
 #[derive(Clone, Debug)]
@@ -34,14 +35,6 @@ impl SampleStream {
         let x = self.next_1d();
         Vec2::new(x, self.next_1d())
     }
-}
-
-/// A strong 64-bit finaliser (Stafford's variant 13 of MurmurHash3's fmix).
-#[inline]
-pub fn mix64(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 #[cfg(test)]

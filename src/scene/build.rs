@@ -11,15 +11,14 @@ use crate::geometry::shapes::{oriented, Corners};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
 use crate::light::{Light, LightSampler};
 use crate::material::{Bsdf, Material};
-use crate::math::{Mat4, Transform, Vec3};
-use crate::settings::Settings;
+use crate::math::{Transform, Vec3};
 use anyhow::{bail, Result};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Builds the scene, its acceleration structure with `threads` threads. The
 /// loaded meshes move into the scene (no copy).
-pub fn build(loaded: LoadedScene, settings: &Settings, threads: usize) -> Result<Scene> {
+pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<Scene> {
     let LoadedScene { desc: d, meshes: loaded_meshes, shape_mesh, .. } = loaded;
     let names: BTreeMap<&str, u32> = d.materials.keys().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
     let materials: Vec<Material> = d.materials.values().map(material).collect();
@@ -33,7 +32,7 @@ pub fn build(loaded: LoadedScene, settings: &Settings, threads: usize) -> Result
             bail!("shapes[{i}].material: undefined material `{}`", s.material());
         };
         let t = match s.transform() {
-            Some(t) => transform_of(t).map_err(|e| anyhow::anyhow!("shapes[{i}].transform: {e}"))?,
+            Some(t) => t.to_transform().map_err(|e| anyhow::anyhow!("shapes[{i}].transform: {e}"))?,
             None => Transform::IDENTITY,
         };
         let object = match s {
@@ -88,7 +87,7 @@ pub fn build(loaded: LoadedScene, settings: &Settings, threads: usize) -> Result
     let radius = if bounds.is_empty() { 1.0 } else { (bounds.extent().length() * 0.5).max(1e-3) };
     let lights = LightSampler::new(lights, accel.geometry(), radius);
 
-    let camera = camera(&d.camera, settings.width, settings.height);
+    let camera = camera(&d.camera, width, height);
     Ok(Scene { accel, object_material, object_first_light, materials, lights, background, camera })
 }
 
@@ -122,33 +121,4 @@ fn camera(c: &CameraDesc, width: u32, height: u32) -> Camera {
         },
     };
     Camera::new(position, look_at, Vec3::from(c.up), projection, width, height)
-}
-
-/// The transform a `transform` table describes, or why it is unusable.
-pub fn transform_of(t: &TransformDesc) -> Result<Transform, String> {
-    if let Some(m) = t.matrix {
-        if t.scale.is_some() || t.rotate.is_some() || t.translate.is_some() {
-            return Err("give either `matrix` alone or any of `scale`, `rotate`, `translate`".into());
-        }
-        if m.iter().flatten().any(|x| !x.is_finite()) {
-            return Err("matrix entries must be finite numbers".into());
-        }
-        if m[3] != [0.0, 0.0, 0.0, 1.0] {
-            return Err(format!("the last row of an affine matrix must be [0, 0, 0, 1], got {:?}", m[3]));
-        }
-        // Row-major in the file; glam is column-major.
-        let mat = Mat4::from_cols_array_2d(&m).transpose();
-        return Transform::from_matrix(mat).ok_or_else(|| "the matrix is singular".to_string());
-    }
-    let scale = match t.scale {
-        Some(ScaleDesc::Uniform(s)) => Vec3::splat(s),
-        Some(ScaleDesc::PerAxis(s)) => Vec3::from(s),
-        None => Vec3::ONE,
-    };
-    let rotate = Vec3::from(t.rotate.unwrap_or([0.0; 3]));
-    let translate = Vec3::from(t.translate.unwrap_or([0.0; 3]));
-    if !(scale.is_finite() && rotate.is_finite() && translate.is_finite()) {
-        return Err("scale, rotate and translate must be finite numbers".into());
-    }
-    Transform::from_srt(scale, rotate, translate).ok_or_else(|| format!("the transform is singular (scale {scale})"))
 }

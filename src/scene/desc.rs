@@ -2,6 +2,7 @@
 //! (see docs/scene-format.md). Unknown keys are refused. Numbers stay as
 //! written (integers as i64) so that range checks can say what was wrong.
 
+use crate::math::{Mat4, Transform, Vec3};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -346,5 +347,38 @@ pub fn explain_variant(section: &str, kind: &str, table: toml::Table) -> Option<
         ("lights", "point") => explain::<PointLightDesc>(table),
         ("lights", "directional") => explain::<DirectionalLightDesc>(table),
         _ => None,
+    }
+}
+
+impl TransformDesc {
+    /// The transform this table describes, or why it is unusable.
+    pub fn to_transform(&self) -> Result<Transform, String> {
+        let t = self;
+        if let Some(m) = t.matrix {
+            if t.scale.is_some() || t.rotate.is_some() || t.translate.is_some() {
+                return Err("give either `matrix` alone or any of `scale`, `rotate`, `translate`".into());
+            }
+            if m.iter().flatten().any(|x| !x.is_finite()) {
+                return Err("matrix entries must be finite numbers".into());
+            }
+            if m[3] != [0.0, 0.0, 0.0, 1.0] {
+                return Err(format!("the last row of an affine matrix must be [0, 0, 0, 1], got {:?}", m[3]));
+            }
+            // Row-major in the file; glam is column-major.
+            let mat = Mat4::from_cols_array_2d(&m).transpose();
+            return Transform::from_matrix(mat).ok_or_else(|| "the matrix is singular".to_string());
+        }
+        let scale = match t.scale {
+            Some(ScaleDesc::Uniform(s)) => Vec3::splat(s),
+            Some(ScaleDesc::PerAxis(s)) => Vec3::from(s),
+            None => Vec3::ONE,
+        };
+        let rotate = Vec3::from(t.rotate.unwrap_or([0.0; 3]));
+        let translate = Vec3::from(t.translate.unwrap_or([0.0; 3]));
+        if !(scale.is_finite() && rotate.is_finite() && translate.is_finite()) {
+            return Err("scale, rotate and translate must be finite numbers".into());
+        }
+        Transform::from_srt(scale, rotate, translate)
+            .ok_or_else(|| format!("the transform is singular (scale {scale})"))
     }
 }

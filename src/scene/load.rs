@@ -45,7 +45,7 @@ impl SceneError {
 
 pub fn load(path: &Path) -> Result<LoadedScene> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read scene file {}", path.display()))?;
-    let hash = hash_bytes(&bytes);
+    let hash = crate::hash::hash_bytes(&bytes);
     let source = String::from_utf8(bytes).map_err(|e| {
         anyhow!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
     })?;
@@ -58,7 +58,7 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
         let file = path.parent().unwrap_or(Path::new(".")).join(file);
         let (mesh, mesh_hash) =
             mesh::load(&file).map_err(|e| located(path, &source, &SceneError::new(key, format!("{e:#}"))))?;
-        hash = crate::sampler::mix64(hash ^ mesh_hash);
+        hash = crate::hash::mix64(hash ^ mesh_hash);
         meshes.push(LoadedMesh { mesh, smooth });
         Ok(meshes.len() - 1)
     };
@@ -148,13 +148,4 @@ fn format_error(path: &Path, line: Option<usize>, e: &SceneError) -> anyhow::Err
     let at = line.map(|l| format!(":{l}")).unwrap_or_default();
     let key = if e.path.is_empty() { String::new() } else { format!(" {}:", e.path) };
     anyhow!("{}{at}:{key} {}", path.display(), e.message)
-}
-
-/// 64-bit hash of a byte string (FNV-1a, finished by a strong mixer).
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    crate::sampler::mix64(h ^ bytes.len() as u64)
 }

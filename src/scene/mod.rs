@@ -13,4 +13,4 @@ pub mod room;
 pub mod runtime;
 mod validate;
 
-pub use runtime::{Interaction, Scene};
+pub use runtime::{Interaction, Scene, SceneMemory};

@@ -8,7 +8,7 @@ use crate::geometry::Geometry;
 use crate::light::LightSampler;
 use crate::material::Material;
 use crate::math::{Ray, Vec3};
-use crate::report::SceneMemory;
+use bincode::{Decode, Encode};
 
 /// Marks an object that emits nothing.
 pub const NO_LIGHT: u32 = u32::MAX;
@@ -86,5 +86,25 @@ impl Scene {
     #[inline]
     pub fn material(&self, index: u32) -> &Material {
         &self.materials[index as usize]
+    }
+}
+
+/// What one rank's copy of the scene holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Encode, Decode)]
+pub struct SceneMemory {
+    /// Triangles stored once (each mesh once, however often it is placed).
+    pub triangles: u64,
+    /// Triangles in the world, counting every instance.
+    pub instanced_triangles: u64,
+    /// Vertices, indices, normals and objects.
+    pub geometry_bytes: u64,
+    /// The BVHs, as Embree counts them, after the build.
+    pub accel_bytes: u64,
+}
+
+impl SceneMemory {
+    /// Geometry and BVH bytes per stored triangle.
+    pub fn bytes_per_triangle(&self) -> f64 {
+        (self.geometry_bytes + self.accel_bytes) as f64 / self.triangles.max(1) as f64
     }
 }

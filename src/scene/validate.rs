@@ -1,7 +1,6 @@
 //! Checks every value of a parsed scene against the format's ranges and
 //! cross-references, before anything is built or rendered.
 
-use super::build::transform_of;
 use super::desc::*;
 use super::load::SceneError;
 
@@ -137,7 +136,7 @@ fn shape(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Check {
         return Err(SceneError::new(format!("{path}.material"), format!("undefined material `{}`", s.material())));
     }
     if let Some(t) = s.transform() {
-        transform_of(t).map_err(|m| SceneError::new(format!("{path}.transform"), m))?;
+        t.to_transform().map_err(|m| SceneError::new(format!("{path}.transform"), m))?;
     }
     match s {
         ShapeDesc::Sphere(sp) => {

@@ -6,6 +6,7 @@
 pub mod inputs;
 
 use rsrender::comm::Serial;
+use rsrender::film::tiles::{auto_tile_size, TileGrid, Workers};
 use rsrender::render::engine;
 use rsrender::scene::{build::build, load::load};
 use rsrender::settings::{Overrides, Settings};
@@ -41,15 +42,20 @@ pub fn render_in(dir: &Path, toml: &str, overrides: &Overrides, threads: usize) 
     let loaded = load(&path).expect("scene loads");
     let settings = Settings::resolve(&loaded.desc, overrides).expect("settings");
     let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);
-    let scene = build(loaded, &settings, threads).expect("scene builds");
+    let scene = build(loaded, (settings.width, settings.height), threads).expect("scene builds");
+    let workers = Workers { ranks: 1, threads };
+    let tile_size = settings
+        .tile_size
+        .unwrap_or_else(|| auto_tile_size(settings.width, settings.height, workers, settings.adaptive.is_some()));
     let options = engine::Options {
         threads,
+        grid: TileGrid::new(settings.width, settings.height, tile_size),
         report: rsrender::report::RankReport::default(),
         resumed: Vec::new(),
         checkpoint: engine::CheckpointPlan { path: dir.join("unused.ckpt"), key, interval: None },
         stall_timeout: std::time::Duration::from_secs(3600),
         on_pass: &mut |_, _| Ok(()),
-        on_progress: &mut |_, _| {},
+        on_progress: &mut |_, _, _| {},
     };
     let r = engine::render(&scene, &settings, &Serial, options).expect("render");
     (settings, r.film.expect("rank 0 has the film").rgb)

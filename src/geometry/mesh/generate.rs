@@ -5,8 +5,8 @@
 //! Usage: `let m = generate::icosphere(4, 0.0); generate::write_ply(&m, path, Endian::Little)?;`
 
 use super::Mesh;
+use crate::hash::mix64;
 use crate::math::Vec3;
-use crate::sampler::mix64;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;

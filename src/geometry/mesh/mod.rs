@@ -26,7 +26,7 @@ pub struct Mesh {
 /// The mesh in `path`, and a hash of the file's bytes (ranks compare it).
 pub fn load(path: &Path) -> Result<(Mesh, u64)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read mesh file {}", path.display()))?;
-    let hash = crate::scene::load::hash_bytes(&bytes);
+    let hash = crate::hash::hash_bytes(&bytes);
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let mesh = match ext.as_deref() {
         Some("obj") => obj::parse(&bytes),

@@ -1,7 +1,10 @@
 //! PLY: ASCII, binary little-endian and big-endian. Vertices take x, y, z
-//! (float or double) and, when present, nx, ny, nz; faces take a list
-//! property `vertex_indices` (or `vertex_index`), fan-triangulated. Other
-//! properties and elements are skipped.
+//! (float or double) and, when present, nx, ny, nz; triangles come from
+//! `face` elements (list property `vertex_indices` or `vertex_index`,
+//! fan-triangulated) and from `tristrips` elements (list `vertex_indices`,
+//! strips restarted at -1, as scan repositories write them). Other
+//! properties and elements are skipped; a file that yields no triangles is
+//! refused with the elements and properties it does have.
 
 use super::Mesh;
 use crate::math::Vec3;
@@ -66,7 +69,17 @@ struct Element {
 
 pub fn parse(bytes: &[u8]) -> Result<Mesh> {
     let (format, elements, body) = header(bytes)?;
-    let mut reader = Reader { format, body, pos: 0, words: None };
+    let words = match format {
+        Format::Ascii => Some(
+            std::str::from_utf8(body)
+                .map_err(|e| {
+                    anyhow!("the ASCII body is not text: byte {} after the header is not UTF-8", e.valid_up_to())
+                })?
+                .split_ascii_whitespace(),
+        ),
+        _ => None,
+    };
+    let mut reader = Reader { format, body, pos: 0, words };
     let mut mesh = Mesh::default();
     let mut normals = Vec::new();
     for e in &elements {
@@ -81,15 +94,19 @@ pub fn parse(bytes: &[u8]) -> Result<Mesh> {
                             .map(|_| reader.value(p.scalar))
                             .collect::<Result<_, _>>()
                             .map_err(|m| anyhow!("{} {item}: {m}", e.name))?;
-                        if e.name == "face" && (p.name == "vertex_indices" || p.name == "vertex_index") {
-                            if values.len() < 3 {
-                                bail!("face {item} has {} vertices, needs at least 3", values.len());
+                        let indices = || values.iter().map(|&v| if v < 0.0 { u32::MAX } else { v as u32 });
+                        match triangle_source(&e.name, &p.name) {
+                            Some(Triangles::Fan) => {
+                                if values.len() < 3 {
+                                    bail!("face {item} has {} vertices, needs at least 3", values.len());
+                                }
+                                let idx: Vec<u32> = indices().collect();
+                                for i in 1..idx.len() - 1 {
+                                    mesh.triangles.push([idx[0], idx[i], idx[i + 1]]);
+                                }
                             }
-                            let idx: Vec<u32> =
-                                values.iter().map(|&v| if v < 0.0 { u32::MAX } else { v as u32 }).collect();
-                            for i in 1..idx.len() - 1 {
-                                mesh.triangles.push([idx[0], idx[i], idx[i + 1]]);
-                            }
+                            Some(Triangles::Strips) => strips(&values, &mut mesh.triangles),
+                            None => {}
                         }
                     }
                     None => {
@@ -118,7 +135,54 @@ pub fn parse(bytes: &[u8]) -> Result<Mesh> {
     if vertex.is_some_and(|v| v.properties.iter().any(|p| p.name == "nx")) {
         mesh.normals = normals;
     }
+    if mesh.triangles.is_empty() {
+        bail!("no triangles: rsrender reads them from `face` (list vertex_indices or vertex_index) and `tristrips` (list vertex_indices); this file has {}", describe(&elements));
+    }
     Ok(mesh)
+}
+
+/// How a list property makes triangles, if it does.
+enum Triangles {
+    Fan,
+    Strips,
+}
+
+fn triangle_source(element: &str, property: &str) -> Option<Triangles> {
+    match (element, property) {
+        ("face", "vertex_indices" | "vertex_index") => Some(Triangles::Fan),
+        ("tristrips", "vertex_indices" | "vertex_index") => Some(Triangles::Strips),
+        _ => None,
+    }
+}
+
+/// The triangles of triangle strips: a negative index restarts the strip;
+/// every other triangle is flipped so that all keep the strip's winding;
+/// triangles with a repeated corner (strips' joints) are dropped.
+fn strips(values: &[f64], out: &mut Vec<[u32; 3]>) {
+    for strip in values.split(|&v| v < 0.0) {
+        for (k, w) in strip.windows(3).enumerate() {
+            let [a, b, c] = [w[0] as u32, w[1] as u32, w[2] as u32];
+            if a == b || b == c || a == c {
+                continue;
+            }
+            out.push(if k % 2 == 0 { [a, b, c] } else { [b, a, c] });
+        }
+    }
+}
+
+/// `vertex (x, y, z), edge (vertex1, vertex2)`: what a header declares.
+fn describe(elements: &[Element]) -> String {
+    if elements.is_empty() {
+        return "no elements".into();
+    }
+    let list: Vec<String> = elements
+        .iter()
+        .map(|e| {
+            let props: Vec<&str> = e.properties.iter().map(|p| p.name.as_str()).collect();
+            format!("`{}` ({}) × {}", e.name, props.join(", "), e.count)
+        })
+        .collect();
+    list.join(", ")
 }
 
 fn header(bytes: &[u8]) -> Result<(Format, Vec<Element>, &[u8])> {
@@ -173,15 +237,13 @@ struct Reader<'a> {
     format: Format,
     body: &'a [u8],
     pos: usize,
-    words: Option<std::iter::Peekable<std::str::SplitAsciiWhitespace<'a>>>,
+    /// The body's words, for ASCII files.
+    words: Option<std::str::SplitAsciiWhitespace<'a>>,
 }
 
 impl Reader<'_> {
     fn value(&mut self, s: Scalar) -> Result<f64, String> {
-        if self.format == Format::Ascii {
-            let words = self.words.get_or_insert_with(|| {
-                std::str::from_utf8(self.body).unwrap_or("").split_ascii_whitespace().peekable()
-            });
+        if let Some(words) = self.words.as_mut() {
             let w = words.next().ok_or("the file ends early (truncated?)")?;
             return w.parse::<f64>().map_err(|_| format!("`{w}` is not a number"));
         }
@@ -203,5 +265,47 @@ impl Reader<'_> {
             Scalar::F32 => f32::from_le_bytes([a[0], a[1], a[2], a[3]]) as f64,
             Scalar::F64 => f64::from_le_bytes(a),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A binary little-endian PLY of a 3 × 2-vertex grid with one `tristrips` list.
+    fn strip_file(indices: &[i32]) -> Vec<u8> {
+        let mut bytes = b"ply\nformat binary_little_endian 1.0\nelement vertex 6\nproperty float x\nproperty float y\n\
+             property float z\nelement tristrips 1\nproperty list int int vertex_indices\nend_header\n"
+            .to_vec();
+        // Two rows of three vertices in the z = 0 plane: 0 1 2 at y = 0, 3 4 5 at y = 1.
+        for (x, y) in [(0.0f32, 0.0f32), (1.0, 0.0), (2.0, 0.0), (0.0, 1.0), (1.0, 1.0), (2.0, 1.0)] {
+            for v in [x, y, 0.0] {
+                bytes.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        bytes.extend_from_slice(&(indices.len() as i32).to_le_bytes());
+        for i in indices {
+            bytes.extend_from_slice(&i.to_le_bytes());
+        }
+        bytes
+    }
+
+    #[test]
+    fn triangle_strips_keep_one_winding_and_restart_at_minus_one() {
+        // One strip over the whole grid (zig-zag 0 3 1 4 2 5), then the same
+        // grid as two strips split by -1.
+        let one = parse(&strip_file(&[0, 3, 1, 4, 2, 5])).unwrap();
+        assert_eq!(one.triangles, vec![[0, 3, 1], [1, 3, 4], [1, 4, 2], [2, 4, 5]]);
+        let two = parse(&strip_file(&[0, 3, 1, 4, -1, 1, 4, 2, 5])).unwrap();
+        assert_eq!(two.triangles, vec![[0, 3, 1], [1, 3, 4], [1, 4, 2], [2, 4, 5]]);
+        // Repeated corners (strip joints) make no triangles.
+        assert_eq!(parse(&strip_file(&[0, 3, 1, 1, 4])).unwrap().triangles, vec![[0, 3, 1]]);
+        for mesh in [one, two] {
+            for &[a, b, c] in &mesh.triangles {
+                let p = |i: u32| mesh.positions[i as usize];
+                let n = (p(b) - p(a)).cross(p(c) - p(a));
+                assert!(n.z < 0.0, "every triangle faces the same way: {a} {b} {c}");
+            }
+        }
     }
 }

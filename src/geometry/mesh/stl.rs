@@ -86,7 +86,7 @@ impl Hasher for CornerHasher {
     }
 
     fn finish(&self) -> u64 {
-        crate::sampler::mix64(self.0)
+        crate::hash::mix64(self.0)
     }
 }
 
