@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, physics known-answer tests, the
 # command line, adaptive sampling, multi-rank runs, checkpoints and job
-# scripts under mpirun — once built against Open MPI, once against MPICH (in
-# target/mpich) — and a check that multi-layer EXR files open in OpenEXR's
-# own Python bindings. Installs what it needs first (scripts/setup.sh).
+# scripts under mpirun, built against Open MPI; then every test that starts
+# ranks again against MPICH (in target/mpich): the rest does not touch MPI.
+# Also checks that multi-layer EXR files open in OpenEXR's own Python
+# bindings. Installs what it needs first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -24,4 +25,8 @@ fi
 "$venv/bin/python" tests/exr_layers.py target/release/rsrender scenes/cornell.toml
 
 cargo test --release
-MPICC=mpicc.mpich RSRENDER_MPIRUN=mpirun.mpich cargo test --release --target-dir target/mpich
+
+# MPICH: the test files about ranks, and the multi-rank tests of the others.
+mpich=(env MPICC=mpicc.mpich RSRENDER_MPIRUN=mpirun.mpich cargo test --release --target-dir target/mpich)
+"${mpich[@]}" --test mpi --test checkpoint --test jobs
+"${mpich[@]}" --test adaptive --test meshes --test cli -- across_ranks any_rank_count foreign_launcher

@@ -36,7 +36,7 @@ impl Key {
     pub fn new(scene_hash: u64, settings: &Settings) -> Key {
         let s = settings;
         let pixels = format!(
-            "{}x{} spp{} seed{} depth{} rr{} {:?} {:?} guides{}",
+            "{}x{} spp{} seed{} depth{} rr{} {:?} {:?} {:?} guides{}",
             s.width,
             s.height,
             s.spp,
@@ -44,6 +44,7 @@ impl Key {
             s.max_depth,
             s.rr_depth,
             s.integrator,
+            s.strategy,
             s.adaptive,
             s.wants_guides()
         );

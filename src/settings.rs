@@ -1,7 +1,7 @@
 //! The render settings in force: the scene file's values with the command
 //! line's overrides applied, checked once here.
 
-use crate::scene::desc::{IntegratorKind, SceneDesc};
+use crate::scene::desc::{IntegratorKind, SceneDesc, Strategy};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
@@ -69,6 +69,7 @@ pub struct Settings {
     pub max_depth: u32,
     pub rr_depth: u32,
     pub integrator: IntegratorKind,
+    pub strategy: Strategy,
     /// The tile edge the user gave; `None`: chosen for the job
     /// (`film::tiles::auto_tile_size`) once the ranks agree.
     pub tile_size: Option<u32>,
@@ -99,6 +100,7 @@ impl Settings {
             max_depth: if s.max_depth < 0 { u32::MAX } else { s.max_depth as u32 },
             rr_depth: s.rr_depth.min(u32::MAX as i64) as u32,
             integrator: desc.render.integrator,
+            strategy: desc.render.strategy,
             tile_size: o.tile_size.or(desc.render.tile_size.map(|t| t.min(u32::MAX as i64) as u32)),
             exposure: desc.film.exposure,
             output,

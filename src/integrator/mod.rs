@@ -19,7 +19,9 @@ use crate::settings::Settings;
 #[inline]
 pub fn radiance(scene: &Scene, settings: &Settings, ray: Ray, stream: &mut SampleStream) -> Vec3 {
     match settings.integrator {
-        IntegratorKind::Path => path::li(scene, ray, stream, settings.max_depth, settings.rr_depth),
+        IntegratorKind::Path => {
+            path::li(scene, ray, stream, (settings.max_depth, settings.rr_depth), settings.strategy)
+        }
         IntegratorKind::Whitted => whitted::li(scene, &ray, 1, settings.max_depth, Vec3::ONE),
         IntegratorKind::Normals => debug::normal_view(scene, &ray),
         IntegratorKind::Albedo => debug::first_hit_albedo(scene, &ray),

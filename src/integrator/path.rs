@@ -1,12 +1,15 @@
 //! Unidirectional path tracing with next-event estimation over every light,
 //! combined with BSDF sampling by multiple importance sampling (power
-//! heuristic), and unbiased Russian roulette.
+//! heuristic), and unbiased Russian roulette. `Strategy::Lights` and
+//! `Strategy::Bsdf` keep one of the two estimators alone (each unbiased on
+//! its own), so that tests can check that all three agree.
 
 use crate::geometry::SurfacePoint;
 use crate::light::Light;
 use crate::math::sampling::{power_heuristic, UNIFORM_SPHERE_PDF};
 use crate::math::{max_component, offset_origin, shadow_ray, Frame, Ray, Vec3};
 use crate::sampler::SampleStream;
+use crate::scene::desc::Strategy;
 use crate::scene::runtime::NO_LIGHT;
 use crate::scene::{Interaction, Scene};
 
@@ -17,7 +20,21 @@ use crate::scene::{Interaction, Scene};
 const LONG_PATH: u32 = 64;
 const LONG_PATH_CONTINUE: f32 = 0.95;
 
-pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_depth: u32) -> Vec3 {
+/// The weight of a sample drawn with density `pdf` when the other strategy
+/// would have drawn it with density `other`: the power heuristic under MIS,
+/// all or nothing when one strategy runs alone (`sampled_by_lights` says
+/// which strategy drew this one).
+#[inline]
+fn weight(strategy: Strategy, sampled_by_lights: bool, pdf: f32, other: f32) -> f32 {
+    match strategy {
+        Strategy::Mis => power_heuristic(pdf, other),
+        Strategy::Lights => f32::from(u8::from(sampled_by_lights)),
+        Strategy::Bsdf => f32::from(u8::from(!sampled_by_lights)),
+    }
+}
+
+pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32), strategy: Strategy) -> Vec3 {
+    let (max_depth, rr_depth) = depths;
     let mut l = Vec3::ZERO;
     let mut beta = Vec3::ONE;
     // The camera ray counts as specular: what it sees directly gets full weight.
@@ -34,7 +51,7 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
                 let w = if prev_delta {
                     1.0
                 } else {
-                    power_heuristic(prev_pdf, scene.lights.background_pmf() * UNIFORM_SPHERE_PDF)
+                    weight(strategy, false, prev_pdf, scene.lights.background_pmf() * UNIFORM_SPHERE_PDF)
                 };
                 l += beta * scene.background * w;
             }
@@ -43,7 +60,11 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
         let wo = -ray.dir;
         let mat = scene.material(si.material);
         if si.light != NO_LIGHT && si.n.dot(wo) > 0.0 {
-            let w = if prev_delta { 1.0 } else { power_heuristic(prev_pdf, light_pdf(scene, &si, prev_p, ray.dir)) };
+            let w = if prev_delta {
+                1.0
+            } else {
+                weight(strategy, false, prev_pdf, light_pdf(scene, &si, prev_p, ray.dir))
+            };
             l += beta * mat.emission * w;
         }
         if depth >= max_depth {
@@ -51,8 +72,8 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
         }
         let frame = Frame::from_normal(si.ns);
         let bsdf = &mat.bsdf;
-        let (u_choose, u_light) = (s.next_1d(), s.next_2d());
-        if !bsdf.is_delta() {
+        let (u_choose, u_light) = (s.next_u64(), s.next_2d());
+        if !bsdf.is_delta() && strategy != Strategy::Bsdf {
             if let Some((light, pmf)) = scene.lights.choose(u_choose) {
                 if let Some(ls) = light.sample_li(scene.geometry(), si.p, u_light) {
                     let f = bsdf.eval(&frame, wo, ls.wi);
@@ -60,7 +81,8 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, max_depth: u32, rr_
                         let origin = offset_origin(si.p, si.n, ls.wi);
                         if !scene.occluded(&shadow_ray(origin, si.p, ls.wi, ls.dist)) {
                             let pdf = pmf * ls.pdf;
-                            let w = if ls.delta { 1.0 } else { power_heuristic(pdf, bsdf.pdf(&frame, wo, ls.wi)) };
+                            let w =
+                                if ls.delta { 1.0 } else { weight(strategy, true, pdf, bsdf.pdf(&frame, wo, ls.wi)) };
                             l += beta * f * ls.radiance * (w / pdf);
                         }
                     }

@@ -4,6 +4,7 @@
 //!
 //! Usage: `let (light, pmf) = lights.choose(u)?; let s = light.sample_li(scene.geometry(), p, u2);`
 
+mod alias;
 mod power;
 
 pub use power::LightSampler;

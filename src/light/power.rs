@@ -1,6 +1,8 @@
 //! Chooses a light with probability proportional to its emitted power, so
-//! that bright lamps get most of the shadow rays.
+//! that bright lamps get most of the shadow rays; the choice is an alias
+//! table whose probabilities are exactly those that MIS weighs with.
 
+use super::alias::AliasTable;
 use super::Light;
 use crate::geometry::Geometry;
 use crate::math::Vec3;
@@ -9,8 +11,7 @@ use std::f32::consts::PI;
 #[derive(Clone, Debug, Default)]
 pub struct LightSampler {
     pub lights: Vec<Light>,
-    pmf: Vec<f32>,
-    cdf: Vec<f32>,
+    table: AliasTable,
     background: Option<usize>,
 }
 
@@ -18,44 +19,31 @@ impl LightSampler {
     /// `scene_radius` sizes the lights at infinity (pbrt's convention).
     pub fn new(lights: Vec<Light>, geometry: &Geometry, scene_radius: f32) -> LightSampler {
         let disk = PI * scene_radius * scene_radius;
-        let power: Vec<f32> = lights
+        let power: Vec<f64> = lights
             .iter()
             .map(|l| match l {
                 Light::Point { intensity, .. } => 4.0 * PI * mean(*intensity),
                 Light::Directional { irradiance, .. } => disk * mean(*irradiance),
                 Light::Area { object, prim, emission } => PI * geometry.area(*object, *prim) * mean(*emission),
                 Light::Background { radiance } => 4.0 * PI * disk * mean(*radiance),
-            })
-            .map(|p| if p.is_finite() { p.max(0.0) } else { 0.0 })
-            .collect();
-        let total: f64 = power.iter().map(|&p| p as f64).sum();
-        let pmf: Vec<f32> = power.iter().map(|&p| if total > 0.0 { (p as f64 / total) as f32 } else { 0.0 }).collect();
-        let mut acc = 0.0f64;
-        let cdf = power
-            .iter()
-            .map(|&p| {
-                acc += p as f64;
-                (acc / total) as f32
-            })
+            } as f64)
             .collect();
         let background = lights.iter().position(|l| matches!(l, Light::Background { .. }));
-        LightSampler { lights, pmf, cdf, background }
+        LightSampler { lights, table: AliasTable::new(&power), background }
     }
 
-    /// A light and the probability of having chosen it.
+    /// A light and the probability of having chosen it, from a 64-bit uniform.
     #[inline]
-    pub fn choose(&self, u: f32) -> Option<(&Light, f32)> {
-        let i = self.cdf.partition_point(|&c| c <= u).min(self.lights.len().checked_sub(1)?);
-        let pmf = self.pmf[i];
-        (pmf > 0.0).then(|| (&self.lights[i], pmf))
+    pub fn choose(&self, u: u64) -> Option<(&Light, f32)> {
+        self.table.sample(u).map(|(i, pmf)| (&self.lights[i], pmf))
     }
 
     pub fn pmf(&self, index: u32) -> f32 {
-        self.pmf[index as usize]
+        self.table.pmf(index as usize)
     }
 
     pub fn background_pmf(&self) -> f32 {
-        self.background.map_or(0.0, |i| self.pmf[i])
+        self.background.map_or(0.0, |i| self.table.pmf(i))
     }
 }
 
@@ -77,11 +65,12 @@ mod tests {
         let s = LightSampler::new(lights, &Geometry::default(), 1.0);
         assert!((s.pmf(0) - 0.25).abs() < 1e-6 && (s.pmf(1) - 0.75).abs() < 1e-6);
         let mut counts = [0; 3];
-        for i in 0..1000 {
-            let (l, _) = s.choose((i as f32 + 0.5) / 1000.0).unwrap();
+        for i in 0..1000u64 {
+            let (l, _) = s.choose(crate::hash::mix64(i)).unwrap();
             let k = s.lights.iter().position(|x| std::ptr::eq(x, l)).unwrap();
             counts[k] += 1;
         }
-        assert_eq!(counts, [250, 750, 0]);
+        assert_eq!(counts[2], 0);
+        assert!((counts[0] - 250i32).abs() < 50, "{counts:?}");
     }
 }

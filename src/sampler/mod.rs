@@ -24,10 +24,17 @@ impl SampleStream {
     /// A uniform number in [0, 1).
     #[inline]
     pub fn next_1d(&mut self) -> f32 {
+        // 24 high bits give every float in [0, 1) that is a multiple of 2^-24.
+        (self.next_u64() >> 40) as f32 * (1.0 / (1u64 << 24) as f32)
+    }
+
+    /// 64 uniform bits (one dimension), for choices among more entries than
+    /// a float resolves (a light among millions).
+    #[inline]
+    pub fn next_u64(&mut self) -> u64 {
         let bits = mix64(self.key.wrapping_add(self.dimension.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
         self.dimension += 1;
-        // 24 high bits give every float in [0, 1) that is a multiple of 2^-24.
-        (bits >> 40) as f32 * (1.0 / (1u64 << 24) as f32)
+        bits
     }
 
     #[inline]

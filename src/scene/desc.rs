@@ -87,18 +87,27 @@ pub enum IntegratorKind {
     Albedo,
 }
 
-#[derive(Deserialize, Debug, Clone)]
+/// Which estimators of direct light the path integrator combines.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    /// Light sampling and BSDF sampling, weighted by MIS.
+    #[default]
+    Mis,
+    /// Light sampling alone (emitters hit by BSDF rays count only after a
+    /// specular bounce).
+    Lights,
+    /// BSDF sampling alone (no shadow rays).
+    Bsdf,
+}
+
+#[derive(Deserialize, Debug, Clone, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct RenderDesc {
     pub integrator: IntegratorKind,
-    /// Default: 32, or `ADAPTIVE_TILE_SIZE` with adaptive sampling.
+    /// Default: chosen for the job (`film::tiles::auto_tile_size`).
     pub tile_size: Option<i64>,
-}
-
-impl Default for RenderDesc {
-    fn default() -> Self {
-        RenderDesc { integrator: IntegratorKind::Path, tile_size: None }
-    }
+    pub strategy: Strategy,
 }
 
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
