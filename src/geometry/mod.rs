@@ -9,6 +9,7 @@ pub mod mesh;
 mod object;
 pub mod shapes;
 mod sphere;
+mod toward;
 mod triangle;
 mod trimesh;
 

@@ -5,7 +5,6 @@
 //! its own), so that tests can check that all three agree.
 
 use crate::geometry::SurfacePoint;
-use crate::light::Light;
 use crate::math::sampling::{power_heuristic, UNIFORM_SPHERE_PDF};
 use crate::math::{max_component, offset_origin, shadow_ray, Frame, Ray, Vec3};
 use crate::sampler::SampleStream;
@@ -41,6 +40,8 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32),
     let mut prev_delta = true;
     let mut prev_pdf = 0.0;
     let mut prev_p = ray.origin;
+    // The previous vertex's geometric normal (none at the camera).
+    let mut prev_n = Vec3::ZERO;
     // Product of η² over refractions: beta·eta_scale is the throughput
     // without the radiance scaling at interfaces, which roulette should see.
     let mut eta_scale = 1.0f32;
@@ -51,7 +52,7 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32),
                 let w = if prev_delta {
                     1.0
                 } else {
-                    weight(strategy, false, prev_pdf, scene.lights.background_pmf() * UNIFORM_SPHERE_PDF)
+                    weight(strategy, false, prev_pdf, scene.lights.background_pmf(prev_p, prev_n) * UNIFORM_SPHERE_PDF)
                 };
                 l += beta * scene.background * w;
             }
@@ -63,7 +64,7 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32),
             let w = if prev_delta {
                 1.0
             } else {
-                weight(strategy, false, prev_pdf, light_pdf(scene, &si, prev_p, ray.dir))
+                weight(strategy, false, prev_pdf, light_pdf(scene, &si, (prev_p, prev_n), ray.dir))
             };
             l += beta * mat.emission * w;
         }
@@ -72,10 +73,10 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32),
         }
         let frame = Frame::from_normal(si.ns);
         let bsdf = &mat.bsdf;
-        let (u_choose, u_light) = (s.next_u64(), s.next_2d());
+        let (u_choose, u_prim, u_light) = (s.next_u64(), s.next_u64(), s.next_2d());
         if !bsdf.is_delta() && strategy != Strategy::Bsdf {
-            if let Some((light, pmf)) = scene.lights.choose(u_choose) {
-                if let Some(ls) = light.sample_li(scene.geometry(), si.p, u_light) {
+            if let Some((light, pmf)) = scene.lights.choose(si.p, si.n, u_choose) {
+                if let Some(ls) = light.sample_li(scene.geometry(), si.p, u_prim, u_light) {
                     let f = bsdf.eval(&frame, wo, ls.wi);
                     if f.max_element() > 0.0 && bsdf.geometry_allows(si.n, wo, ls.wi) {
                         let origin = offset_origin(si.p, si.n, ls.wi);
@@ -98,6 +99,7 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32),
         prev_delta = bs.delta;
         prev_pdf = bs.pdf;
         prev_p = si.p;
+        prev_n = si.n;
         ray = Ray::new(offset_origin(si.p, si.n, bs.wi), bs.wi);
         let u_rr = s.next_1d();
         if depth >= rr_depth {
@@ -116,9 +118,11 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32),
     l
 }
 
-/// Density with which next-event estimation from `from` would have chosen
-/// the point `si` on an area light, reached along `dir`.
-fn light_pdf(scene: &Scene, si: &Interaction, from: Vec3, dir: Vec3) -> f32 {
+/// Density with which next-event estimation from the vertex `from` (point
+/// and normal) would have chosen the point `si` on an area light, reached
+/// along `dir`.
+fn light_pdf(scene: &Scene, si: &Interaction, from: (Vec3, Vec3), dir: Vec3) -> f32 {
     let sp = SurfacePoint { p: si.p, n: si.n };
-    scene.lights.pmf(si.light) * Light::pdf_area_li(scene.geometry(), si.object, si.prim, from, &sp, dir)
+    let light = &scene.lights.lights[si.light as usize];
+    scene.lights.pmf(from.0, from.1, si.light) * light.pdf_li(scene.geometry(), si.prim, from.0, &sp, dir)
 }

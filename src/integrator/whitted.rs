@@ -37,7 +37,7 @@ pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3
         if !matches!(light, Light::Point { .. } | Light::Directional { .. }) {
             continue;
         }
-        let Some(ls) = light.sample_li(scene.geometry(), si.p, Vec2::ZERO) else {
+        let Some(ls) = light.sample_li(scene.geometry(), si.p, 0, Vec2::ZERO) else {
             continue;
         };
         let f = mat.bsdf.eval(&frame, wo, ls.wi);

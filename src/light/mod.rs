@@ -1,16 +1,23 @@
 //! Lights: point and directional (delta lights), area lights (emissive
-//! primitives) and the uniform background, plus the power-proportional choice
-//! of one light for next-event estimation.
+//! objects, each choosing its primitives from an exact table by area) and
+//! the uniform background; and the choice of one light for next-event
+//! estimation (`LightSampler`): by power alone, or by a light BVH that also
+//! weighs distance and orientation from the shaded point.
 //!
-//! Usage: `let (light, pmf) = lights.choose(u)?; let s = light.sample_li(scene.geometry(), p, u2);`
+//! Usage: `let (light, pmf) = lights.choose(p, n, u)?; let s = light.sample_li(scene.geometry(), p, u_prim, u2);`
 
 mod alias;
-mod power;
+mod bounds;
+mod bvh;
+mod emitter;
+mod sampler;
 
-pub use power::LightSampler;
+pub use emitter::{Emitter, Emitters};
+pub use sampler::{LightChoice, LightSampler};
 
 use crate::geometry::{Geometry, SurfacePoint};
 use crate::math::{sampling, Vec2, Vec3};
+use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub enum Light {
@@ -23,11 +30,11 @@ pub enum Light {
         direction: Vec3,
         irradiance: Vec3,
     },
-    /// An emissive primitive: primitive `prim` of object `object`.
+    /// Every primitive of an emissive object.
     Area {
         object: u32,
-        prim: u32,
         emission: Vec3,
+        emitter: Arc<Emitter>,
     },
     Background {
         radiance: Vec3,
@@ -42,16 +49,17 @@ pub struct LightSample {
     /// Distance to the light along `wi` (infinite for lights at infinity).
     pub dist: f32,
     pub radiance: Vec3,
-    /// Solid-angle density (1 for delta lights).
+    /// Solid-angle density (1 for delta lights), given this light.
     pub pdf: f32,
     pub delta: bool,
 }
 
 impl Light {
-    /// Samples light arriving at `p`; `None` when nothing can arrive.
-    pub fn sample_li(&self, geometry: &Geometry, p: Vec3, u: Vec2) -> Option<LightSample> {
-        match *self {
-            Light::Point { position, intensity } => {
+    /// Samples light arriving at `p`: `u_prim` chooses an area light's
+    /// primitive, `u` the point on it. `None` when nothing can arrive.
+    pub fn sample_li(&self, geometry: &Geometry, p: Vec3, u_prim: u64, u: Vec2) -> Option<LightSample> {
+        match self {
+            &Light::Point { position, intensity } => {
                 let to = position - p;
                 let d2 = to.length_squared();
                 let dist = d2.sqrt();
@@ -63,23 +71,17 @@ impl Light {
                     delta: true,
                 })
             }
-            Light::Directional { direction, irradiance } => {
+            &Light::Directional { direction, irradiance } => {
                 Some(LightSample { wi: -direction, dist: f32::INFINITY, radiance: irradiance, pdf: 1.0, delta: true })
             }
-            Light::Area { object, prim, emission } => {
-                let (sp, pdf_area) = geometry.sample_area(object, prim, u);
+            Light::Area { object, emission, emitter } => {
+                let (prim, pmf) = emitter.prims.sample(u_prim)?;
+                let (sp, pdf) = geometry.sample_toward(*object, prim as u32, p, u)?;
                 let to = sp.p - p;
-                let d2 = to.length_squared();
-                let dist = d2.sqrt();
-                let wi = to / dist;
-                let cos_light = sp.n.dot(-wi);
-                if cos_light <= 0.0 || pdf_area <= 0.0 || dist == 0.0 {
-                    return None;
-                }
-                let pdf = pdf_area * d2 / cos_light;
-                pdf.is_finite().then_some(LightSample { wi, dist, radiance: emission, pdf, delta: false })
+                let dist = to.length();
+                Some(LightSample { wi: to / dist, dist, radiance: *emission, pdf: pmf * pdf, delta: false })
             }
-            Light::Background { radiance } => Some(LightSample {
+            &Light::Background { radiance } => Some(LightSample {
                 wi: sampling::uniform_sphere(u),
                 dist: f32::INFINITY,
                 radiance,
@@ -90,12 +92,14 @@ impl Light {
     }
 
     /// Solid-angle density with which `sample_li` from `p` picks the point
-    /// `sp` of primitive `prim` of `object`, an area light, reached along `wi`.
-    pub fn pdf_area_li(geometry: &Geometry, object: u32, prim: u32, p: Vec3, sp: &SurfacePoint, wi: Vec3) -> f32 {
-        let cos_light = sp.n.dot(-wi);
-        if cos_light <= 0.0 {
-            return 0.0;
+    /// `sp` of primitive `prim` of this area light, reached along `wi`
+    /// (zero for other lights).
+    pub fn pdf_li(&self, geometry: &Geometry, prim: u32, p: Vec3, sp: &SurfacePoint, wi: Vec3) -> f32 {
+        match self {
+            Light::Area { object, emitter, .. } => {
+                emitter.prims.pmf(prim as usize) * geometry.pdf_toward(*object, prim, p, sp, wi)
+            }
+            _ => 0.0,
         }
-        geometry.pdf_area(object, prim, sp) * (sp.p - p).length_squared() / cos_light
     }
 }

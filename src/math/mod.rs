@@ -4,12 +4,14 @@
 //! Usage: `use crate::math::{Vec3, Ray, Aabb, Transform, Frame};`
 
 mod aabb;
+mod cone;
 mod frame;
 mod ray;
 pub mod sampling;
 mod transform;
 
 pub use aabb::Aabb;
+pub use cone::Cone;
 pub use frame::Frame;
 pub use glam::{Mat3, Mat4, Vec2, Vec3};
 pub use ray::Ray;

@@ -55,6 +55,16 @@ impl Transform {
         Mat3::from_mat4(self.inv).transpose()
     }
 
+    /// The scale factor when the linear part is a rotation (or mirror) times
+    /// a uniform scale, so that spheres stay spheres and angles are kept.
+    pub fn uniform_scale(&self) -> Option<f32> {
+        let l = Mat3::from_mat4(self.m);
+        let lengths = [l.x_axis, l.y_axis, l.z_axis].map(|c| c.length());
+        let skew = l.x_axis.dot(l.y_axis).abs() + l.y_axis.dot(l.z_axis).abs() + l.z_axis.dot(l.x_axis).abs();
+        let unequal = (lengths[0] - lengths[1]).abs() + (lengths[0] - lengths[2]).abs();
+        (skew <= 1e-5 * lengths[0] * lengths[0] && unequal <= 1e-5 * lengths[0]).then_some(lengths[0])
+    }
+
     /// True when the transform mirrors space, which flips triangle winding.
     pub fn swaps_handedness(&self) -> bool {
         Mat3::from_mat4(self.m).determinant() < 0.0

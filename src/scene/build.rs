@@ -9,7 +9,7 @@ use crate::accel::Accel;
 use crate::camera::{Camera, Projection};
 use crate::geometry::shapes::{oriented, Corners};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
-use crate::light::{Light, LightSampler};
+use crate::light::{Emitters, Light, LightChoice, LightSampler};
 use crate::material::{Bsdf, Material};
 use crate::math::{Transform, Vec3};
 use anyhow::{bail, Result};
@@ -58,13 +58,14 @@ pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -
     }
 
     let mut lights = Vec::new();
-    let mut object_first_light = vec![NO_LIGHT; object_material.len()];
+    let mut object_light = vec![NO_LIGHT; object_material.len()];
+    let mut emitters = Emitters::default();
     for (object, &m) in object_material.iter().enumerate() {
         let emission = materials[m as usize].emission;
         if materials[m as usize].is_emissive() {
-            object_first_light[object] = lights.len() as u32;
+            object_light[object] = lights.len() as u32;
             let object = object as u32;
-            lights.extend((0..geometry.prim_count(object)).map(|prim| Light::Area { object, prim, emission }));
+            lights.push(Light::Area { object, emission, emitter: emitters.of(&geometry, object) });
         }
     }
     for l in &d.lights {
@@ -85,10 +86,14 @@ pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -
     let accel = Accel::build(Arc::new(geometry), threads)?;
     let bounds = accel.bounds();
     let radius = if bounds.is_empty() { 1.0 } else { (bounds.extent().length() * 0.5).max(1e-3) };
-    let lights = LightSampler::new(lights, accel.geometry(), radius);
+    let choice = match d.render.light_sampler {
+        LightSamplerDesc::Bvh => LightChoice::Bvh,
+        LightSamplerDesc::Power => LightChoice::Power,
+    };
+    let lights = LightSampler::new(lights, accel.geometry(), radius, choice);
 
     let camera = camera(&d.camera, width, height);
-    Ok(Scene { accel, object_material, object_first_light, materials, lights, background, camera })
+    Ok(Scene { accel, object_material, object_light, materials, lights, background, camera })
 }
 
 /// An object of flat triangles, or `None` when the transform left none.

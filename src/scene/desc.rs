@@ -101,6 +101,17 @@ pub enum Strategy {
     Bsdf,
 }
 
+/// How next-event estimation chooses a light.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LightSamplerDesc {
+    /// By power, distance and orientation (a light BVH).
+    #[default]
+    Bvh,
+    /// By power alone.
+    Power,
+}
+
 #[derive(Deserialize, Debug, Clone, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct RenderDesc {
@@ -108,6 +119,7 @@ pub struct RenderDesc {
     /// Default: chosen for the job (`film::tiles::auto_tile_size`).
     pub tile_size: Option<i64>,
     pub strategy: Strategy,
+    pub light_sampler: LightSamplerDesc,
 }
 
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -19,7 +19,8 @@ pub struct Scene {
     pub(super) object_material: Vec<u32>,
     /// Per object: the light of its primitive 0 (its primitive k is light
     /// `first_light + k`), or `NO_LIGHT`.
-    pub(super) object_first_light: Vec<u32>,
+    /// Per object: its area light's index, or `NO_LIGHT`.
+    pub(super) object_light: Vec<u32>,
     pub materials: Vec<Material>,
     pub lights: LightSampler,
     pub background: Vec3,
@@ -39,7 +40,7 @@ pub struct Interaction {
     pub object: u32,
     pub prim: u32,
     pub material: u32,
-    /// Index of this primitive's area light, or `NO_LIGHT`.
+    /// Index of the area light this object is, or `NO_LIGHT`.
     pub light: u32,
 }
 
@@ -48,7 +49,7 @@ impl Scene {
     pub fn intersect(&self, ray: &Ray) -> Option<Interaction> {
         let hit = self.accel.intersect(ray)?;
         let (sp, ns) = self.geometry().surface(&hit, ray);
-        let first_light = self.object_first_light[hit.object as usize];
+
         Some(Interaction {
             p: sp.p,
             n: sp.n,
@@ -57,7 +58,7 @@ impl Scene {
             object: hit.object,
             prim: hit.prim,
             material: self.object_material[hit.object as usize],
-            light: if first_light == NO_LIGHT { NO_LIGHT } else { first_light + hit.prim },
+            light: self.object_light[hit.object as usize],
         })
     }
 

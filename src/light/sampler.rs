@@ -1,0 +1,143 @@
+//! Which light a shadow ray goes to. `Power`: probability proportional to
+//! emitted power, the same everywhere (an alias table, exact). `Bvh`: the
+//! light BVH, which also weighs distance and orientation, so that lamps
+//! facing away from the shaded point, or far from it, get few shadow rays
+//! or none. Either way the probability used in MIS is the one realised.
+
+use super::alias::AliasTable;
+use super::bounds::LightBounds;
+use super::bvh::LightBvh;
+use super::emitter::placed;
+use super::Light;
+use crate::geometry::Geometry;
+use crate::math::{Aabb, Cone, Vec3};
+use std::f32::consts::PI;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LightChoice {
+    #[default]
+    Bvh,
+    Power,
+}
+
+#[derive(Clone, Debug)]
+enum Chooser {
+    Power(AliasTable),
+    Bvh(LightBvh),
+}
+
+#[derive(Clone, Debug)]
+pub struct LightSampler {
+    pub lights: Vec<Light>,
+    chooser: Chooser,
+    background: Option<usize>,
+}
+
+impl Default for LightSampler {
+    fn default() -> Self {
+        LightSampler { lights: Vec::new(), chooser: Chooser::Power(AliasTable::new(&[])), background: None }
+    }
+}
+
+impl LightSampler {
+    /// `scene_radius` sizes the lights at infinity (pbrt's convention).
+    pub fn new(lights: Vec<Light>, geometry: &Geometry, scene_radius: f32, choice: LightChoice) -> LightSampler {
+        let power: Vec<f64> = lights.iter().map(|l| power(l, geometry, scene_radius)).collect();
+        let chooser = match choice {
+            LightChoice::Power => Chooser::Power(AliasTable::new(&power)),
+            LightChoice::Bvh => {
+                let bounds: Vec<Option<LightBounds>> =
+                    lights.iter().zip(&power).map(|(l, &phi)| light_bounds(l, geometry, phi as f32)).collect();
+                Chooser::Bvh(LightBvh::new(&bounds))
+            }
+        };
+        let background = lights.iter().position(|l| matches!(l, Light::Background { .. }));
+        LightSampler { lights, chooser, background }
+    }
+
+    /// A light for the point `p` with geometric normal `n`, and the
+    /// probability of having chosen it, from 64 uniform bits.
+    #[inline]
+    pub fn choose(&self, p: Vec3, n: Vec3, u: u64) -> Option<(&Light, f32)> {
+        let (index, pmf) = match &self.chooser {
+            Chooser::Power(table) => table.sample(u).map(|(i, pmf)| (i, pmf as f64))?,
+            Chooser::Bvh(bvh) => {
+                let (i, pmf) = bvh.sample(p, n, (u >> 11) as f64 * (1.0 / (1u64 << 53) as f64))?;
+                (i as usize, pmf)
+            }
+        };
+        (pmf > 0.0).then(|| (&self.lights[index], pmf as f32))
+    }
+
+    /// The probability that `choose` at `p`, `n` gives light `index`.
+    pub fn pmf(&self, p: Vec3, n: Vec3, index: u32) -> f32 {
+        match &self.chooser {
+            Chooser::Power(table) => table.pmf(index as usize),
+            Chooser::Bvh(bvh) => bvh.pmf(p, n, index) as f32,
+        }
+    }
+
+    pub fn background_pmf(&self, p: Vec3, n: Vec3) -> f32 {
+        self.background.map_or(0.0, |i| self.pmf(p, n, i as u32))
+    }
+}
+
+/// Emitted power in watts-like units (it only weighs lights).
+fn power(light: &Light, geometry: &Geometry, scene_radius: f32) -> f64 {
+    let disk = PI * scene_radius * scene_radius;
+    let p = match light {
+        Light::Point { intensity, .. } => 4.0 * PI * mean(*intensity),
+        Light::Directional { irradiance, .. } => disk * mean(*irradiance),
+        Light::Area { object, emission, emitter } => {
+            PI * placed(geometry, *object, emitter).area as f32 * mean(*emission)
+        }
+        Light::Background { radiance } => 4.0 * PI * disk * mean(*radiance),
+    };
+    p as f64
+}
+
+/// What the BVH bounds of a light; `None` for lights at infinity.
+fn light_bounds(light: &Light, geometry: &Geometry, phi: f32) -> Option<LightBounds> {
+    match light {
+        Light::Point { position, .. } => Some(LightBounds {
+            bounds: Aabb { min: *position, max: *position },
+            phi,
+            normals: Cone::SPHERE,
+            cos_theta_e: 0.0,
+        }),
+        Light::Area { object, emitter, .. } => {
+            let placed = placed(geometry, *object, emitter);
+            Some(LightBounds { bounds: placed.bounds, phi, normals: placed.normals, cos_theta_e: 0.0 })
+        }
+        Light::Directional { .. } | Light::Background { .. } => None,
+    }
+}
+
+fn mean(c: Vec3) -> f32 {
+    (c.x + c.y + c.z) / 3.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn power_choice_follows_power() {
+        let lights = vec![
+            Light::Point { position: Vec3::ZERO, intensity: Vec3::splat(1.0) },
+            Light::Point { position: Vec3::ZERO, intensity: Vec3::splat(3.0) },
+            Light::Point { position: Vec3::ZERO, intensity: Vec3::ZERO },
+        ];
+        let s = LightSampler::new(lights, &Geometry::default(), 1.0, LightChoice::Power);
+        let (p, n) = (Vec3::ONE, Vec3::ZERO);
+        assert!((s.pmf(p, n, 0) - 0.25).abs() < 1e-6 && (s.pmf(p, n, 1) - 0.75).abs() < 1e-6);
+        let mut counts = [0; 3];
+        for i in 0..1000u64 {
+            let (l, _) = s.choose(p, n, crate::hash::mix64(i)).unwrap();
+            let k = s.lights.iter().position(|x| std::ptr::eq(x, l)).unwrap();
+            counts[k] += 1;
+        }
+        assert_eq!(counts[2], 0);
+        assert!((counts[0] - 250i32).abs() < 50, "{counts:?}");
+    }
+}
