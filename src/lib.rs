@@ -6,6 +6,8 @@
 //! runtime scene, renders its static share of tiles, and rank 0 assembles
 //! the film and writes the image.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod accel;
 pub mod camera;
 pub mod checkpoint;
@@ -69,7 +71,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     };
     let grid = TileGrid::new(settings.width, settings.height, tile_size);
     let resumed = resumed.map(|r| r.tiles).unwrap_or_default();
-    let resumed_samples: u64 = resumed.iter().flat_map(|r| &r.samples).map(|&n| n as u64).sum();
+    let resumed_samples: u64 = resumed.iter().flat_map(|r| &r.layers.samples).map(|&n| n as u64).sum();
     let checkpoint_path = checkpoint::path_for(&settings.output);
     let checkpoint_key = checkpoint::Key::new(scene_hash, &settings);
     let planned_samples = settings.adaptive.is_none().then(|| {

@@ -10,7 +10,15 @@
 //! deterministic at the default (medium) build quality: the same scene gives
 //! the same tree, and so the same image, for any thread count.
 //!
-//! Usage: `let accel = Accel::build(Arc::new(geometry), threads)?; accel.intersect(&ray); accel.occluded(&ray);`
+//! ```
+//! # use rsrender::{accel::Accel, geometry::Geometry, math::Ray};
+//! # use std::sync::Arc;
+//! # fn usage(geometry: Geometry, ray: Ray, threads: usize) -> anyhow::Result<()> {
+//! let accel = Accel::build(Arc::new(geometry), threads)?;
+//! let hit = accel.intersect(&ray);
+//! let blocked = accel.occluded(&ray);
+//! # Ok(()) }
+//! ```
 
 mod build;
 mod device;

@@ -8,16 +8,23 @@ use embree::sys::*;
 use glam::Vec3;
 use std::ffi::c_void;
 
-/// A user geometry of one primitive, `sphere`, which must outlive it.
+/// A user geometry of one primitive, `sphere`.
+///
+/// # Safety
+/// `device` must be live, and `sphere` must outlive the geometry (its
+/// callbacks read it).
 pub(super) unsafe fn geometry(device: RTCDevice, sphere: &Sphere) -> RTCGeometry {
-    let g = rtcNewGeometry(device, RTCGeometryType::USER);
-    rtcSetGeometryUserPrimitiveCount(g, 1);
-    rtcSetGeometryUserData(g, sphere as *const Sphere as *mut c_void);
-    rtcSetGeometryBoundsFunction(g, Some(bounds), std::ptr::null_mut());
-    rtcSetGeometryIntersectFunction(g, Some(intersect));
-    rtcSetGeometryOccludedFunction(g, Some(occluded));
-    rtcCommitGeometry(g);
-    g
+    // SAFETY: as the caller promises; the callbacks match Embree's signatures.
+    unsafe {
+        let g = rtcNewGeometry(device, RTCGeometryType::USER);
+        rtcSetGeometryUserPrimitiveCount(g, 1);
+        rtcSetGeometryUserData(g, sphere as *const Sphere as *mut c_void);
+        rtcSetGeometryBoundsFunction(g, Some(bounds), std::ptr::null_mut());
+        rtcSetGeometryIntersectFunction(g, Some(intersect));
+        rtcSetGeometryOccludedFunction(g, Some(occluded));
+        rtcCommitGeometry(g);
+        g
+    }
 }
 
 unsafe extern "C" fn bounds(args: *const RTCBoundsFunctionArguments) {

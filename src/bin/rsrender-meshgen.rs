@@ -6,7 +6,7 @@
 //!        `rsrender-meshgen terrain --cells 700 --height 0.2 terrain.stl`
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use rsrender::geometry::mesh::generate::{self, PlyEncoding};
 use std::path::{Path, PathBuf};
 
@@ -17,7 +17,7 @@ struct Cli {
     shape: Shape,
     /// PLY encoding
     #[arg(long, value_enum, default_value = "little", global = true)]
-    ply: Encoding,
+    ply: PlyEncoding,
     /// Write STL as text instead of binary
     #[arg(long, global = true)]
     stl_ascii: bool,
@@ -44,13 +44,6 @@ enum Shape {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Encoding {
-    Ascii,
-    Little,
-    Big,
-}
-
 fn main() -> std::process::ExitCode {
     match run(Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -71,12 +64,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Shape::Terrain { cells, height, output } => (generate::terrain(cells.max(1), height), output),
     };
-    let encoding = match cli.ply {
-        Encoding::Ascii => PlyEncoding::Ascii,
-        Encoding::Little => PlyEncoding::Little,
-        Encoding::Big => PlyEncoding::Big,
-    };
-    write(&mesh, &output, encoding, !cli.stl_ascii).with_context(|| format!("cannot write {}", output.display()))?;
+    write(&mesh, &output, cli.ply, !cli.stl_ascii).with_context(|| format!("cannot write {}", output.display()))?;
     println!(
         "rsrender-meshgen: wrote {}: {} triangles, {} vertices",
         output.display(),

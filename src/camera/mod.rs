@@ -2,7 +2,12 @@
 //! orthographic height) spans the image's shorter side; screen right is
 //! `normalize(cross(look_at - position, up))`, and the first image row is the top.
 //!
-//! Usage: `let ray = camera.generate_ray(x + jitter.x, y + jitter.y, lens_u);`
+//! ```
+//! # use rsrender::{camera::Camera, math::Vec2};
+//! # fn usage(camera: &Camera, x: f32, y: f32, jitter: Vec2, lens_u: Vec2) {
+//! let ray = camera.generate_ray(x + jitter.x, y + jitter.y, lens_u);
+//! # }
+//! ```
 
 use crate::math::{sampling, Ray, Vec2, Vec3};
 

@@ -3,7 +3,13 @@
 //! everyone, abort. `serial` is the one-rank case (no MPI compiled in, or
 //! not launched by mpirun); `mpi` uses rsmpi. Only the main thread calls it.
 //!
-//! Usage: `let t = comm::init()?; if t.rank() == 0 { ... } t.abort(1);`
+//! ```
+//! # use rsrender::comm;
+//! # fn usage() -> anyhow::Result<()> {
+//! let t = comm::init()?;
+//! if t.rank() == 0 { /* rank 0 writes the image */ }
+//! # Ok(()) }
+//! ```
 
 mod launcher;
 #[cfg(feature = "mpi")]

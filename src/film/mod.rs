@@ -3,11 +3,19 @@
 //! tile results arrive, pass after pass. A `TileResult` is what travels
 //! between threads and ranks.
 //!
-//! Usage: `film.add(&grid, &result)?; if film.is_complete() { ... }`
+//! ```
+//! # use rsrender::film::{tiles::TileGrid, Film, TileResult};
+//! # fn usage(film: &mut Film, grid: &TileGrid, result: &TileResult) -> anyhow::Result<()> {
+//! film.add(grid, result)?;
+//! if film.is_complete() { /* write the image */ }
+//! # Ok(()) }
+//! ```
 
+mod layers;
 mod pixel;
 pub mod tiles;
 
+pub use layers::Layers;
 pub use pixel::{is_converged, PixelAccum};
 
 use anyhow::{ensure, Result};
@@ -25,25 +33,14 @@ pub struct TileResult {
     pub done: bool,
     /// Time this pass took on its thread (for the timing report).
     pub seconds: f64,
-    /// Mean radiance, RGB interleaved.
-    pub rgb: Vec<f32>,
-    pub samples: Vec<u32>,
-    pub relative_error: Vec<f32>,
-    /// RGB interleaved; empty unless guides were asked for.
-    pub albedo: Vec<f32>,
-    pub normal: Vec<f32>,
+    pub layers: Layers,
 }
 
 /// Full-image layers, rows top to bottom.
 pub struct Film {
     pub width: u32,
     pub height: u32,
-    pub rgb: Vec<f32>,
-    pub samples: Vec<u32>,
-    pub relative_error: Vec<f32>,
-    /// Empty unless guides were asked for.
-    pub albedo: Vec<f32>,
-    pub normal: Vec<f32>,
+    pub layers: Layers,
     /// Per tile: the last pass received (0: none yet) and whether it is done.
     last_pass: Vec<u32>,
     done: Vec<bool>,
@@ -53,15 +50,10 @@ pub struct Film {
 impl Film {
     pub fn new(grid: &TileGrid, with_guides: bool) -> Film {
         let pixels = grid.width as usize * grid.height as usize;
-        let guides = if with_guides { pixels * 3 } else { 0 };
         Film {
             width: grid.width,
             height: grid.height,
-            rgb: vec![0.0; pixels * 3],
-            samples: vec![0; pixels],
-            relative_error: vec![0.0; pixels],
-            albedo: vec![0.0; guides],
-            normal: vec![0.0; guides],
+            layers: Layers::zeroed(pixels, with_guides),
             last_pass: vec![0; grid.count() as usize],
             done: vec![false; grid.count() as usize],
             tiles_done: 0,
@@ -75,27 +67,14 @@ impl Film {
         let t = r.tile as usize;
         ensure!(!self.done[t], "tile {} sent pass {} after its last pass", r.tile, r.pass);
         ensure!(r.pass > self.last_pass[t], "tile {} sent pass {} after pass {}", r.tile, r.pass, self.last_pass[t]);
-        let tile = grid.tile(r.tile);
-        let n = tile.pixel_count();
-        let guides = if self.albedo.is_empty() { 0 } else { n * 3 };
+        let n = grid.tile(r.tile).pixel_count();
         ensure!(
-            r.rgb.len() == n * 3
-                && r.samples.len() == n
-                && r.relative_error.len() == n
-                && r.albedo.len() == guides
-                && r.normal.len() == guides,
+            r.layers.holds(n, self.layers.has_guides()),
             "tile {} has the wrong number of values for its {n} pixels",
             r.tile
         );
         for (film, tile) in row_spans(grid, r.tile, self.width) {
-            let (film3, tile3) = (film.start * 3..film.end * 3, tile.start * 3..tile.end * 3);
-            self.rgb[film3.clone()].copy_from_slice(&r.rgb[tile3.clone()]);
-            self.samples[film.clone()].copy_from_slice(&r.samples[tile.clone()]);
-            self.relative_error[film].copy_from_slice(&r.relative_error[tile]);
-            if guides > 0 {
-                self.albedo[film3.clone()].copy_from_slice(&r.albedo[tile3.clone()]);
-                self.normal[film3].copy_from_slice(&r.normal[tile3]);
-            }
+            self.layers.copy(film.start, &r.layers, tile);
         }
         self.last_pass[t] = r.pass;
         if r.done {
@@ -110,28 +89,11 @@ impl Film {
         let finished = (0..grid.count()).filter(|&t| self.done[t as usize]);
         finished
             .map(|t| {
-                let mut r = TileResult {
-                    tile: t,
-                    pass: self.last_pass[t as usize],
-                    done: true,
-                    seconds: 0.0,
-                    rgb: Vec::new(),
-                    samples: Vec::new(),
-                    relative_error: Vec::new(),
-                    albedo: Vec::new(),
-                    normal: Vec::new(),
-                };
+                let mut layers = Layers::default();
                 for (film, _) in row_spans(grid, t, self.width) {
-                    let film3 = film.start * 3..film.end * 3;
-                    r.rgb.extend_from_slice(&self.rgb[film3.clone()]);
-                    r.samples.extend_from_slice(&self.samples[film.clone()]);
-                    r.relative_error.extend_from_slice(&self.relative_error[film]);
-                    if !self.albedo.is_empty() {
-                        r.albedo.extend_from_slice(&self.albedo[film3.clone()]);
-                        r.normal.extend_from_slice(&self.normal[film3]);
-                    }
+                    layers.extend(&self.layers, film);
                 }
-                r
+                TileResult { tile: t, pass: self.last_pass[t as usize], done: true, seconds: 0.0, layers }
             })
             .collect()
     }
@@ -153,7 +115,7 @@ impl Film {
     }
 
     pub fn total_samples(&self) -> u64 {
-        self.samples.iter().map(|&n| n as u64).sum()
+        self.layers.samples.iter().map(|&n| n as u64).sum()
     }
 }
 
@@ -177,11 +139,12 @@ mod tests {
             pass,
             done,
             seconds: 0.0,
-            rgb: vec![pass as f32; n * 3],
-            samples: vec![pass * 4; n],
-            relative_error: vec![0.5; n],
-            albedo: vec![],
-            normal: vec![],
+            layers: Layers {
+                rgb: vec![pass as f32; n * 3],
+                samples: vec![pass * 4; n],
+                relative_error: vec![0.5; n],
+                ..Layers::default()
+            },
         }
     }
 
@@ -198,14 +161,14 @@ mod tests {
         assert!(film.is_complete());
         assert_eq!(film.completed_passes(), 3);
         assert_eq!(film.total_samples(), 4 * 12 + 4 * 4);
-        assert_eq!(&film.rgb[..6], &[3.0, 3.0, 3.0, 3.0, 3.0, 3.0]);
+        assert_eq!(&film.layers.rgb[..6], &[3.0, 3.0, 3.0, 3.0, 3.0, 3.0]);
         assert!(film.add(&grid, &result(0, 4, true, 4)).is_err(), "nothing after the last pass");
         // What a checkpoint stores refills a fresh film identically.
         let mut again = Film::new(&grid, false);
         for r in film.finished_tiles(&grid) {
             again.add(&grid, &r).unwrap();
         }
-        assert_eq!((again.rgb.clone(), again.samples.clone()), (film.rgb.clone(), film.samples.clone()));
+        assert_eq!(again.layers, film.layers);
         let mut film = Film::new(&grid, false);
         film.add(&grid, &result(0, 2, false, 4)).unwrap();
         assert!(film.add(&grid, &result(0, 1, false, 4)).is_err(), "passes only go forward");

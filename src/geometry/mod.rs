@@ -3,7 +3,12 @@
 //! tessellated into them), meshes and their instances, gathered per scene in
 //! `Geometry`.
 //!
-//! Usage: `let (sp, ns) = geometry.surface(&hit, &ray);`
+//! ```
+//! # use rsrender::{geometry::{Geometry, Hit}, math::Ray};
+//! # fn usage(geometry: &Geometry, hit: &Hit, ray: &Ray) {
+//! let (point, shading_normal) = geometry.surface(hit, ray);
+//! # }
+//! ```
 
 pub mod mesh;
 mod object;

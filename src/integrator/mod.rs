@@ -2,7 +2,12 @@
 //! physically based one; `whitted` is the classic recursive ray tracer;
 //! `normals` and `albedo` are debug views.
 //!
-//! Usage: `let l = integrator::radiance(&scene, &settings, ray, &mut stream);`
+//! ```
+//! # use rsrender::{integrator, math::Ray, sampler::SampleStream, scene::Scene, settings::Settings};
+//! # fn usage(scene: &Scene, settings: &Settings, ray: Ray, stream: &mut SampleStream) {
+//! let l = integrator::radiance(scene, settings, ray, stream);
+//! # }
+//! ```
 
 mod debug;
 

@@ -4,7 +4,13 @@
 //! estimation (`LightSampler`): by power alone, or by a light BVH that also
 //! weighs distance and orientation from the shaded point.
 //!
-//! Usage: `let (light, pmf) = lights.choose(p, n, u)?; let s = light.sample_li(scene.geometry(), p, u_prim, u2);`
+//! ```
+//! # use rsrender::{math::{Vec2, Vec3}, scene::Scene};
+//! # fn usage(scene: &Scene, p: Vec3, n: Vec3, u: u64, u_prim: u64, u2: Vec2) -> Option<()> {
+//! let (light, pmf) = scene.lights.choose(p, n, u)?;
+//! let sample = light.sample_li(scene.geometry(), p, u_prim, u2)?;
+//! # Some(()) }
+//! ```
 
 mod alias;
 mod bounds;

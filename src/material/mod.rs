@@ -2,7 +2,13 @@
 //! emission from the front side. BSDFs work in a local frame whose +z is the
 //! shading normal; `weight` is f·|cos θ|/pdf, what a path's throughput takes.
 //!
-//! Usage: `let s = material.bsdf.sample(&frame, wo, u_lobe, u_dir)?; beta *= s.weight;`
+//! ```
+//! # use rsrender::{material::Material, math::{Frame, Vec2, Vec3}};
+//! # fn usage(material: &Material, frame: &Frame, wo: Vec3, u_lobe: f32, u_dir: Vec2, beta: &mut Vec3) -> Option<()> {
+//! let s = material.bsdf.sample(frame, wo, u_lobe, u_dir)?;
+//! *beta *= s.weight;
+//! # Some(()) }
+//! ```
 
 mod conductor;
 mod dielectric;
@@ -87,7 +93,9 @@ impl Bsdf {
     }
 
     /// Samples an incident direction for outgoing `wo` (world space, pointing
-    /// away from the surface). `frame.n` is the geometric normal.
+    /// away from the surface). `frame.n` is the shading normal (the geometric
+    /// one on flat surfaces); `geometry_allows` guards sidedness against the
+    /// geometric normal.
     pub fn sample(&self, frame: &Frame, wo_world: Vec3, u_lobe: f32, u: Vec2) -> Option<BsdfSample> {
         let wo = frame.to_local(wo_world);
         if wo.z == 0.0 {

@@ -1,7 +1,12 @@
 //! Vector math: glam's `Vec3` re-exported, plus rays, boxes, affine transforms,
 //! orthonormal frames and the warps that turn uniform numbers into directions.
 //!
-//! Usage: `use crate::math::{Vec3, Ray, Aabb, Transform, Frame};`
+//! ```
+//! use rsrender::math::{Frame, Ray, Transform, Vec3};
+//! let t = Transform::from_srt(Vec3::splat(2.0), Vec3::ZERO, Vec3::X).unwrap();
+//! let ray = Ray::new(t.point(Vec3::ZERO), Vec3::Z);
+//! let local = Frame::from_normal(Vec3::Z).to_local(ray.dir);
+//! ```
 
 mod aabb;
 mod cone;

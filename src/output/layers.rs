@@ -14,10 +14,10 @@ pub fn layers(film: &Film, aovs: &[Aov]) -> Vec<Layer> {
     aovs.iter()
         .map(|&aov| {
             let channels = match aov {
-                Aov::Samples => vec![("Y", film.samples.iter().map(|&n| n as f32).collect())],
-                Aov::Stderr => vec![("Y", film.relative_error.clone())],
-                Aov::Albedo => split(&film.albedo, ["R", "G", "B"]),
-                Aov::Normal => split(&film.normal, ["X", "Y", "Z"]),
+                Aov::Samples => vec![("Y", film.layers.samples.iter().map(|&n| n as f32).collect())],
+                Aov::Stderr => vec![("Y", film.layers.relative_error.clone())],
+                Aov::Albedo => split(&film.layers.albedo, ["R", "G", "B"]),
+                Aov::Normal => split(&film.layers.normal, ["X", "Y", "Z"]),
             };
             Layer { name: aov.name(), channels }
         })

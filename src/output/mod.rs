@@ -5,7 +5,12 @@
 //! then renamed: a reader never sees half an image, and a job killed while
 //! writing leaves the previous file intact.
 //!
-//! Usage: `output::write_film(&settings, &film)?;`
+//! ```
+//! # use rsrender::{film::Film, output, settings::Settings};
+//! # fn usage(settings: &Settings, film: &Film) -> anyhow::Result<()> {
+//! output::write_film(settings, film)?;
+//! # Ok(()) }
+//! ```
 
 mod atomic;
 mod exr;
@@ -27,9 +32,9 @@ pub fn write_film(settings: &Settings, film: &Film) -> Result<()> {
     let layers = layers::layers(film, &settings.aovs);
     let path = &settings.output;
     let result = match settings.format {
-        OutputFormat::Exr => write_atomically(path, |tmp| exr::write(tmp, w, h, &film.rgb, &layers)),
-        OutputFormat::Pfm => write_atomically(path, |tmp| pfm::write(tmp, w, h, 3, &film.rgb)),
-        OutputFormat::Png => write_atomically(path, |tmp| png::write(tmp, w, h, &film.rgb, settings.exposure)),
+        OutputFormat::Exr => write_atomically(path, |tmp| exr::write(tmp, w, h, &film.layers.rgb, &layers)),
+        OutputFormat::Pfm => write_atomically(path, |tmp| pfm::write(tmp, w, h, 3, &film.layers.rgb)),
+        OutputFormat::Png => write_atomically(path, |tmp| png::write(tmp, w, h, &film.layers.rgb, settings.exposure)),
     };
     result.with_context(|| format!("cannot write {}", path.display()))?;
     if settings.format != OutputFormat::Exr {

@@ -1,8 +1,16 @@
-//! Who renders what: the tile grid, the static partition of tiles over ranks,
-//! the one function that computes pixels (`render_tile`), and the per-rank
-//! engine that runs tiles on a thread pool and moves results to rank 0.
+//! Who renders what: the static partition of tiles over ranks, the one
+//! function that computes pixels (`render_tile`), what threads share while
+//! they render (`control`), and the per-rank engine that runs tiles on a
+//! thread pool and moves results to rank 0. `rsrender::run` assembles its
+//! options; a test or a caller without MPI runs it on `comm::Serial`.
 //!
-//! Usage: `let film = render::engine::render(&scene, &settings, transport, threads)?;`
+//! ```
+//! # use rsrender::{comm::Transport, render::engine, scene::Scene, settings::Settings};
+//! # fn usage(scene: &Scene, settings: &Settings, transport: &dyn Transport, options: engine::Options) -> anyhow::Result<()> {
+//! let rendered = engine::render(scene, settings, transport, options)?;
+//! if let Some(film) = rendered.film { /* rank 0: the whole image */ }
+//! # Ok(()) }
+//! ```
 
 pub mod control;
 pub mod engine;

@@ -8,7 +8,7 @@
 
 use super::control::Control;
 use crate::film::tiles::Tile;
-use crate::film::{PixelAccum, TileResult};
+use crate::film::{Layers, PixelAccum, TileResult};
 use crate::integrator;
 use crate::math::Vec3;
 use crate::sampler::SampleStream;
@@ -72,18 +72,7 @@ fn pixel_coords(tile: &Tile) -> impl Iterator<Item = (u32, u32)> + '_ {
 }
 
 fn tile_result(tile: u32, pass: u32, done: bool, pixels: &[PixelAccum], guides: bool) -> TileResult {
-    let flat = |f: fn(&PixelAccum) -> [f32; 3]| pixels.iter().flat_map(f).collect::<Vec<f32>>();
-    TileResult {
-        tile,
-        pass,
-        done,
-        seconds: 0.0,
-        rgb: flat(PixelAccum::mean),
-        samples: pixels.iter().map(PixelAccum::samples).collect(),
-        relative_error: pixels.iter().map(PixelAccum::relative_error).collect(),
-        albedo: if guides { flat(PixelAccum::albedo) } else { Vec::new() },
-        normal: if guides { flat(PixelAccum::normal) } else { Vec::new() },
-    }
+    TileResult { tile, pass, done, seconds: 0.0, layers: Layers::of(pixels, guides) }
 }
 
 /// The camera ray of one sample: the first numbers of its stream.

@@ -33,6 +33,7 @@ pub fn decode(bytes: &[u8]) -> Result<Message> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::film::Layers;
 
     #[test]
     fn round_trip_and_refusal_of_garbage() {
@@ -41,11 +42,12 @@ mod tests {
             pass: 2,
             done: true,
             seconds: 0.25,
-            rgb: vec![0.5, 1.0, f32::MAX],
-            samples: vec![7],
-            relative_error: vec![0.1],
-            albedo: vec![],
-            normal: vec![],
+            layers: Layers {
+                rgb: vec![0.5, 1.0, f32::MAX],
+                samples: vec![7],
+                relative_error: vec![0.1],
+                ..Layers::default()
+            },
         };
         for m in [
             Message::Tiles(vec![tile.clone(), tile], 12_345),

@@ -84,10 +84,11 @@ impl std::fmt::Display for Summary<'_> {
 /// The share of pixels that will take more samples.
 pub fn active_share(film: &Film, settings: &Settings, adaptive: &Adaptive) -> f64 {
     let active = film
+        .layers
         .samples
         .iter()
-        .zip(&film.relative_error)
+        .zip(&film.layers.relative_error)
         .filter(|&(&n, &e)| n < settings.spp && !is_converged(n, e, adaptive))
         .count();
-    active as f64 / film.samples.len().max(1) as f64
+    active as f64 / film.layers.samples.len().max(1) as f64
 }

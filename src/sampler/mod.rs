@@ -3,7 +3,13 @@
 //! Nothing depends on which thread or rank computes the sample, so images are
 //! bit-identical for any partition of the work.
 //!
-//! Usage: `let mut s = SampleStream::new(seed, pixel_index, sample_index); let u = s.next_1d();`
+//! ```
+//! use rsrender::sampler::SampleStream;
+//! let (seed, pixel_index, sample_index) = (0, 12, 3);
+//! let mut s = SampleStream::new(seed, pixel_index, sample_index);
+//! let u = s.next_1d();
+//! assert!((0.0..1.0).contains(&u));
+//! ```
 
 use crate::hash::mix64;
 use crate::math::Vec2;

@@ -3,7 +3,14 @@
 //! checked description into the runtime `Scene` that rendering uses;
 //! `room` checks that a node's ranks have the memory to build it.
 //!
-//! Usage: `let loaded = load::load(path)?; let scene = build::build(loaded, &settings, threads)?;`
+//! ```
+//! # use rsrender::scene::{build, load};
+//! # fn usage(path: &std::path::Path, threads: usize) -> anyhow::Result<()> {
+//! let loaded = load::load(path)?;
+//! let (width, height) = (loaded.desc.film.width as u32, loaded.desc.film.height as u32);
+//! let scene = build::build(loaded, (width, height), threads)?;
+//! # Ok(()) }
+//! ```
 
 pub mod build;
 pub mod desc;

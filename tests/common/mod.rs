@@ -58,7 +58,7 @@ pub fn render_in(dir: &Path, toml: &str, overrides: &Overrides, threads: usize) 
         on_progress: &mut |_, _, _| {},
     };
     let r = engine::render(&scene, &settings, &Serial, options).expect("render");
-    (settings, r.film.expect("rank 0 has the film").rgb)
+    (settings, r.film.expect("rank 0 has the film").layers.rgb)
 }
 
 pub fn render_default(toml: &str) -> Vec<f32> {

@@ -4,7 +4,12 @@
 //! mistake names the file and, for text formats, the line; a mesh is checked
 //! (finite coordinates, indices in range, at least one triangle) before use.
 //!
-//! Usage: `let (mesh, hash) = mesh::load(Path::new("bunny.ply"))?;`
+//! ```
+//! # use rsrender::geometry::mesh;
+//! # fn usage() -> anyhow::Result<()> {
+//! let (mesh, hash) = mesh::load(std::path::Path::new("bunny.ply"))?;
+//! # Ok(()) }
+//! ```
 
 pub mod generate;
 mod obj;
@@ -14,6 +19,29 @@ mod stl;
 use crate::math::Vec3;
 use anyhow::{bail, Context, Result};
 use std::path::Path;
+
+/// How a PLY file stores its body: its `format` line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlyEncoding {
+    Ascii,
+    Little,
+    Big,
+}
+
+impl PlyEncoding {
+    /// The name in the `format` line.
+    pub fn header_name(self) -> &'static str {
+        match self {
+            PlyEncoding::Ascii => "ascii",
+            PlyEncoding::Little => "binary_little_endian",
+            PlyEncoding::Big => "binary_big_endian",
+        }
+    }
+
+    pub fn from_header_name(name: &str) -> Option<PlyEncoding> {
+        [PlyEncoding::Ascii, PlyEncoding::Little, PlyEncoding::Big].into_iter().find(|e| e.header_name() == name)
+    }
+}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Mesh {
@@ -74,6 +102,17 @@ impl Mesh {
         }
         Ok(())
     }
+}
+
+/// Three numbers from a text line (`v x y z`, `vertex x y z`), or a
+/// line-numbered error.
+fn vec3<'a>(words: &mut impl Iterator<Item = &'a str>, line: usize) -> Result<Vec3> {
+    let mut v = [0.0f32; 3];
+    for c in &mut v {
+        let w = words.next().ok_or_else(|| at_line(line, "expected three numbers"))?;
+        *c = w.parse().map_err(|_| at_line(line, format!("`{w}` is not a number")))?;
+    }
+    Ok(Vec3::from(v))
 }
 
 /// A line-numbered error for the text formats.

@@ -2,7 +2,7 @@
 //! `v`, `v/vt`, `v//vn`, `v/vt/vn`, negative ones relative to the end). Other
 //! statements (groups, materials, texture coordinates, lines) are ignored.
 
-use super::{at_line, Mesh};
+use super::{at_line, vec3, Mesh};
 use crate::math::Vec3;
 use anyhow::Result;
 
@@ -40,15 +40,6 @@ pub fn parse(bytes: &[u8]) -> Result<Mesh> {
         mesh.normals = per_vertex;
     }
     Ok(mesh)
-}
-
-fn vec3<'a>(words: &mut impl Iterator<Item = &'a str>, line: usize) -> Result<Vec3> {
-    let mut v = [0.0f32; 3];
-    for c in &mut v {
-        let w = words.next().ok_or_else(|| at_line(line, "expected three numbers"))?;
-        *c = w.parse().map_err(|_| at_line(line, format!("`{w}` is not a number")))?;
-    }
-    Ok(Vec3::from(v))
 }
 
 /// One face corner: vertex index and optional normal index, 0-based.

@@ -6,16 +6,9 @@
 //! properties and elements are skipped; a file that yields no triangles is
 //! refused with the elements and properties it does have.
 
-use super::Mesh;
+use super::{Mesh, PlyEncoding as Format};
 use crate::math::Vec3;
 use anyhow::{anyhow, bail, Result};
-
-#[derive(Clone, Copy, PartialEq)]
-enum Format {
-    Ascii,
-    Little,
-    Big,
-}
 
 #[derive(Clone, Copy)]
 enum Scalar {
@@ -201,14 +194,7 @@ fn header(bytes: &[u8]) -> Result<(Format, Vec<Element>, &[u8])> {
         let w: Vec<&str> = line.split_whitespace().collect();
         let bad = || anyhow!("line {}: cannot read `{line}`", k + 1);
         match w.first().copied() {
-            Some("format") => {
-                format = Some(match w.get(1).copied() {
-                    Some("ascii") => Format::Ascii,
-                    Some("binary_little_endian") => Format::Little,
-                    Some("binary_big_endian") => Format::Big,
-                    _ => return Err(bad()),
-                })
-            }
+            Some("format") => format = Some(w.get(1).and_then(|name| Format::from_header_name(name)).ok_or_else(bad)?),
             Some("element") => {
                 let count = w.get(2).and_then(|c| c.parse().ok()).ok_or_else(bad)?;
                 elements.push(Element { name: w.get(1).ok_or_else(bad)?.to_string(), count, properties: Vec::new() });

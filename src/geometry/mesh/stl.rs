@@ -5,7 +5,7 @@
 //! `smooth` compute vertex normals. Facet normals are ignored (the winding
 //! gives the normal).
 
-use super::{at_line, Mesh};
+use super::{at_line, vec3, Mesh};
 use crate::math::Vec3;
 use anyhow::{bail, Result};
 use std::collections::HashMap;
@@ -109,14 +109,7 @@ fn ascii(bytes: &[u8]) -> Result<Mesh> {
         let line = k + 1;
         let mut words = raw.split_whitespace();
         match words.next() {
-            Some("vertex") => {
-                let mut v = [0.0f32; 3];
-                for c in &mut v {
-                    let w = words.next().ok_or_else(|| at_line(line, "expected three numbers"))?;
-                    *c = w.parse().map_err(|_| at_line(line, format!("`{w}` is not a number")))?;
-                }
-                corners.push(Vec3::from(v));
-            }
+            Some("vertex") => corners.push(vec3(&mut words, line)?),
             Some("endloop") => {
                 let [a, b, c] = corners[..] else {
                     return Err(at_line(line, format!("a facet needs 3 vertices, got {}", corners.len())));
