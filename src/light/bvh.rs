@@ -29,6 +29,8 @@ pub struct LightBvh {
     /// Per light: its path from the root (bit k: second child at depth k)
     /// and its depth; `None` for lights at infinity or without power.
     trails: Vec<Option<(u64, u32)>>,
+    /// The probability of choosing among the lights at infinity.
+    infinite_share: f64,
 }
 
 impl LightBvh {
@@ -37,10 +39,12 @@ impl LightBvh {
         let infinite = (0..bounds.len() as u32).filter(|&i| bounds[i as usize].is_none()).collect();
         let mut items: Vec<(u32, LightBounds)> =
             bounds.iter().enumerate().filter_map(|(i, b)| b.filter(|b| b.phi > 0.0).map(|b| (i as u32, b))).collect();
-        let mut bvh = LightBvh { nodes: Vec::new(), infinite, trails: vec![None; bounds.len()] };
+        let mut bvh = LightBvh { nodes: Vec::new(), infinite, trails: vec![None; bounds.len()], infinite_share: 0.0 };
         if !items.is_empty() {
             bvh.build(&mut items, 0, 0);
         }
+        let n = bvh.infinite.len() as f64;
+        bvh.infinite_share = n / (n + if bvh.nodes.is_empty() { 0.0 } else { 1.0 });
         bvh
     }
 
@@ -65,15 +69,10 @@ impl LightBvh {
         bounds
     }
 
-    fn infinite_share(&self) -> f64 {
-        let n = self.infinite.len() as f64;
-        n / (n + if self.nodes.is_empty() { 0.0 } else { 1.0 })
-    }
-
     /// A light for the point `p` of normal `n` (zero: a point in space) and
     /// its probability, from a uniform `u` in [0, 1).
     pub fn sample(&self, p: Vec3, n: Vec3, mut u: f64) -> Option<(u32, f64)> {
-        let p_inf = self.infinite_share();
+        let p_inf = self.infinite_share;
         if u < p_inf {
             let k = ((u / p_inf * self.infinite.len() as f64) as usize).min(self.infinite.len() - 1);
             return Some((self.infinite[k], p_inf / self.infinite.len() as f64));
@@ -84,8 +83,9 @@ impl LightBvh {
         loop {
             let node = self.nodes.get(at)?;
             if node.leaf {
-                let alone = at == 0 && node.bounds.importance(p, n) <= 0.0;
-                return (!alone).then_some((node.next, pmf));
+                // A lone light is taken without weighing it (as `pmf` does):
+                // where its importance is zero it cannot contribute anyway.
+                return Some((node.next, pmf));
             }
             let (first, second) = (self.importance(at + 1, p, n), self.importance(node.next as usize, p, n));
             if first + second <= 0.0 {
@@ -107,10 +107,10 @@ impl LightBvh {
     /// The probability that `sample` gives `light` for `p` and `n`.
     pub fn pmf(&self, p: Vec3, n: Vec3, light: u32) -> f64 {
         if self.infinite.contains(&light) {
-            return self.infinite_share() / self.infinite.len() as f64;
+            return self.infinite_share / self.infinite.len() as f64;
         }
         let Some((trail, depth)) = self.trails[light as usize] else { return 0.0 };
-        let mut pmf = 1.0 - self.infinite_share();
+        let mut pmf = 1.0 - self.infinite_share;
         let mut at = 0;
         for level in 0..depth {
             let node = &self.nodes[at];
