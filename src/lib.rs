@@ -40,9 +40,10 @@ use settings::Settings;
 use std::time::{Duration, Instant};
 
 /// How a run ended on this rank.
-#[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
-    Complete,
+    /// The image is written; rank 0 returns its film (callers such as the
+    /// tests read it), the other ranks `None`.
+    Complete(Option<Film>),
     /// Told to stop by a signal; rank 0 wrote a checkpoint.
     Interrupted,
 }
@@ -59,7 +60,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let scene = phases.time("build", || scene::build::build(loaded, (settings.width, settings.height), threads))?;
     if let Some((x, y, s)) = cli.debug_pixel {
         debug_pixel(&scene, &settings, transport.rank(), x, y, s)?;
-        return Ok(Outcome::Complete);
+        return Ok(Outcome::Complete(None));
     }
     let workers = Workers { ranks: transport.size(), threads: most_threads };
     let (tile_size, tile_choice) = match (settings.tile_size, &resumed) {
@@ -125,7 +126,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         p.finish();
     }
     let Some(film) = rendered.film else {
-        return Ok(if interrupt::requested().is_some() { Outcome::Interrupted } else { Outcome::Complete });
+        return Ok(if interrupt::requested().is_some() { Outcome::Interrupted } else { Outcome::Complete(None) });
     };
     if !film.is_complete() {
         checkpoint::write(&checkpoint_path, &checkpoint_key, &film, &grid)?;
@@ -169,7 +170,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         };
         say(&format!("{summary}\n{}", stats.short_report()));
     }
-    Ok(Outcome::Complete)
+    Ok(Outcome::Complete(Some(film)))
 }
 
 type Prepared = (LoadedScene, Settings, Option<Resumed>);
@@ -191,7 +192,7 @@ fn prepare(cli: &Cli, rank: usize, ranks_on_node: usize) -> Result<Prepared> {
     accel::isa::in_use()?;
     let loaded = scene::load::load(&cli.scene)?;
     scene::room::check(&loaded, ranks_on_node, scene::room::available_memory())?;
-    let settings = Settings::resolve(&loaded.desc, &cli.overrides())?;
+    let settings = Settings::resolve(&loaded, &cli.overrides())?;
     if rank == 0 {
         output::check_writable(&settings.output)?;
     }

@@ -1,7 +1,8 @@
 //! The render settings in force: the scene file's values with the command
 //! line's overrides applied, checked once here.
 
-use crate::scene::desc::{IntegratorKind, SceneDesc, Strategy};
+use crate::scene::desc::{IntegratorKind, Strategy};
+use crate::scene::load::LoadedScene;
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
@@ -87,28 +88,31 @@ impl Settings {
         self.aovs.iter().any(|a| matches!(a, Aov::Albedo | Aov::Normal))
     }
 
-    /// Assumes `desc` passed validation.
-    pub fn resolve(desc: &SceneDesc, o: &Overrides) -> Result<Settings> {
+    /// The scene's checked values with the command line's overrides.
+    pub fn resolve(loaded: &LoadedScene, o: &Overrides) -> Result<Settings> {
+        let (desc, checked) = (&loaded.desc, &loaded.checked);
         let output = o.output.clone().unwrap_or_else(|| PathBuf::from(&desc.film.output));
         let format = output_format(&output)?;
-        let s = &desc.sampling;
+        let s = &checked.sampling;
+        let spp = o.spp.unwrap_or(s.spp);
+        let adaptive = desc.sampling.adaptive || o.adaptive;
         Ok(Settings {
-            width: desc.film.width as u32,
-            height: desc.film.height as u32,
-            spp: o.spp.unwrap_or(s.spp as u32),
-            seed: o.seed.unwrap_or(s.seed as u64),
-            max_depth: if s.max_depth < 0 { u32::MAX } else { s.max_depth as u32 },
-            rr_depth: s.rr_depth.min(u32::MAX as i64) as u32,
+            width: checked.width,
+            height: checked.height,
+            spp,
+            seed: o.seed.unwrap_or(s.seed),
+            max_depth: s.max_depth,
+            rr_depth: s.rr_depth,
             integrator: desc.render.integrator,
             strategy: desc.render.strategy,
-            tile_size: o.tile_size.or(desc.render.tile_size.map(|t| t.min(u32::MAX as i64) as u32)),
+            tile_size: o.tile_size.or(checked.tile_size),
             exposure: desc.film.exposure,
             output,
             format,
-            adaptive: (s.adaptive || o.adaptive).then(|| Adaptive {
-                min_spp: (s.min_spp.min(u32::MAX as i64) as u32).min(o.spp.unwrap_or(s.spp as u32)),
-                pass_spp: s.pass_spp.min(u32::MAX as i64) as u32,
-                noise_threshold: o.noise_threshold.unwrap_or(s.noise_threshold),
+            adaptive: adaptive.then(|| Adaptive {
+                min_spp: s.min_spp.min(spp),
+                pass_spp: s.pass_spp,
+                noise_threshold: o.noise_threshold.unwrap_or(desc.sampling.noise_threshold),
             }),
             aovs: o.aovs.clone(),
         })

@@ -201,7 +201,7 @@ fn damaged_and_foreign_checkpoints_are_refused() {
     let ckpt = f.dir.path().join("out.pfm.ckpt");
     // A genuine checkpoint: interrupt nothing, just save a film with one tile.
     let loaded = rsrender::scene::load::load(&f.path).unwrap();
-    let settings = rsrender::settings::Settings::resolve(&loaded.desc, &Overrides::default()).unwrap();
+    let settings = rsrender::settings::Settings::resolve(&loaded, &Overrides::default()).unwrap();
     let grid = rsrender::film::tiles::TileGrid::new(settings.width, settings.height, 16);
     let film = rsrender::film::Film::new(&grid, false);
     let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);

@@ -11,30 +11,22 @@ use crate::geometry::shapes::{oriented, Corners};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
 use crate::light::{Emitters, Light, LightChoice, LightSampler};
 use crate::material::{Bsdf, Material};
-use crate::math::{Transform, Vec3};
+use crate::math::Vec3;
 use anyhow::{bail, Result};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Builds the scene, its acceleration structure with `threads` threads. The
 /// loaded meshes move into the scene (no copy).
 pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<Scene> {
-    let LoadedScene { desc: d, meshes: loaded_meshes, shape_mesh, .. } = loaded;
-    let names: BTreeMap<&str, u32> = d.materials.keys().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
+    let LoadedScene { desc: d, checked, meshes: loaded_meshes, shape_mesh, .. } = loaded;
     let materials: Vec<Material> = d.materials.values().map(material).collect();
 
     // `load` read each mesh once, in the order shapes first place them.
     let meshes = loaded_meshes.into_iter().map(|m| TriMesh::new(m.mesh, m.smooth)).collect();
     let mut geometry = Geometry { objects: Vec::with_capacity(d.shapes.len()), meshes };
     let mut object_material = Vec::with_capacity(d.shapes.len());
-    for (i, s) in d.shapes.iter().enumerate() {
-        let Some(&m) = names.get(s.material()) else {
-            bail!("shapes[{i}].material: undefined material `{}`", s.material());
-        };
-        let t = match s.transform() {
-            Some(t) => t.to_transform().map_err(|e| anyhow::anyhow!("shapes[{i}].transform: {e}"))?,
-            None => Transform::IDENTITY,
-        };
+    for (i, (s, typed)) in d.shapes.iter().zip(&checked.shapes).enumerate() {
+        let (m, t) = (typed.material, typed.transform);
         let object = match s {
             ShapeDesc::Sphere(sp) => Sphere::new(Vec3::from(sp.center), sp.radius, &t).map(Object::Sphere),
             ShapeDesc::Rectangle(_) => flat(rectangle_triangles(&t)),

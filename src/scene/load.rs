@@ -3,7 +3,8 @@
 //! the line: `scene.toml:12: shapes[3].radius: must be > 0, got -1`.
 
 use super::desc::{SceneDesc, ShapeDesc};
-use super::{locate, validate};
+use super::locate;
+use super::validate::{self, Checked};
 use crate::geometry::mesh::{self, Mesh};
 use anyhow::{anyhow, Context, Result};
 use std::path::{Path, PathBuf};
@@ -14,6 +15,8 @@ use std::path::{Path, PathBuf};
 pub struct LoadedScene {
     pub path: PathBuf,
     pub desc: SceneDesc,
+    /// What validation proved, typed (counts, transforms, material indices).
+    pub checked: Checked,
     /// Every mesh a shape places, read once, in the order shapes first place
     /// them (`[meshes.NAME]` tables that no instance places are not read).
     pub meshes: Vec<LoadedMesh>,
@@ -50,7 +53,7 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
         anyhow!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
     })?;
     let desc = parse(path, &source)?;
-    validate::validate(&desc, &super::room::available_memory).map_err(|e| located(path, &source, &e))?;
+    let checked = validate::validate(&desc, &super::room::available_memory).map_err(|e| located(path, &source, &e))?;
     let mut hash = hash;
     let mut meshes = Vec::new();
     let mut read = |key: String, file: &str, smooth: bool| -> Result<usize> {
@@ -81,7 +84,7 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
             _ => None,
         });
     }
-    Ok(LoadedScene { path: path.to_path_buf(), desc, meshes, shape_mesh, hash })
+    Ok(LoadedScene { path: path.to_path_buf(), desc, checked, meshes, shape_mesh, hash })
 }
 
 /// Parses the TOML text; errors name the key path and line.

@@ -18,6 +18,6 @@ pub mod load;
 mod locate;
 pub mod room;
 pub mod runtime;
-mod validate;
+pub mod validate;
 
 pub use runtime::{Interaction, Scene, SceneMemory};

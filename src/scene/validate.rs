@@ -1,15 +1,50 @@
 //! Checks every value of a parsed scene against the format's ranges and
-//! cross-references, before anything is built or rendered.
+//! cross-references, before anything is built or rendered, and returns what
+//! it proved in the types the later stages take (`Checked`: counts as `u32`,
+//! transforms as `Transform`, material names as indices), so that nothing
+//! downstream re-checks or casts.
 
 use super::desc::*;
 use super::load::SceneError;
+use crate::math::Transform;
 
 type Check = Result<(), SceneError>;
+
+/// What validation proved about a scene, typed.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub width: u32,
+    pub height: u32,
+    pub sampling: Sampling,
+    /// `render.tile_size`, when given.
+    pub tile_size: Option<u32>,
+    /// Per `[[shapes]]` entry, in order.
+    pub shapes: Vec<CheckedShape>,
+}
+
+/// `[sampling]`, typed.
+#[derive(Clone, Copy, Debug)]
+pub struct Sampling {
+    pub spp: u32,
+    pub seed: u64,
+    /// Longest path in segments; `u32::MAX` when unlimited.
+    pub max_depth: u32,
+    pub rr_depth: u32,
+    pub min_spp: u32,
+    pub pass_spp: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct CheckedShape {
+    /// Index of its material in `SceneDesc::materials` (name order).
+    pub material: u32,
+    pub transform: Transform,
+}
 
 /// Bytes of rank 0 memory one film pixel needs: accumulation, output copies.
 pub const FILM_BYTES_PER_PIXEL: u64 = 48;
 
-pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Check {
+pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Result<Checked, SceneError> {
     if let Some(v) = d.format {
         if v != 1 {
             return Err(SceneError::new(
@@ -18,28 +53,25 @@ pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Ch
             ));
         }
     }
-    film(&d.film, available_memory)?;
-    sampling(&d.sampling)?;
-    if let Some(t) = d.render.tile_size {
-        at_least("render.tile_size", t, 1)?;
-    }
+    let (width, height) = film(&d.film, available_memory)?;
+    let sampling = sampling(&d.sampling)?;
+    let tile_size = d.render.tile_size.map(|t| count("render.tile_size", t, 1)).transpose()?;
     camera(&d.camera)?;
     colour("background.color", d.background.color)?;
     for (name, m) in &d.materials {
         material(&format!("materials.{name}"), m)?;
     }
-    for (i, s) in d.shapes.iter().enumerate() {
-        shape(&format!("shapes[{i}]"), s, d)?;
-    }
+    let shapes =
+        d.shapes.iter().enumerate().map(|(i, s)| shape(&format!("shapes[{i}]"), s, d)).collect::<Result<_, _>>()?;
     for (i, l) in d.lights.iter().enumerate() {
         light(&format!("lights[{i}]"), l)?;
     }
-    Ok(())
+    Ok(Checked { width, height, sampling, tile_size, shapes })
 }
 
-fn film(f: &FilmDesc, available_memory: &dyn Fn() -> Option<u64>) -> Check {
-    at_least("film.width", f.width, 1)?;
-    at_least("film.height", f.height, 1)?;
+fn film(f: &FilmDesc, available_memory: &dyn Fn() -> Option<u64>) -> Result<(u32, u32), SceneError> {
+    let width = count("film.width", f.width, 1)?;
+    let height = count("film.height", f.height, 1)?;
     finite("film.exposure", f.exposure)?;
     let pixels = (f.width as u128) * (f.height as u128);
     if pixels > u32::MAX as u128 {
@@ -63,22 +95,27 @@ fn film(f: &FilmDesc, available_memory: &dyn Fn() -> Option<u64>) -> Check {
             ));
         }
     }
-    Ok(())
+    Ok((width, height))
 }
 
-fn sampling(s: &SamplingDesc) -> Check {
-    at_least("sampling.spp", s.spp, 1)?;
+fn sampling(s: &SamplingDesc) -> Result<Sampling, SceneError> {
+    let spp = count("sampling.spp", s.spp, 1)?;
     at_least("sampling.seed", s.seed, 0)?;
-    if s.max_depth != -1 && s.max_depth < 1 {
+    let max_depth = if s.max_depth == -1 {
+        u32::MAX
+    } else if s.max_depth < 1 {
         return Err(SceneError::new(
             "sampling.max_depth",
             format!("must be ≥ 1 or -1 (unlimited), got {}", s.max_depth),
         ));
-    }
-    at_least("sampling.rr_depth", s.rr_depth, 1)?;
-    at_least("sampling.min_spp", s.min_spp, 1)?;
-    at_least("sampling.pass_spp", s.pass_spp, 1)?;
-    positive("sampling.noise_threshold", s.noise_threshold)
+    } else {
+        count("sampling.max_depth", s.max_depth, 1)?
+    };
+    let rr_depth = count("sampling.rr_depth", s.rr_depth, 1)?;
+    let min_spp = count("sampling.min_spp", s.min_spp, 1)?;
+    let pass_spp = count("sampling.pass_spp", s.pass_spp, 1)?;
+    positive("sampling.noise_threshold", s.noise_threshold)?;
+    Ok(Sampling { spp, seed: s.seed as u64, max_depth, rr_depth, min_spp, pass_spp })
 }
 
 fn camera(c: &CameraDesc) -> Check {
@@ -131,13 +168,19 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
     }
 }
 
-fn shape(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Check {
-    if !d.materials.contains_key(s.material()) {
+fn shape(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Result<CheckedShape, SceneError> {
+    let Some(material) = d.materials.keys().position(|k| k == s.material()) else {
         return Err(SceneError::new(format!("{path}.material"), format!("undefined material `{}`", s.material())));
-    }
-    if let Some(t) = s.transform() {
-        t.to_transform().map_err(|m| SceneError::new(format!("{path}.transform"), m))?;
-    }
+    };
+    let transform = match s.transform() {
+        Some(t) => t.to_transform().map_err(|m| SceneError::new(format!("{path}.transform"), m))?,
+        None => Transform::IDENTITY,
+    };
+    shape_values(path, s, d)?;
+    Ok(CheckedShape { material: material as u32, transform })
+}
+
+fn shape_values(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Check {
     match s {
         ShapeDesc::Sphere(sp) => {
             finite3(&format!("{path}.center"), sp.center)?;
@@ -180,6 +223,12 @@ fn light(path: &str, l: &LightDesc) -> Check {
             colour(&format!("{path}.irradiance"), d.irradiance)
         }
     }
+}
+
+/// A count of at least `min` that fits in 32 bits.
+fn count(path: &str, v: i64, min: i64) -> Result<u32, SceneError> {
+    at_least(path, v, min)?;
+    u32::try_from(v).map_err(|_| SceneError::new(path, format!("must be ≤ {}, got {v}", u32::MAX)))
 }
 
 fn at_least(path: &str, v: i64, min: i64) -> Check {

@@ -81,6 +81,13 @@ pub const BAD_INPUTS: &[BadInput] = &[
         flags: &[],
         expect: &["scene.toml:17:", "meshes.rock.file", "missing.obj"],
     },
+    BadInput {
+        name: "count beyond 32 bits",
+        from: "spp = 4",
+        to: "spp = 5000000000",
+        flags: &[],
+        expect: &["scene.toml:8:", "sampling.spp", "must be ≤ 4294967295"],
+    },
     BadInput { name: "TOML syntax", from: "width = 16", to: "width = = 16", flags: &[], expect: &["scene.toml:3:"] },
     BadInput {
         name: "unknown key",

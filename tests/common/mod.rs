@@ -5,11 +5,12 @@
 
 pub mod inputs;
 
+use clap::Parser;
+use rsrender::cli::Cli;
 use rsrender::comm::Serial;
-use rsrender::film::tiles::{auto_tile_size, TileGrid, Workers};
-use rsrender::render::engine;
-use rsrender::scene::{build::build, load::load};
+use rsrender::scene::load::load;
 use rsrender::settings::{Overrides, Settings};
+use rsrender::Outcome;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -36,29 +37,34 @@ pub fn render(toml: &str, overrides: &Overrides, threads: usize) -> (Settings, V
 }
 
 /// As `render`, with the scene written into `dir` (next to its mesh files).
+/// Renders through `rsrender::run`, the entry `main` calls, on one rank.
 pub fn render_in(dir: &Path, toml: &str, overrides: &Overrides, threads: usize) -> (Settings, Vec<f32>) {
     let path = dir.join("scene.toml");
     std::fs::write(&path, toml).expect("write scene");
     let loaded = load(&path).expect("scene loads");
-    let settings = Settings::resolve(&loaded.desc, overrides).expect("settings");
-    let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);
-    let scene = build(loaded, (settings.width, settings.height), threads).expect("scene builds");
-    let workers = Workers { ranks: 1, threads };
-    let tile_size = settings
-        .tile_size
-        .unwrap_or_else(|| auto_tile_size(settings.width, settings.height, workers, settings.adaptive.is_some()));
-    let options = engine::Options {
-        threads,
-        grid: TileGrid::new(settings.width, settings.height, tile_size),
-        report: rsrender::report::RankReport::default(),
-        resumed: Vec::new(),
-        checkpoint: engine::CheckpointPlan { path: dir.join("unused.ckpt"), key, interval: None },
-        stall_timeout: std::time::Duration::from_secs(3600),
-        on_pass: &mut |_, _| Ok(()),
-        on_progress: &mut |_, _, _| {},
-    };
-    let r = engine::render(&scene, &settings, &Serial, options).expect("render");
-    (settings, r.film.expect("rank 0 has the film").layers.rgb)
+    let settings = Settings::resolve(&loaded, overrides).expect("settings");
+    let output = dir.join(settings.output.file_name().expect("an output file name"));
+    let mut args: Vec<String> = vec!["rsrender".into(), path.display().to_string(), "-q".into()];
+    args.extend(["-o".into(), output.display().to_string(), "--threads".into(), threads.to_string()]);
+    let flags = [("--spp", overrides.spp.map(|v| v.to_string())), ("--seed", overrides.seed.map(|v| v.to_string()))];
+    let more = [
+        ("--tile-size", overrides.tile_size.map(|v| v.to_string())),
+        ("--noise-threshold", overrides.noise_threshold.map(|v| v.to_string())),
+    ];
+    for (flag, value) in flags.into_iter().chain(more) {
+        if let Some(v) = value {
+            args.extend([flag.to_string(), v]);
+        }
+    }
+    if overrides.adaptive {
+        args.push("--adaptive".into());
+    }
+    assert!(overrides.output.is_none() && overrides.aovs.is_empty(), "render_in takes neither output nor AOVs");
+    let cli = Cli::try_parse_from(&args).expect("flags");
+    match rsrender::run(&cli, &Serial).expect("render") {
+        Outcome::Complete(Some(film)) => (settings, film.layers.rgb),
+        _ => panic!("rank 0 of a one-rank job ends with the film"),
+    }
 }
 
 pub fn render_default(toml: &str) -> Vec<f32> {
