@@ -59,11 +59,21 @@ fn set_abort(f: fn(i32) -> !) {
     let _ = ABORT.set(f);
 }
 
-/// Makes any panic, on any thread, print one line naming the rank and end
-/// the whole job at once: a panicking rank would otherwise leave the others
-/// waiting forever.
+/// The thread that owns MPI (`Threading::Funneled`): only it may abort.
+static MAIN_THREAD: std::sync::OnceLock<std::thread::ThreadId> = std::sync::OnceLock::new();
+/// Set when a thread other than the main one panicked.
+static THREAD_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes any panic print one line naming the rank and end the whole job at
+/// once: a panicking rank would otherwise leave the others waiting forever.
+/// On the main thread the hook aborts the job itself; another thread (a
+/// renderer) only flags the failure and stops, and the main thread aborts
+/// at its next look (`abort_if_a_thread_failed`), because MPI may only be
+/// called from the main thread: an abort from a renderer while the main
+/// thread sends was seen to hang the job.
 pub fn install_panic_hook(rank: usize) {
     RANK.store(rank, std::sync::atomic::Ordering::Relaxed);
+    let _ = MAIN_THREAD.set(std::thread::current().id());
     std::panic::set_hook(Box::new(|info| {
         let rank = RANK.load(std::sync::atomic::Ordering::Relaxed);
         let message = info
@@ -74,12 +84,30 @@ pub fn install_panic_hook(rank: usize) {
             .unwrap_or_else(|| "unknown panic".into());
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("rsrender: rank {rank}: error: internal error: {message}{at}");
-        let_the_launcher_forward_output();
-        match ABORT.get() {
-            Some(abort) => abort(101),
-            None => std::process::exit(101),
+        if MAIN_THREAD.get() == Some(&std::thread::current().id()) {
+            abort_now();
+        }
+        THREAD_FAILED.store(true, std::sync::atomic::Ordering::SeqCst);
+        loop {
+            std::thread::park();
         }
     }));
+}
+
+/// Called by the main thread while rendering threads work: ends the job if
+/// one of them panicked.
+pub fn abort_if_a_thread_failed() {
+    if THREAD_FAILED.load(std::sync::atomic::Ordering::SeqCst) {
+        abort_now();
+    }
+}
+
+fn abort_now() -> ! {
+    let_the_launcher_forward_output();
+    match ABORT.get() {
+        Some(abort) => abort(101),
+        None => std::process::exit(101),
+    }
 }
 
 /// Gives the launcher a moment to forward what this rank printed before an

@@ -33,6 +33,8 @@ const MAX_BATCH_AGE: Duration = Duration::from_secs(2);
 /// A rank with nothing to send tells rank 0 its sample count this often (and
 /// at least four times per stall timeout: every rank knows the timeout).
 const HEARTBEAT: Duration = Duration::from_secs(2);
+/// How often a rank's main thread looks for a failed rendering thread at most.
+const FAILURE_CHECK: Duration = Duration::from_millis(200);
 /// Batches are otherwise sized so that each rank sends about this many per pass.
 const BATCHES_PER_RANK: usize = 16;
 
@@ -171,7 +173,8 @@ fn forward(
     let mut oldest = Instant::now();
     let mut last_sent = Instant::now();
     loop {
-        let received = rx.recv_timeout(MAX_BATCH_AGE.min(heartbeat));
+        crate::comm::abort_if_a_thread_failed();
+        let received = rx.recv_timeout(MAX_BATCH_AGE.min(heartbeat).min(FAILURE_CHECK));
         let done = matches!(received, Err(RecvTimeoutError::Disconnected));
         if let Ok(result) = received {
             if batch.is_empty() {
@@ -247,6 +250,7 @@ impl<'a, 'o> Collector<'a, 'o> {
     /// Until every rank (rank 0 included) has reported its end.
     fn run(mut self, rx: &Receiver<TileResult>, finished: &dyn Fn((&str, f64)) -> RankReport) -> Result<RankRender> {
         while self.reported.iter().any(Option::is_none) {
+            crate::comm::abort_if_a_thread_failed();
             let own = self.place_own(rx, finished)?;
             let remote = self.receive()?;
             self.after_pass()?;
