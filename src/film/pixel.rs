@@ -10,6 +10,10 @@ use crate::settings::Adaptive;
 /// converges instead of chasing a relative error of 0/0.
 pub const ERROR_FLOOR: f64 = 0.01;
 
+/// Weight, in samples, of the prior relative variance of 1 in a pixel's
+/// error estimate (`PixelAccum::relative_error`).
+pub const PRIOR_SAMPLES: f64 = 8.0;
+
 #[derive(Clone, Debug, Default)]
 pub struct PixelAccum {
     sum: [f64; 3],
@@ -63,8 +67,14 @@ impl PixelAccum {
         }
     }
 
-    /// Standard error of the mean over |mean| (floored), worst channel.
-    /// Infinite while fewer than two samples say anything about the variance.
+    /// Standard error of the mean over |mean| (floored), worst channel, as
+    /// the stopping rule sees it: the sample variance is blended with a prior
+    /// of `PRIOR_SAMPLES` pseudo-samples whose standard deviation equals the
+    /// mean (relative 1, typical of Monte Carlo radiance). A pixel that has
+    /// seen no variation yet, as an edge pixel whose few samples all missed
+    /// a small bright lamp, cannot look converged after a handful of
+    /// samples; the prior fades as real samples accumulate. Infinite while
+    /// fewer than two samples exist.
     pub fn relative_error(&self) -> f32 {
         if self.n < 2 {
             return f32::INFINITY;
@@ -74,7 +84,9 @@ impl PixelAccum {
             .map(|c| {
                 let mean = self.sum[c] / n;
                 let variance = ((self.sum_sq[c] - self.sum[c] * mean) / (n - 1.0)).max(0.0);
-                (variance / n).sqrt() / (mean * mean + ERROR_FLOOR * ERROR_FLOOR).sqrt()
+                let relative_variance = variance / (mean * mean + ERROR_FLOOR * ERROR_FLOOR);
+                let blended = ((n - 1.0) * relative_variance + PRIOR_SAMPLES) / (n - 1.0 + PRIOR_SAMPLES);
+                (blended / n).sqrt()
             })
             .fold(0.0, f64::max) as f32
     }
@@ -93,8 +105,13 @@ pub fn is_converged(samples: u32, relative_error: f32, a: &Adaptive) -> bool {
 mod tests {
     use super::*;
 
+    /// The error estimate of a pixel that has seen no variation in `n` samples: the prior's alone.
+    fn prior_only(n: f64) -> f32 {
+        (PRIOR_SAMPLES / (n - 1.0 + PRIOR_SAMPLES) / n).sqrt() as f32
+    }
+
     #[test]
-    fn constant_samples_have_zero_error_and_noisy_ones_do_not() {
+    fn constant_samples_carry_only_the_prior_and_noisy_ones_more() {
         let mut flat = PixelAccum::default();
         let mut noisy = PixelAccum::default();
         for i in 0..16 {
@@ -102,13 +119,21 @@ mod tests {
             noisy.add(Vec3::splat(if i % 2 == 0 { 0.0 } else { 2.0 }));
         }
         assert_eq!(flat.mean(), [0.7; 3]);
-        assert_eq!(flat.relative_error(), 0.0);
-        // mean 1, sample std 2/√(16/15)·… : stderr = sqrt(16/15)/4 ≈ 0.258.
-        assert!((noisy.relative_error() - 0.2582 / (1.0f32 + 1e-4).sqrt()).abs() < 1e-3, "{}", noisy.relative_error());
-        let a = Adaptive { min_spp: 16, pass_spp: 8, noise_threshold: 0.1 };
+        assert!((flat.relative_error() - prior_only(16.0)).abs() < 1e-6, "{}", flat.relative_error());
+        // Mean 1, sample variance 16/15, blended with 8 pseudo-samples of
+        // relative variance 1: (15·16/15 + 8) / 23 / 16 → 0.2554.
+        assert!((noisy.relative_error() - 0.2554).abs() < 1e-3, "{}", noisy.relative_error());
+        let a = Adaptive { min_spp: 16, pass_spp: 8, noise_threshold: 0.2 };
         assert!(flat.converged(&a) && !noisy.converged(&a));
         let strict = Adaptive { min_spp: 32, ..a };
         assert!(!flat.converged(&strict), "min_spp not reached");
+        // A pixel whose first samples show no variation cannot stop at
+        // once: with 8 samples the prior alone is above a 0.2 threshold.
+        let mut lucky = PixelAccum::default();
+        for _ in 0..8 {
+            lucky.add(Vec3::splat(0.3));
+        }
+        assert!(!lucky.converged(&Adaptive { min_spp: 8, ..a }), "{}", lucky.relative_error());
     }
 
     #[test]
@@ -119,6 +144,6 @@ mod tests {
         }
         p.add(Vec3::splat(f32::NAN));
         assert_eq!(p.samples(), 17);
-        assert_eq!(p.relative_error(), 0.0);
+        assert!((p.relative_error() - prior_only(17.0)).abs() < 1e-6, "{}", p.relative_error());
     }
 }
