@@ -94,15 +94,15 @@ fn flat(corners: Vec<Corners>) -> Option<Object> {
 }
 
 fn material(m: &MaterialDesc) -> Material {
-    let (bsdf, emission) = match m {
-        MaterialDesc::Diffuse(d) => (Bsdf::Diffuse { reflectance: Vec3::from(d.reflectance) }, d.emission),
+    let bsdf = match m {
+        MaterialDesc::Diffuse(d) => Bsdf::Diffuse { reflectance: Vec3::from(d.reflectance) },
         MaterialDesc::Conductor(c) => {
-            (Bsdf::Conductor { reflectance: Vec3::from(c.reflectance), alpha: c.roughness * c.roughness }, c.emission)
+            Bsdf::Conductor { reflectance: Vec3::from(c.reflectance), alpha: c.roughness * c.roughness }
         }
-        MaterialDesc::Dielectric(g) => (Bsdf::Dielectric { ior: g.ior, tint: Vec3::from(g.tint) }, g.emission),
-        MaterialDesc::Emitter(e) => (Bsdf::Black, Some(e.emission)),
+        MaterialDesc::Dielectric(g) => Bsdf::Dielectric { ior: g.ior, tint: Vec3::from(g.tint) },
+        MaterialDesc::Emitter(_) => Bsdf::Black,
     };
-    Material { bsdf, emission: emission.map(Vec3::from).unwrap_or(Vec3::ZERO) }
+    Material { bsdf, emission: m.emission().map(Vec3::from).unwrap_or(Vec3::ZERO) }
 }
 
 fn camera(c: &CameraDesc, width: u32, height: u32) -> Camera {

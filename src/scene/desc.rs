@@ -177,6 +177,23 @@ pub enum MaterialDesc {
     Emitter(EmitterDesc),
 }
 
+impl MaterialDesc {
+    /// The radiance it emits, when it has an `emission` (an emitter always does).
+    pub fn emission(&self) -> Option<V3> {
+        match self {
+            MaterialDesc::Diffuse(d) => d.emission,
+            MaterialDesc::Conductor(c) => c.emission,
+            MaterialDesc::Dielectric(g) => g.emission,
+            MaterialDesc::Emitter(e) => Some(e.emission),
+        }
+    }
+
+    /// True when it emits any light (what makes a shape a light).
+    pub fn emits(&self) -> bool {
+        self.emission().is_some_and(|e| e.iter().any(|&c| c > 0.0))
+    }
+}
+
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct DiffuseDesc {

@@ -6,6 +6,7 @@
 //! in the middle of the job. "Available" is the node's MemAvailable, or the
 //! room left in the job's memory control group when that is less.
 
+use super::desc::MaterialDesc;
 use super::load::LoadedScene;
 use anyhow::{bail, Result};
 use std::path::Path;
@@ -15,15 +16,31 @@ use std::path::Path;
 /// with `cargo bench --bench accel` (96 bytes).
 pub const BUILD_BYTES_PER_TRIANGLE: u64 = 110;
 
+/// An emissive mesh's light table (`light::Emitter`): a 64-bit threshold,
+/// an alias and a probability per triangle.
+pub const EMITTER_BYTES_PER_TRIANGLE: u64 = 16;
+
 /// Fails when `ranks_on_node` builds of `loaded` need more than `available`
 /// bytes (unknown: no check).
 pub fn check(loaded: &LoadedScene, ranks_on_node: usize, available: Option<u64>) -> Result<()> {
     let triangles: u64 = loaded.meshes.iter().map(|m| m.mesh.triangles.len() as u64).sum();
-    check_triangles(triangles, ranks_on_node, available)
+    check_triangles(triangles, emissive_triangles(loaded), ranks_on_node, available)
 }
 
-fn check_triangles(triangles: u64, ranks_on_node: usize, available: Option<u64>) -> Result<()> {
-    let per_rank = triangles * BUILD_BYTES_PER_TRIANGLE;
+/// Triangles of the meshes that some emissive shape places (each mesh once).
+fn emissive_triangles(loaded: &LoadedScene) -> u64 {
+    let materials: Vec<&MaterialDesc> = loaded.desc.materials.values().collect();
+    let mut emissive = vec![false; loaded.meshes.len()];
+    for (shape, mesh) in loaded.checked.shapes.iter().zip(&loaded.shape_mesh) {
+        if let (Some(k), true) = (mesh, materials[shape.material as usize].emits()) {
+            emissive[*k] = true;
+        }
+    }
+    loaded.meshes.iter().zip(emissive).filter(|(_, e)| *e).map(|(m, _)| m.mesh.triangles.len() as u64).sum()
+}
+
+fn check_triangles(triangles: u64, emissive: u64, ranks_on_node: usize, available: Option<u64>) -> Result<()> {
+    let per_rank = triangles * BUILD_BYTES_PER_TRIANGLE + emissive * EMITTER_BYTES_PER_TRIANGLE;
     let needed = per_rank * ranks_on_node.max(1) as u64;
     let Some(available) = available else {
         return Ok(());
@@ -116,10 +133,13 @@ mod tests {
     fn ranks_on_a_node_share_its_memory() {
         let million = 1_000_000;
         let one_build = million * BUILD_BYTES_PER_TRIANGLE;
-        assert!(check_triangles(million, 1, Some(one_build)).is_ok());
-        assert!(check_triangles(million, 4, None).is_ok());
-        let e = check_triangles(million, 4, Some(3 * one_build)).unwrap_err().to_string();
+        assert!(check_triangles(million, 0, 1, Some(one_build)).is_ok());
+        assert!(check_triangles(million, 0, 4, None).is_ok());
+        let e = check_triangles(million, 0, 4, Some(3 * one_build)).unwrap_err().to_string();
         assert!(e.contains("4 ranks on this node") && e.contains("fewer ranks per node"), "{e}");
-        assert!(check_triangles(million, 3, Some(3 * one_build)).is_ok());
+        assert!(check_triangles(million, 0, 3, Some(3 * one_build)).is_ok());
+        // An emissive mesh also holds its light table.
+        assert!(check_triangles(million, million, 1, Some(one_build)).is_err());
+        assert!(check_triangles(million, million, 1, Some(one_build + million * EMITTER_BYTES_PER_TRIANGLE)).is_ok());
     }
 }

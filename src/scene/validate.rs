@@ -145,24 +145,19 @@ fn camera(c: &CameraDesc) -> Check {
 }
 
 fn material(path: &str, m: &MaterialDesc) -> Check {
-    let emission = match m {
-        MaterialDesc::Diffuse(d) => {
-            unit3(&format!("{path}.reflectance"), d.reflectance)?;
-            d.emission
-        }
+    match m {
+        MaterialDesc::Diffuse(d) => unit3(&format!("{path}.reflectance"), d.reflectance)?,
         MaterialDesc::Conductor(c) => {
             unit3(&format!("{path}.reflectance"), c.reflectance)?;
             unit(&format!("{path}.roughness"), c.roughness)?;
-            c.emission
         }
         MaterialDesc::Dielectric(g) => {
             positive(&format!("{path}.ior"), g.ior)?;
             colour(&format!("{path}.tint"), g.tint)?;
-            g.emission
         }
-        MaterialDesc::Emitter(e) => Some(e.emission),
-    };
-    match emission {
+        MaterialDesc::Emitter(_) => {}
+    }
+    match m.emission() {
         Some(e) => colour(&format!("{path}.emission"), e),
         None => Ok(()),
     }
