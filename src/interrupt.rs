@@ -1,7 +1,7 @@
 //! Stop requests from the scheduler or the user: SIGTERM (srun, the batch
 //! system at the time limit), SIGUSR1 (`sbatch --signal=B:USR1@120`, which
 //! Open MPI's mpirun forwards to every rank) and SIGINT (Ctrl-C). The handler
-//! only records the signal; rendering stops at the next tile, rank 0 writes
+//! only records the signal; rendering threads stop at their next pixel, rank 0 writes
 //! a checkpoint and the job exits with `EXIT_INTERRUPTED`.
 
 use std::sync::atomic::{AtomicI32, Ordering};

@@ -7,7 +7,7 @@
 use super::alias::AliasTable;
 use super::bounds::LightBounds;
 use super::bvh::LightBvh;
-use super::emitter::placed;
+use super::emitter::{placed, Placed};
 use super::Light;
 use crate::geometry::Geometry;
 use crate::math::{Aabb, Cone, Vec3};
@@ -33,21 +33,27 @@ pub struct LightSampler {
     background: Option<usize>,
 }
 
-impl Default for LightSampler {
-    fn default() -> Self {
-        LightSampler { lights: Vec::new(), chooser: Chooser::Power(AliasTable::new(&[])), background: None }
-    }
-}
-
 impl LightSampler {
     /// `scene_radius` sizes the lights at infinity (pbrt's convention).
     pub fn new(lights: Vec<Light>, geometry: &Geometry, scene_radius: f32, choice: LightChoice) -> LightSampler {
-        let power: Vec<f64> = lights.iter().map(|l| power(l, geometry, scene_radius)).collect();
+        // Each area light as placed in the world, computed once for both uses.
+        let placed: Vec<Option<Placed>> = lights
+            .iter()
+            .map(|l| match l {
+                Light::Area { object, emitter, .. } => Some(placed(geometry, *object, emitter)),
+                _ => None,
+            })
+            .collect();
+        let power: Vec<f64> = lights.iter().zip(&placed).map(|(l, p)| power(l, p.as_ref(), scene_radius)).collect();
         let chooser = match choice {
             LightChoice::Power => Chooser::Power(AliasTable::new(&power)),
             LightChoice::Bvh => {
-                let bounds: Vec<Option<LightBounds>> =
-                    lights.iter().zip(&power).map(|(l, &phi)| light_bounds(l, geometry, phi as f32)).collect();
+                let bounds: Vec<Option<LightBounds>> = lights
+                    .iter()
+                    .zip(&placed)
+                    .zip(&power)
+                    .map(|((l, p), &phi)| light_bounds(l, p.as_ref(), phi as f32))
+                    .collect();
                 Chooser::Bvh(LightBvh::new(&bounds))
             }
         };
@@ -82,34 +88,33 @@ impl LightSampler {
     }
 }
 
-/// Emitted power in watts-like units (it only weighs lights).
-fn power(light: &Light, geometry: &Geometry, scene_radius: f32) -> f64 {
+/// Emitted power in watts-like units (it only weighs lights); `placed` is
+/// an area light's emitter as placed in the world.
+fn power(light: &Light, placed: Option<&Placed>, scene_radius: f32) -> f64 {
     let disk = PI * scene_radius * scene_radius;
-    let p = match light {
-        Light::Point { intensity, .. } => 4.0 * PI * mean(*intensity),
-        Light::Directional { irradiance, .. } => disk * mean(*irradiance),
-        Light::Area { object, emission, emitter } => {
-            PI * placed(geometry, *object, emitter).area as f32 * mean(*emission)
-        }
-        Light::Background { radiance } => 4.0 * PI * disk * mean(*radiance),
+    let p = match (light, placed) {
+        (Light::Point { intensity, .. }, _) => 4.0 * PI * mean(*intensity),
+        (Light::Directional { irradiance, .. }, _) => disk * mean(*irradiance),
+        (Light::Area { emission, .. }, Some(placed)) => PI * placed.area as f32 * mean(*emission),
+        (Light::Area { .. }, None) => 0.0,
+        (Light::Background { radiance }, _) => 4.0 * PI * disk * mean(*radiance),
     };
     p as f64
 }
 
 /// What the BVH bounds of a light; `None` for lights at infinity.
-fn light_bounds(light: &Light, geometry: &Geometry, phi: f32) -> Option<LightBounds> {
-    match light {
-        Light::Point { position, .. } => Some(LightBounds {
+fn light_bounds(light: &Light, placed: Option<&Placed>, phi: f32) -> Option<LightBounds> {
+    match (light, placed) {
+        (Light::Point { position, .. }, _) => Some(LightBounds {
             bounds: Aabb { min: *position, max: *position },
             phi,
             normals: Cone::SPHERE,
             cos_theta_e: 0.0,
         }),
-        Light::Area { object, emitter, .. } => {
-            let placed = placed(geometry, *object, emitter);
+        (Light::Area { .. }, Some(placed)) => {
             Some(LightBounds { bounds: placed.bounds, phi, normals: placed.normals, cos_theta_e: 0.0 })
         }
-        Light::Directional { .. } | Light::Background { .. } => None,
+        (Light::Area { .. }, None) | (Light::Directional { .. }, _) | (Light::Background { .. }, _) => None,
     }
 }
 
