@@ -27,6 +27,7 @@ pub mod report;
 pub mod sampler;
 pub mod scene;
 pub mod settings;
+pub mod spectrum;
 
 use anyhow::{anyhow, bail, Context, Result};
 use checkpoint::Resumed;

@@ -1,0 +1,194 @@
+//! What a path carries: `Radiance`, the arithmetic the integrators need,
+//! implemented by `Vec3` (RGB mode: three channels, as always) and by `Bins`
+//! (spectral mode: `LANES` wavelength bins side by side, in one fixed-size
+//! array that LLVM vectorises). Code written once against `Radiance` runs
+//! in both modes, monomorphised, so RGB mode pays nothing for spectra.
+
+use crate::math::Vec3;
+use std::fmt::Debug;
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Sub};
+
+/// Wavelength bins one spectral path carries. More bins are traced in
+/// groups of this many (see `spectrum::Binning`).
+pub const LANES: usize = 32;
+
+pub trait Radiance:
+    Copy
+    + Debug
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + AddAssign
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + MulAssign
+    + Mul<f32, Output = Self>
+    + Div<f32, Output = Self>
+    + DivAssign<f32>
+{
+    const ZERO: Self;
+    const ONE: Self;
+    fn splat(v: f32) -> Self;
+    fn max_element(self) -> f32;
+    fn is_finite(self) -> bool;
+    /// Mean over the channels: what weighs lights by power.
+    fn mean(self) -> f32;
+    fn map(self, f: impl Fn(f32) -> f32) -> Self;
+    fn zip_map(self, other: Self, f: impl Fn(f32, f32) -> f32) -> Self;
+    fn lane(self, i: usize) -> f32;
+    /// This value in lane `i`, zero in every other.
+    fn only_lane(self, i: usize) -> Self;
+}
+
+impl Radiance for Vec3 {
+    const ZERO: Self = Vec3::ZERO;
+    const ONE: Self = Vec3::ONE;
+    #[inline]
+    fn splat(v: f32) -> Self {
+        Vec3::splat(v)
+    }
+    #[inline]
+    fn max_element(self) -> f32 {
+        Vec3::max_element(self)
+    }
+    #[inline]
+    fn is_finite(self) -> bool {
+        Vec3::is_finite(self)
+    }
+    #[inline]
+    fn mean(self) -> f32 {
+        (self.x + self.y + self.z) / 3.0
+    }
+    #[inline]
+    fn map(self, f: impl Fn(f32) -> f32) -> Self {
+        Vec3::new(f(self.x), f(self.y), f(self.z))
+    }
+    #[inline]
+    fn zip_map(self, o: Self, f: impl Fn(f32, f32) -> f32) -> Self {
+        Vec3::new(f(self.x, o.x), f(self.y, o.y), f(self.z, o.z))
+    }
+    #[inline]
+    fn lane(self, i: usize) -> f32 {
+        self[i]
+    }
+    #[inline]
+    fn only_lane(self, i: usize) -> Self {
+        let mut v = Vec3::ZERO;
+        v[i] = self[i];
+        v
+    }
+}
+
+/// `LANES` spectral bins: bin-averaged radiance, throughput or reflectance.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(align(64))]
+pub struct Bins(pub [f32; LANES]);
+
+impl Bins {
+    #[inline]
+    fn each(self, f: impl Fn(f32) -> f32) -> Bins {
+        Bins(self.0.map(f))
+    }
+    #[inline]
+    fn pair(self, o: Bins, f: impl Fn(f32, f32) -> f32) -> Bins {
+        let mut r = self;
+        for (a, b) in r.0.iter_mut().zip(o.0) {
+            *a = f(*a, b);
+        }
+        r
+    }
+}
+
+impl Radiance for Bins {
+    const ZERO: Self = Bins([0.0; LANES]);
+    const ONE: Self = Bins([1.0; LANES]);
+    #[inline]
+    fn splat(v: f32) -> Self {
+        Bins([v; LANES])
+    }
+    #[inline]
+    fn max_element(self) -> f32 {
+        self.0.into_iter().fold(f32::NEG_INFINITY, f32::max)
+    }
+    #[inline]
+    fn is_finite(self) -> bool {
+        self.0.iter().all(|v| v.is_finite())
+    }
+    #[inline]
+    fn mean(self) -> f32 {
+        self.0.iter().sum::<f32>() / LANES as f32
+    }
+    #[inline]
+    fn map(self, f: impl Fn(f32) -> f32) -> Self {
+        self.each(f)
+    }
+    #[inline]
+    fn zip_map(self, o: Self, f: impl Fn(f32, f32) -> f32) -> Self {
+        self.pair(o, f)
+    }
+    #[inline]
+    fn lane(self, i: usize) -> f32 {
+        self.0[i]
+    }
+    #[inline]
+    fn only_lane(self, i: usize) -> Self {
+        let mut v = Bins::ZERO;
+        v.0[i] = self.0[i];
+        v
+    }
+}
+
+impl Add for Bins {
+    type Output = Bins;
+    #[inline]
+    fn add(self, o: Bins) -> Bins {
+        self.pair(o, |a, b| a + b)
+    }
+}
+impl AddAssign for Bins {
+    #[inline]
+    fn add_assign(&mut self, o: Bins) {
+        *self = *self + o;
+    }
+}
+impl Sub for Bins {
+    type Output = Bins;
+    #[inline]
+    fn sub(self, o: Bins) -> Bins {
+        self.pair(o, |a, b| a - b)
+    }
+}
+impl Mul for Bins {
+    type Output = Bins;
+    #[inline]
+    fn mul(self, o: Bins) -> Bins {
+        self.pair(o, |a, b| a * b)
+    }
+}
+impl MulAssign for Bins {
+    #[inline]
+    fn mul_assign(&mut self, o: Bins) {
+        *self = *self * o;
+    }
+}
+impl Mul<f32> for Bins {
+    type Output = Bins;
+    #[inline]
+    fn mul(self, s: f32) -> Bins {
+        self.each(|a| a * s)
+    }
+}
+impl Div<f32> for Bins {
+    type Output = Bins;
+    #[inline]
+    fn div(self, s: f32) -> Bins {
+        self.each(|a| a / s)
+    }
+}
+impl DivAssign<f32> for Bins {
+    #[inline]
+    fn div_assign(&mut self, s: f32) {
+        *self = *self / s;
+    }
+}
