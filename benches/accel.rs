@@ -27,7 +27,7 @@ fn main() {
     let mesh = TriMesh::new(generate::terrain(cells, 0.3), false);
     let triangles = mesh.triangle_count();
     let geometry = Arc::new(Geometry {
-        objects: vec![Object::Instance(Instance::new(0, Transform::IDENTITY))],
+        objects: vec![Object::Instance(Instance::new(0, Transform::IDENTITY, false))],
         meshes: vec![mesh],
     });
     println!("== BVH benchmark: terrain of {triangles} triangles, {} rays per kind", SIDE * SIDE);

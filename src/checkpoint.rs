@@ -21,7 +21,7 @@ use anyhow::{bail, ensure, Context, Result};
 use bincode::{Decode, Encode};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 8] = b"RSRCKPT2";
+const MAGIC: &[u8; 8] = b"RSRCKPT3";
 
 /// What a checkpoint must match to be resumed.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -36,7 +36,7 @@ impl Key {
     pub fn new(scene_hash: u64, settings: &Settings) -> Key {
         let s = settings;
         let pixels = format!(
-            "{}x{} spp{} seed{} depth{} rr{} {:?} {:?} {:?} guides{}",
+            "{}x{} spp{} seed{} depth{} rr{} {:?} {:?} {:?} guides{} bins{}",
             s.width,
             s.height,
             s.spp,
@@ -46,7 +46,8 @@ impl Key {
             s.integrator,
             s.strategy,
             s.adaptive,
-            s.wants_guides()
+            s.wants_guides(),
+            s.bins()
         );
         Key { version: env!("CARGO_PKG_VERSION").into(), scene_hash, settings_hash: hash_bytes(pixels.as_bytes()) }
     }

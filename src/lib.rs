@@ -44,7 +44,7 @@ use std::time::{Duration, Instant};
 pub enum Outcome {
     /// The image is written; rank 0 returns its film (callers such as the
     /// tests read it), the other ranks `None`.
-    Complete(Option<Film>),
+    Complete(Option<Box<Film>>),
     /// Told to stop by a signal; rank 0 wrote a checkpoint.
     Interrupted,
 }
@@ -57,6 +57,11 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let prepared = phases.time("read", || prepare(cli, transport.rank(), transport.ranks_on_node()));
     let agreed = phases.time("agree", || agree(transport, prepared, threads))?;
     let Agreed { loaded, settings, resumed, most_threads } = agreed;
+    if transport.rank() == 0 {
+        for warning in &loaded.checked.warnings {
+            eprintln!("rsrender: warning: {warning}");
+        }
+    }
     let scene_hash = loaded.hash;
     let scene = phases.time("build", || scene::build::build(loaded, (settings.width, settings.height), threads))?;
     if let Some((x, y, s)) = cli.debug_pixel {
@@ -171,7 +176,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         };
         say(&format!("{summary}\n{}", stats.short_report()));
     }
-    Ok(Outcome::Complete(Some(film)))
+    Ok(Outcome::Complete(Some(Box::new(film))))
 }
 
 type Prepared = (LoadedScene, Settings, Option<Resumed>);
@@ -268,13 +273,16 @@ fn wait_for_abort(transport: &dyn Transport) -> ! {
     }
 }
 
-fn debug_pixel(scene: &scene::Scene, settings: &Settings, rank: usize, x: u32, y: u32, s: u32) -> Result<()> {
+fn debug_pixel(world: &scene::World, settings: &Settings, rank: usize, x: u32, y: u32, s: u32) -> Result<()> {
     if x >= settings.width || y >= settings.height {
         return Err(anyhow!("--debug-pixel {x},{y},{s}: the image is {}×{}", settings.width, settings.height));
     }
     if rank == 0 {
-        let l = render::tile::render_sample(scene, settings, x, y, s);
+        let (l, spectrum) = render::tile::render_sample(world, settings, x, y, s);
         say(&format!("pixel ({x}, {y}) sample {s}: radiance [{}, {}, {}]", l.x, l.y, l.z));
+        if !spectrum.is_empty() {
+            say(&format!("spectral radiance per bin (W/m²/sr/nm): {spectrum:?}"));
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use crate::scene::desc::{IntegratorKind, Strategy};
 use crate::scene::load::LoadedScene;
+use crate::spectrum::Binning;
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
@@ -58,6 +59,8 @@ pub enum OutputFormat {
     Png,
     Exr,
     Pfm,
+    /// NumPy array: height × width × channels (3, or the spectral bins).
+    Npy,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -80,12 +83,19 @@ pub struct Settings {
     /// `None`: every pixel takes `spp` samples in one pass.
     pub adaptive: Option<Adaptive>,
     pub aovs: Vec<Aov>,
+    /// Spectral mode's bins; `None` in RGB mode.
+    pub binning: Option<Binning>,
 }
 
 impl Settings {
     /// Albedo or normal layers need a first-hit query per sample.
     pub fn wants_guides(&self) -> bool {
         self.aovs.iter().any(|a| matches!(a, Aov::Albedo | Aov::Normal))
+    }
+
+    /// Spectral bins per pixel (0 in RGB mode).
+    pub fn bins(&self) -> usize {
+        self.binning.as_ref().map_or(0, |b| b.bins)
     }
 
     /// The scene's checked values with the command line's overrides.
@@ -115,6 +125,7 @@ impl Settings {
                 noise_threshold: o.noise_threshold.unwrap_or(desc.sampling.noise_threshold),
             }),
             aovs: o.aovs.clone(),
+            binning: checked.binning.clone(),
         })
     }
 }
@@ -125,6 +136,7 @@ fn output_format(path: &std::path::Path) -> Result<OutputFormat> {
         Some("png") => OutputFormat::Png,
         Some("exr") => OutputFormat::Exr,
         Some("pfm") => OutputFormat::Pfm,
-        _ => bail!("output {}: unknown image format; use a .png, .exr or .pfm file name", path.display()),
+        Some("npy") => OutputFormat::Npy,
+        _ => bail!("output {}: unknown image format; use a .png, .exr, .pfm or .npy file name", path.display()),
     })
 }

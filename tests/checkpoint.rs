@@ -203,7 +203,7 @@ fn damaged_and_foreign_checkpoints_are_refused() {
     let loaded = rsrender::scene::load::load(&f.path).unwrap();
     let settings = rsrender::settings::Settings::resolve(&loaded, &Overrides::default()).unwrap();
     let grid = rsrender::film::tiles::TileGrid::new(settings.width, settings.height, 16);
-    let film = rsrender::film::Film::new(&grid, false);
+    let film = rsrender::film::Film::new(&grid, false, 0);
     let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);
     rsrender::checkpoint::write(&ckpt, &key, &film, &grid).unwrap();
     let good = std::fs::read(&ckpt).unwrap();

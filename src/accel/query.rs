@@ -114,10 +114,10 @@ mod tests {
         let mut objects = vec![Object::Triangles(loose)];
         for (k, scale) in [Vec3::ONE, Vec3::new(-1.0, 1.0, 1.0), Vec3::new(0.5, 2.0, 1.0)].into_iter().enumerate() {
             let t = Transform::from_srt(scale, Vec3::new(0.0, 40.0 * k as f32, 10.0), Vec3::X * k as f32).unwrap();
-            objects.push(Object::Instance(Instance::new(0, t)));
+            objects.push(Object::Instance(Instance::new(0, t, false)));
         }
         for _ in 0..20 {
-            objects.push(Object::Sphere(Sphere::new(p(), 0.3, &Transform::IDENTITY).unwrap()));
+            objects.push(Object::Sphere(Sphere::new(p(), 0.3, &Transform::IDENTITY, false).unwrap()));
         }
         Geometry { objects, meshes: vec![mesh] }
     }
@@ -175,7 +175,7 @@ mod tests {
         let terrain = crate::geometry::mesh::generate::terrain(300, 0.5);
         let t = Transform::from_srt(Vec3::splat(4.0), Vec3::new(0.0, 20.0, 0.0), Vec3::ZERO).unwrap();
         let geometry = Arc::new(Geometry {
-            objects: vec![Object::Instance(Instance::new(0, t))],
+            objects: vec![Object::Instance(Instance::new(0, t, false))],
             meshes: vec![TriMesh::new(terrain, false)],
         });
         let trace = |threads: usize| -> Vec<Option<Hit>> {

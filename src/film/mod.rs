@@ -48,12 +48,13 @@ pub struct Film {
 }
 
 impl Film {
-    pub fn new(grid: &TileGrid, with_guides: bool) -> Film {
+    /// `bins`: spectral bins per pixel (0 in RGB mode).
+    pub fn new(grid: &TileGrid, with_guides: bool, bins: usize) -> Film {
         let pixels = grid.width as usize * grid.height as usize;
         Film {
             width: grid.width,
             height: grid.height,
-            layers: Layers::zeroed(pixels, with_guides),
+            layers: Layers::zeroed(pixels, with_guides, bins),
             last_pass: vec![0; grid.count() as usize],
             done: vec![false; grid.count() as usize],
             tiles_done: 0,
@@ -69,7 +70,7 @@ impl Film {
         ensure!(r.pass > self.last_pass[t], "tile {} sent pass {} after pass {}", r.tile, r.pass, self.last_pass[t]);
         let n = grid.tile(r.tile).pixel_count();
         ensure!(
-            r.layers.holds(n, self.layers.has_guides()),
+            r.layers.holds(n, self.layers.has_guides(), self.layers.bins()),
             "tile {} has the wrong number of values for its {n} pixels",
             r.tile
         );
@@ -151,7 +152,7 @@ mod tests {
     #[test]
     fn passes_replace_tiles_and_completion_is_tracked() {
         let grid = TileGrid::new(4, 2, 2); // two 2×2 tiles
-        let mut film = Film::new(&grid, false);
+        let mut film = Film::new(&grid, false, 0);
         film.add(&grid, &result(0, 1, false, 4)).unwrap();
         assert_eq!(film.completed_passes(), 0);
         film.add(&grid, &result(1, 1, true, 4)).unwrap();
@@ -164,12 +165,12 @@ mod tests {
         assert_eq!(&film.layers.rgb[..6], &[3.0, 3.0, 3.0, 3.0, 3.0, 3.0]);
         assert!(film.add(&grid, &result(0, 4, true, 4)).is_err(), "nothing after the last pass");
         // What a checkpoint stores refills a fresh film identically.
-        let mut again = Film::new(&grid, false);
+        let mut again = Film::new(&grid, false, 0);
         for r in film.finished_tiles(&grid) {
             again.add(&grid, &r).unwrap();
         }
         assert_eq!(again.layers, film.layers);
-        let mut film = Film::new(&grid, false);
+        let mut film = Film::new(&grid, false, 0);
         film.add(&grid, &result(0, 2, false, 4)).unwrap();
         assert!(film.add(&grid, &result(0, 1, false, 4)).is_err(), "passes only go forward");
         assert!(film.add(&grid, &result(1, 1, false, 3)).is_err(), "wrong size");

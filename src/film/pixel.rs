@@ -1,6 +1,8 @@
 //! One pixel's running statistics, kept by the rank that renders it: sums of
 //! radiance and of its square (for the standard error), the sample count,
-//! and the first-hit guides (albedo, normal) when asked for.
+//! the first-hit guides (albedo, normal) when asked for, and in spectral
+//! mode the sum of each bin (the error, and adaptive sampling, follow the
+//! sRGB of the spectrum).
 
 use crate::math::Vec3;
 use crate::settings::Adaptive;
@@ -21,9 +23,34 @@ pub struct PixelAccum {
     n: u32,
     albedo: [f64; 3],
     normal: [f64; 3],
+    /// Per spectral bin (empty in RGB mode).
+    bins: Vec<f64>,
 }
 
 impl PixelAccum {
+    /// A pixel that also sums `bins` spectral bins.
+    pub fn with_bins(bins: usize) -> PixelAccum {
+        PixelAccum { bins: vec![0.0; bins], ..PixelAccum::default() }
+    }
+
+    /// One spectral sample: its bins and their sRGB. A sample with any
+    /// non-finite bin counts as black, as in `add`.
+    pub fn add_spectral(&mut self, rgb: Vec3, bins: &[f32]) {
+        if rgb.is_finite() && bins.iter().all(|v| v.is_finite()) {
+            for (sum, &v) in self.bins.iter_mut().zip(bins) {
+                *sum += v as f64;
+            }
+            self.add(rgb);
+        } else {
+            self.add(Vec3::ZERO);
+        }
+    }
+
+    /// Mean of each spectral bin.
+    pub fn spectrum(&self) -> impl Iterator<Item = f32> + '_ {
+        self.bins.iter().map(|&s| self.per_sample(s))
+    }
+
     /// One radiance sample. A sample that went numerically wrong counts as
     /// black rather than poisoning the pixel; `--debug-pixel` replays it.
     #[inline]

@@ -26,8 +26,15 @@ pub struct Instance {
 }
 
 impl Instance {
-    pub fn new(mesh: u32, to_world: Transform) -> Instance {
-        Instance { mesh, normal_matrix: to_world.normal_matrix(), mirrored: to_world.swaps_handedness(), to_world }
+    /// `flip`: the mesh's front side turned inward (normals negated).
+    pub fn new(mesh: u32, to_world: Transform, flip: bool) -> Instance {
+        let normal_matrix = if flip { -to_world.normal_matrix() } else { to_world.normal_matrix() };
+        Instance { mesh, normal_matrix, mirrored: to_world.swaps_handedness() != flip, to_world }
+    }
+
+    /// Maps object-space normals to world space (outward, as placed).
+    pub fn normal_matrix(&self) -> Mat3 {
+        self.normal_matrix
     }
 }
 
@@ -162,7 +169,7 @@ mod tests {
 
     fn one_instance(t: Transform) -> Geometry {
         let mesh = TriMesh::from_corners(&[[Vec3::ZERO, Vec3::X, Vec3::Y]]);
-        Geometry { objects: vec![Object::Instance(Instance::new(0, t))], meshes: vec![mesh] }
+        Geometry { objects: vec![Object::Instance(Instance::new(0, t, false))], meshes: vec![mesh] }
     }
 
     #[test]

@@ -17,13 +17,15 @@ pub struct Sphere {
 }
 
 impl Sphere {
-    /// A sphere of `center` and `radius` placed by `transform`.
-    pub fn new(center: Vec3, radius: f32, transform: &crate::math::Transform) -> Option<Sphere> {
+    /// A sphere of `center` and `radius` placed by `transform`; `flip`
+    /// turns its front side inward (a cavity). An inward sphere is sampled
+    /// by area: its cone, seen from outside, shows only its back.
+    pub fn new(center: Vec3, radius: f32, transform: &crate::math::Transform, flip: bool) -> Option<Sphere> {
         let local = crate::math::Mat4::from_translation(center) * crate::math::Mat4::from_scale(Vec3::splat(radius));
         let to_world = crate::math::Transform::from_matrix(transform.m * local)?;
-        let normal_matrix = to_world.normal_matrix();
+        let normal_matrix = if flip { -to_world.normal_matrix() } else { to_world.normal_matrix() };
         let det = Mat3::from_mat4(to_world.m).determinant().abs();
-        let round = to_world.uniform_scale().map(|r| (to_world.point(Vec3::ZERO), r));
+        let round = to_world.uniform_scale().filter(|_| !flip).map(|r| (to_world.point(Vec3::ZERO), r));
         Some(Sphere { to_world, normal_matrix, det, round })
     }
 
@@ -152,7 +154,7 @@ mod tests {
 
     #[test]
     fn hits_from_outside_and_inside() {
-        let s = Sphere::new(Vec3::new(0.0, 0.0, -5.0), 2.0, &Transform::IDENTITY).unwrap();
+        let s = Sphere::new(Vec3::new(0.0, 0.0, -5.0), 2.0, &Transform::IDENTITY, false).unwrap();
         let (t, _, _) = s.intersect(Vec3::ZERO, -Vec3::Z, 100.0).unwrap();
         assert!((t - 3.0).abs() < 1e-5);
         let (t, _, _) = s.intersect(Vec3::new(0.0, 0.0, -5.0), Vec3::X, 100.0).unwrap();
@@ -162,7 +164,7 @@ mod tests {
 
     #[test]
     fn cone_samples_are_visible_points_and_their_density_integrates_to_one() {
-        let s = Sphere::new(Vec3::new(1.0, 2.0, 3.0), 0.5, &Transform::IDENTITY).unwrap();
+        let s = Sphere::new(Vec3::new(1.0, 2.0, 3.0), 0.5, &Transform::IDENTITY, false).unwrap();
         let p = Vec3::new(1.0, 2.0, 5.0);
         let n = 64;
         let mut solid_angle = 0.0f64;
@@ -184,13 +186,13 @@ mod tests {
         assert!((solid_angle / expected - 1.0).abs() < 1e-4, "{solid_angle} vs {expected}");
         assert!(s.sample_cone(Vec3::new(1.0, 2.0, 3.2), Vec2::splat(0.5)).is_none(), "inside");
         let stretched = Transform::from_srt(Vec3::new(1.0, 2.0, 1.0), Vec3::ZERO, Vec3::ZERO).unwrap();
-        assert!(Sphere::new(Vec3::ZERO, 1.0, &stretched).unwrap().cone_pdf(p).is_none());
+        assert!(Sphere::new(Vec3::ZERO, 1.0, &stretched, false).unwrap().cone_pdf(p).is_none());
     }
 
     #[test]
     fn area_density_integrates_to_one_under_non_uniform_scale() {
         let t = Transform::from_srt(Vec3::new(1.0, 2.0, 0.5), Vec3::new(10.0, 20.0, 30.0), Vec3::ONE).unwrap();
-        let s = Sphere::new(Vec3::ZERO, 1.0, &t).unwrap();
+        let s = Sphere::new(Vec3::ZERO, 1.0, &t, false).unwrap();
         // E[1/pdf] over the sampling density is the surface area.
         let n = 200;
         let mut sum = 0.0f64;

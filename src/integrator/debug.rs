@@ -4,16 +4,17 @@
 
 use crate::math::{Ray, Vec3};
 use crate::scene::Scene;
+use crate::spectrum::Radiance;
 
-pub fn first_hit_normal(scene: &Scene, ray: &Ray) -> Vec3 {
+pub fn first_hit_normal<S: Radiance>(scene: &Scene<S>, ray: &Ray) -> Vec3 {
     scene.intersect(ray).map_or(Vec3::ZERO, |si| si.ns)
 }
 
-pub fn first_hit_albedo(scene: &Scene, ray: &Ray) -> Vec3 {
-    scene.intersect(ray).map_or(Vec3::ZERO, |si| scene.material(si.material).bsdf.albedo())
+pub fn first_hit_albedo<S: Radiance>(scene: &Scene<S>, ray: &Ray) -> Vec3 {
+    scene.intersect(ray).map_or(Vec3::ZERO, |si| scene.material(si.material).albedo)
 }
 
 /// The `normals` view: normals mapped to [0, 1] colours, misses black.
-pub fn normal_view(scene: &Scene, ray: &Ray) -> Vec3 {
+pub fn normal_view<S: Radiance>(scene: &Scene<S>, ray: &Ray) -> Vec3 {
     scene.intersect(ray).map_or(Vec3::ZERO, |si| si.ns * 0.5 + Vec3::splat(0.5))
 }

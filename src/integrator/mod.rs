@@ -15,20 +15,22 @@ pub use debug::{first_hit_albedo, first_hit_normal};
 mod path;
 mod whitted;
 
-use crate::math::{Ray, Vec3};
+use crate::math::Ray;
 use crate::sampler::SampleStream;
 use crate::scene::desc::IntegratorKind;
 use crate::scene::Scene;
 use crate::settings::Settings;
+use crate::spectrum::Radiance;
 
+/// Radiance along `ray`, RGB or one group of spectral bins.
 #[inline]
-pub fn radiance(scene: &Scene, settings: &Settings, ray: Ray, stream: &mut SampleStream) -> Vec3 {
+pub fn radiance<S: Radiance>(scene: &Scene<S>, settings: &Settings, ray: Ray, stream: &mut SampleStream) -> S {
     match settings.integrator {
         IntegratorKind::Path => {
             path::li(scene, ray, stream, (settings.max_depth, settings.rr_depth), settings.strategy)
         }
-        IntegratorKind::Whitted => whitted::li(scene, &ray, 1, settings.max_depth, Vec3::ONE),
-        IntegratorKind::Normals => debug::normal_view(scene, &ray),
-        IntegratorKind::Albedo => debug::first_hit_albedo(scene, &ray),
+        IntegratorKind::Whitted => whitted::li(scene, &ray, 1, settings.max_depth, S::ONE),
+        IntegratorKind::Normals => S::from_view(debug::normal_view(scene, &ray)),
+        IntegratorKind::Albedo => S::from_view(debug::first_hit_albedo(scene, &ray)),
     }
 }

@@ -6,11 +6,12 @@
 
 use crate::geometry::SurfacePoint;
 use crate::math::sampling::{power_heuristic, UNIFORM_SPHERE_PDF};
-use crate::math::{max_component, offset_origin, shadow_ray, Frame, Ray, Vec3};
+use crate::math::{offset_origin, shadow_ray, Frame, Ray, Vec3};
 use crate::sampler::SampleStream;
 use crate::scene::desc::Strategy;
 use crate::scene::runtime::NO_LIGHT;
 use crate::scene::{Interaction, Scene};
+use crate::spectrum::Radiance;
 
 /// Past this many segments Russian roulette keeps a path with probability at
 /// most `LONG_PATH_CONTINUE`, so that even lossless closed scenes with
@@ -32,10 +33,18 @@ fn weight(strategy: Strategy, sampled_by_lights: bool, pdf: f32, other: f32) -> 
     }
 }
 
-pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32), strategy: Strategy) -> Vec3 {
+pub fn li<S: Radiance>(
+    scene: &Scene<S>,
+    mut ray: Ray,
+    s: &mut SampleStream,
+    depths: (u32, u32),
+    strategy: Strategy,
+) -> S {
     let (max_depth, rr_depth) = depths;
-    let mut l = Vec3::ZERO;
-    let mut beta = Vec3::ONE;
+    let mut l = S::ZERO;
+    let mut beta = S::ONE;
+    // The lane a dispersive refraction chose; the path carries it alone.
+    let mut hero = None;
     // The camera ray counts as specular: what it sees directly gets full weight.
     let mut prev_delta = true;
     let mut prev_pdf = 0.0;
@@ -91,10 +100,12 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32),
             }
         }
         let (u_lobe, u_dir) = (s.next_1d(), s.next_2d());
-        let Some(bs) = bsdf.sample(&frame, wo, u_lobe, u_dir).filter(|bs| bsdf.geometry_allows(si.n, wo, bs.wi)) else {
+        let sampled = bsdf.sample(&frame, wo, u_lobe, u_dir, hero);
+        let Some(bs) = sampled.filter(|bs| bsdf.geometry_allows(si.n, wo, bs.wi)) else {
             break;
         };
         beta *= bs.weight;
+        hero = bs.hero.or(hero);
         eta_scale *= bs.eta_squared;
         prev_delta = bs.delta;
         prev_pdf = bs.pdf;
@@ -104,7 +115,7 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32),
         let u_rr = s.next_1d();
         if depth >= rr_depth {
             let cap = if depth < LONG_PATH { 1.0 } else { LONG_PATH_CONTINUE };
-            let q = (max_component(beta) * eta_scale).min(cap);
+            let q = (beta.max_element() * eta_scale).min(cap);
             if u_rr >= q {
                 break;
             }
@@ -121,7 +132,7 @@ pub fn li(scene: &Scene, mut ray: Ray, s: &mut SampleStream, depths: (u32, u32),
 /// Density with which next-event estimation from the vertex `from` (point
 /// and normal) would have chosen the point `si` on an area light, reached
 /// along `dir`.
-fn light_pdf(scene: &Scene, si: &Interaction, from: (Vec3, Vec3), dir: Vec3) -> f32 {
+fn light_pdf<S: Radiance>(scene: &Scene<S>, si: &Interaction, from: (Vec3, Vec3), dir: Vec3) -> f32 {
     let sp = SurfacePoint { p: si.p, n: si.n };
     let light = &scene.lights.lights[si.light as usize];
     scene.lights.pmf(from.0, from.1, si.light) * light.pdf_li(scene.geometry(), si.prim, from.0, &sp, dir)

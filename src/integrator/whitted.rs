@@ -3,21 +3,22 @@
 //! followed recursively, emitters and the background seen directly.
 
 use crate::light::Light;
-use crate::math::{max_component, offset_origin, shadow_ray, Frame, Ray, Vec2, Vec3};
+use crate::math::{offset_origin, shadow_ray, Frame, Ray, Vec2};
 use crate::scene::Scene;
+use crate::spectrum::Radiance;
 
 /// Branches that would add less than this to the pixel are not followed.
 const MIN_CONTRIBUTION: f32 = 1e-4;
 /// Recursion stops here even when max_depth is unlimited.
 const MAX_RECURSION: u32 = 64;
 
-pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3) -> Vec3 {
+pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, throughput: S) -> S {
     let Some(si) = scene.intersect(ray) else {
         return scene.background;
     };
     let wo = -ray.dir;
     let mat = scene.material(si.material);
-    let mut l = if si.n.dot(wo) > 0.0 { mat.emission } else { Vec3::ZERO };
+    let mut l = if si.n.dot(wo) > 0.0 { mat.emission } else { S::ZERO };
     if depth >= max_depth.min(MAX_RECURSION) {
         return l;
     }
@@ -26,7 +27,7 @@ pub fn li(scene: &Scene, ray: &Ray, depth: u32, max_depth: u32, throughput: Vec3
         let lobes = mat.bsdf.specular_lobes(&frame, wo).into_iter().flatten();
         for (wi, weight) in lobes.filter(|&(wi, _)| mat.bsdf.geometry_allows(si.n, wo, wi)) {
             let t = throughput * weight;
-            if max_component(t) > MIN_CONTRIBUTION {
+            if t.max_element() > MIN_CONTRIBUTION {
                 let next = Ray::new(offset_origin(si.p, si.n, wi), wi);
                 l += weight * li(scene, &next, depth + 1, max_depth, t);
             }

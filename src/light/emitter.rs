@@ -94,7 +94,7 @@ pub fn placed(geometry: &Geometry, object: u32, e: &Emitter) -> Placed {
     let normals = if e.normals.is_sphere() || t.uniform_scale().is_none() {
         Cone::SPHERE
     } else {
-        Cone { axis: (t.normal_matrix() * e.normals.axis).normalize(), cos_theta: e.normals.cos_theta }
+        Cone { axis: (i.normal_matrix() * e.normals.axis).normalize(), cos_theta: e.normals.cos_theta }
     };
     Placed { bounds, normals, area: e.area * det.powf(2.0 / 3.0) }
 }

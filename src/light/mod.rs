@@ -23,47 +23,49 @@ pub use sampler::{LightChoice, LightSampler};
 
 use crate::geometry::{Geometry, SurfacePoint};
 use crate::math::{sampling, Vec2, Vec3};
+use crate::spectrum::Radiance;
 use std::sync::Arc;
 
+/// A light whose colours are `S` (RGB or spectral bins).
 #[derive(Clone, Debug)]
-pub enum Light {
+pub enum Light<S = Vec3> {
     Point {
         position: Vec3,
-        intensity: Vec3,
+        intensity: S,
     },
     /// `direction` is the way the light travels (unit).
     Directional {
         direction: Vec3,
-        irradiance: Vec3,
+        irradiance: S,
     },
     /// Every primitive of an emissive object.
     Area {
         object: u32,
-        emission: Vec3,
+        emission: S,
         emitter: Arc<Emitter>,
     },
     Background {
-        radiance: Vec3,
+        radiance: S,
     },
 }
 
 /// Light arriving at a point from a sampled light.
 #[derive(Clone, Copy, Debug)]
-pub struct LightSample {
+pub struct LightSample<S = Vec3> {
     /// Unit direction from the shading point towards the light.
     pub wi: Vec3,
     /// Distance to the light along `wi` (infinite for lights at infinity).
     pub dist: f32,
-    pub radiance: Vec3,
+    pub radiance: S,
     /// Solid-angle density (1 for delta lights), given this light.
     pub pdf: f32,
     pub delta: bool,
 }
 
-impl Light {
+impl<S: Radiance> Light<S> {
     /// Samples light arriving at `p`: `u_prim` chooses an area light's
     /// primitive, `u` the point on it. `None` when nothing can arrive.
-    pub fn sample_li(&self, geometry: &Geometry, p: Vec3, u_prim: u64, u: Vec2) -> Option<LightSample> {
+    pub fn sample_li(&self, geometry: &Geometry, p: Vec3, u_prim: u64, u: Vec2) -> Option<LightSample<S>> {
         match self {
             &Light::Point { position, intensity } => {
                 let to = position - p;

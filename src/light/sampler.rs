@@ -11,6 +11,7 @@ use super::emitter::{placed, Placed};
 use super::Light;
 use crate::geometry::Geometry;
 use crate::math::{Aabb, Cone, Vec3};
+use crate::spectrum::Radiance;
 use std::f32::consts::PI;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -27,15 +28,15 @@ enum Chooser {
 }
 
 #[derive(Clone, Debug)]
-pub struct LightSampler {
-    pub lights: Vec<Light>,
+pub struct LightSampler<S = Vec3> {
+    pub lights: Vec<Light<S>>,
     chooser: Chooser,
     background: Option<usize>,
 }
 
-impl LightSampler {
+impl<S: Radiance> LightSampler<S> {
     /// `scene_radius` sizes the lights at infinity (pbrt's convention).
-    pub fn new(lights: Vec<Light>, geometry: &Geometry, scene_radius: f32, choice: LightChoice) -> LightSampler {
+    pub fn new(lights: Vec<Light<S>>, geometry: &Geometry, scene_radius: f32, choice: LightChoice) -> LightSampler<S> {
         // Each area light as placed in the world, computed once for both uses.
         let placed: Vec<Option<Placed>> = lights
             .iter()
@@ -64,7 +65,7 @@ impl LightSampler {
     /// A light for the point `p` with geometric normal `n`, and the
     /// probability of having chosen it, from 64 uniform bits.
     #[inline]
-    pub fn choose(&self, p: Vec3, n: Vec3, u: u64) -> Option<(&Light, f32)> {
+    pub fn choose(&self, p: Vec3, n: Vec3, u: u64) -> Option<(&Light<S>, f32)> {
         let (index, pmf) = match &self.chooser {
             Chooser::Power(table) => table.sample(u).map(|(i, pmf)| (i, pmf as f64))?,
             Chooser::Bvh(bvh) => {
@@ -90,20 +91,20 @@ impl LightSampler {
 
 /// Emitted power in watts-like units (it only weighs lights); `placed` is
 /// an area light's emitter as placed in the world.
-fn power(light: &Light, placed: Option<&Placed>, scene_radius: f32) -> f64 {
+fn power<S: Radiance>(light: &Light<S>, placed: Option<&Placed>, scene_radius: f32) -> f64 {
     let disk = PI * scene_radius * scene_radius;
     let p = match (light, placed) {
-        (Light::Point { intensity, .. }, _) => 4.0 * PI * mean(*intensity),
-        (Light::Directional { irradiance, .. }, _) => disk * mean(*irradiance),
-        (Light::Area { emission, .. }, Some(placed)) => PI * placed.area as f32 * mean(*emission),
+        (Light::Point { intensity, .. }, _) => 4.0 * PI * intensity.mean(),
+        (Light::Directional { irradiance, .. }, _) => disk * irradiance.mean(),
+        (Light::Area { emission, .. }, Some(placed)) => PI * placed.area as f32 * emission.mean(),
         (Light::Area { .. }, None) => 0.0,
-        (Light::Background { radiance }, _) => 4.0 * PI * disk * mean(*radiance),
+        (Light::Background { radiance }, _) => 4.0 * PI * disk * radiance.mean(),
     };
     p as f64
 }
 
 /// What the BVH bounds of a light; `None` for lights at infinity.
-fn light_bounds(light: &Light, placed: Option<&Placed>, phi: f32) -> Option<LightBounds> {
+fn light_bounds<S>(light: &Light<S>, placed: Option<&Placed>, phi: f32) -> Option<LightBounds> {
     match (light, placed) {
         (Light::Point { position, .. }, _) => Some(LightBounds {
             bounds: Aabb { min: *position, max: *position },
@@ -116,10 +117,6 @@ fn light_bounds(light: &Light, placed: Option<&Placed>, phi: f32) -> Option<Ligh
         }
         (Light::Area { .. }, None) | (Light::Directional { .. }, _) | (Light::Background { .. }, _) => None,
     }
-}
-
-fn mean(c: Vec3) -> f32 {
-    (c.x + c.y + c.z) / 3.0
 }
 
 #[cfg(test)]

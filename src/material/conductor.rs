@@ -1,19 +1,20 @@
 //! Conductors: a perfect mirror at zero roughness, a GGX microfacet lobe above
 //! it, sampled by visible normals (Heitz 2018) with Smith height-correlated
-//! masking and Schlick's Fresnel.
+//! masking, and Schlick's or the exact conductor Fresnel term.
 
-use super::{schlick, BsdfSample};
+use super::{BsdfSample, Fresnel};
 use crate::math::{Vec2, Vec3};
+use crate::spectrum::Radiance;
 use std::f32::consts::PI;
 
-pub fn sample(reflectance: Vec3, alpha: f32, wo: Vec3, u: Vec2) -> Option<BsdfSample> {
+pub fn sample<S: Radiance>(fresnel: &Fresnel<S>, alpha: f32, wo: Vec3, u: Vec2) -> Option<BsdfSample<S>> {
     // Work on the upper hemisphere; mirror back for back-side hits.
     let flip = if wo.z < 0.0 { -1.0 } else { 1.0 };
     let wo_up = Vec3::new(wo.x, wo.y, wo.z * flip);
     if alpha == 0.0 {
         let wi = Vec3::new(-wo.x, -wo.y, wo.z);
-        let weight = schlick(reflectance, wo_up.z);
-        return Some(BsdfSample { wi, weight, pdf: 1.0, delta: true, eta_squared: 1.0 });
+        let weight = fresnel.eval(wo_up.z);
+        return Some(BsdfSample { wi, weight, pdf: 1.0, delta: true, eta_squared: 1.0, hero: None });
     }
     let h = sample_visible_normal(wo_up, alpha, u);
     let wi_up = reflect(wo_up, h);
@@ -21,18 +22,18 @@ pub fn sample(reflectance: Vec3, alpha: f32, wo: Vec3, u: Vec2) -> Option<BsdfSa
         return None;
     }
     let g1 = smith_g1(wo_up, alpha);
-    let weight = schlick(reflectance, wo_up.dot(h)) * (smith_g2(wo_up, wi_up, alpha) / g1);
+    let weight = fresnel.eval(wo_up.dot(h)) * (smith_g2(wo_up, wi_up, alpha) / g1);
     let pdf = pdf(alpha, wo_up, wi_up);
     let wi = Vec3::new(wi_up.x, wi_up.y, wi_up.z * flip);
-    Some(BsdfSample { wi, weight, pdf, delta: false, eta_squared: 1.0 })
+    Some(BsdfSample { wi, weight, pdf, delta: false, eta_squared: 1.0, hero: None })
 }
 
 /// f · |cos θi| for directions on the same side.
-pub fn eval(reflectance: Vec3, alpha: f32, wo: Vec3, wi: Vec3) -> Vec3 {
+pub fn eval<S: Radiance>(fresnel: &Fresnel<S>, alpha: f32, wo: Vec3, wi: Vec3) -> S {
     let (wo, wi) = (up(wo), up(wi));
     let h = (wo + wi).normalize();
     let d = ggx_d(h, alpha);
-    schlick(reflectance, wo.dot(h)) * (d * smith_g2(wo, wi, alpha) / (4.0 * wo.z))
+    fresnel.eval(wo.dot(h)) * (d * smith_g2(wo, wi, alpha) / (4.0 * wo.z))
 }
 
 pub fn pdf(alpha: f32, wo: Vec3, wi: Vec3) -> f32 {

@@ -1,22 +1,26 @@
 //! Smooth dielectrics (glass): Fresnel-weighted choice between perfect
 //! reflection and refraction. Radiance crossing the interface is scaled by
 //! 1/η², so that a lossless sphere in a uniform furnace stays invisible.
+//! A dispersive glass refracts each wavelength its own way: the path picks
+//! one lane (its hero) and carries it alone from there, weighted by the
+//! number of lanes (unbiased per lane; Wilkie et al. 2014 do the same).
 
 use super::BsdfSample;
 use crate::math::Vec3;
+use crate::spectrum::Radiance;
 
 /// What a smooth interface does to light arriving from `wo` (local frame).
-pub struct Interface {
+pub struct Interface<S> {
     pub reflected: Vec3,
     /// Fresnel reflectance (1 under total internal reflection).
     pub r: f32,
     /// Refracted direction and the weight it carries per unit of 1 − r.
-    pub refracted: Option<(Vec3, Vec3)>,
+    pub refracted: Option<(Vec3, S)>,
     /// Relative index of refraction across the interface, seen from wo's side.
     pub eta: f32,
 }
 
-pub fn interface(ior: f32, tint: Vec3, wo: Vec3) -> Interface {
+pub fn interface<S: Radiance>(ior: f32, tint: S, wo: Vec3) -> Interface<S> {
     let entering = wo.z > 0.0;
     // Relative index of refraction across the interface, seen from wo's side.
     let eta = if entering { ior } else { 1.0 / ior };
@@ -32,14 +36,36 @@ pub fn interface(ior: f32, tint: Vec3, wo: Vec3) -> Interface {
     Interface { reflected, r: fresnel_dielectric(cos_o, cos_t, eta), refracted: Some((wi, tint / (eta * eta))), eta }
 }
 
-pub fn sample(ior: f32, tint: Vec3, wo: Vec3, u_lobe: f32) -> Option<BsdfSample> {
+pub fn sample<S: Radiance>(ior: f32, tint: S, wo: Vec3, u_lobe: f32) -> Option<BsdfSample<S>> {
     let i = interface(ior, tint, wo);
     match i.refracted {
         Some((wi, weight)) if u_lobe >= i.r => {
-            Some(BsdfSample { wi, weight, pdf: 1.0 - i.r, delta: true, eta_squared: i.eta * i.eta })
+            Some(BsdfSample { wi, weight, pdf: 1.0 - i.r, delta: true, eta_squared: i.eta * i.eta, hero: None })
         }
-        _ => Some(BsdfSample { wi: i.reflected, weight: Vec3::ONE, pdf: i.r, delta: true, eta_squared: 1.0 }),
+        _ => Some(BsdfSample { wi: i.reflected, weight: S::ONE, pdf: i.r, delta: true, eta_squared: 1.0, hero: None }),
     }
+}
+
+/// A glass whose index differs per lane: the lane is the path's `hero`,
+/// or chosen here from `u_lobe` (which is then reused for the lobe).
+pub fn sample_dispersed<S: Radiance>(
+    ior: S,
+    tint: S,
+    lanes: u32,
+    wo: Vec3,
+    u_lobe: f32,
+    hero: Option<usize>,
+) -> Option<BsdfSample<S>> {
+    let (lane, u, weight) = match hero {
+        Some(lane) => (lane, u_lobe, 1.0),
+        None => {
+            let scaled = u_lobe * lanes as f32;
+            let lane = (scaled as usize).min(lanes as usize - 1);
+            (lane, (scaled - lane as f32).min(1.0 - f32::EPSILON), lanes as f32)
+        }
+    };
+    let s = sample(ior.lane(lane), tint, wo, u)?;
+    Some(BsdfSample { weight: s.weight.only_lane(lane) * weight, hero: Some(lane), ..s })
 }
 
 /// Unpolarised Fresnel reflectance for cosines on either side of the interface.

@@ -1,50 +1,63 @@
 //! Materials: a BSDF (diffuse, conductor, dielectric or black) plus optional
 //! emission from the front side. BSDFs work in a local frame whose +z is the
 //! shading normal; `weight` is f·|cos θ|/pdf, what a path's throughput takes.
+//! Colours are `Radiance` (RGB or spectral bins): one code for both modes.
 //!
 //! ```
 //! # use rsrender::{material::Material, math::{Frame, Vec2, Vec3}};
 //! # fn usage(material: &Material, frame: &Frame, wo: Vec3, u_lobe: f32, u_dir: Vec2, beta: &mut Vec3) -> Option<()> {
-//! let s = material.bsdf.sample(frame, wo, u_lobe, u_dir)?;
+//! let s = material.bsdf.sample(frame, wo, u_lobe, u_dir, None)?;
 //! *beta *= s.weight;
 //! # Some(()) }
 //! ```
 
 mod conductor;
 mod dielectric;
+mod fresnel;
+
+pub use fresnel::Fresnel;
 
 use crate::math::{sampling, Frame, Vec2, Vec3};
+use crate::spectrum::Radiance;
 use std::f32::consts::FRAC_1_PI;
 
 #[derive(Clone, Debug)]
-pub enum Bsdf {
+pub enum Bsdf<S = Vec3> {
     Diffuse {
-        reflectance: Vec3,
+        reflectance: S,
     },
     Conductor {
-        reflectance: Vec3,
+        fresnel: Fresnel<S>,
         alpha: f32,
     },
     Dielectric {
-        ior: f32,
-        tint: Vec3,
+        /// Per lane; the same in every lane unless `dispersive`.
+        ior: S,
+        tint: S,
+        /// The index varies over the lanes: refraction picks one lane (the
+        /// path's hero) and carries it alone, weighted by `lanes`.
+        dispersive: bool,
+        /// Lanes that carry light.
+        lanes: u32,
     },
     /// Absorbs everything: the `emitter` material.
     Black,
 }
 
 #[derive(Clone, Debug)]
-pub struct Material {
-    pub bsdf: Bsdf,
+pub struct Material<S = Vec3> {
+    pub bsdf: Bsdf<S>,
     /// Radiance leaving the front side (where the geometric normal points).
-    pub emission: Vec3,
+    pub emission: S,
+    /// The linear sRGB albedo that the `albedo` view and guide layer show.
+    pub albedo: Vec3,
 }
 
 #[derive(Clone, Copy, Debug)]
-pub struct BsdfSample {
+pub struct BsdfSample<S = Vec3> {
     pub wi: Vec3,
     /// f · |cos θi| / pdf.
-    pub weight: Vec3,
+    pub weight: S,
     pub pdf: f32,
     /// A specular lobe: no light sampling can find this direction.
     pub delta: bool,
@@ -52,15 +65,18 @@ pub struct BsdfSample {
     /// Russian roulette multiplies it back so that radiance scaling at
     /// interfaces does not kill paths inside glass.
     pub eta_squared: f32,
+    /// The lane a dispersive refraction chose (or kept): from here on the
+    /// path carries that lane alone.
+    pub hero: Option<usize>,
 }
 
-impl Material {
+impl<S: Radiance> Material<S> {
     pub fn is_emissive(&self) -> bool {
         self.emission.max_element() > 0.0
     }
 }
 
-impl Bsdf {
+impl<S: Radiance> Bsdf<S> {
     /// True when every lobe is a delta distribution (mirror, glass): light
     /// sampling is useless there.
     pub fn is_delta(&self) -> bool {
@@ -83,20 +99,19 @@ impl Bsdf {
         self.transmits() || n.dot(wo) * n.dot(wi) > 0.0
     }
 
-    /// What the `albedo` debug view shows.
-    pub fn albedo(&self) -> Vec3 {
-        match self {
-            Bsdf::Diffuse { reflectance } | Bsdf::Conductor { reflectance, .. } => *reflectance,
-            Bsdf::Dielectric { tint, .. } => *tint,
-            Bsdf::Black => Vec3::ZERO,
-        }
-    }
-
     /// Samples an incident direction for outgoing `wo` (world space, pointing
     /// away from the surface). `frame.n` is the shading normal (the geometric
     /// one on flat surfaces); `geometry_allows` guards sidedness against the
-    /// geometric normal.
-    pub fn sample(&self, frame: &Frame, wo_world: Vec3, u_lobe: f32, u: Vec2) -> Option<BsdfSample> {
+    /// geometric normal. `hero` is the lane an earlier dispersive
+    /// refraction chose, if any.
+    pub fn sample(
+        &self,
+        frame: &Frame,
+        wo_world: Vec3,
+        u_lobe: f32,
+        u: Vec2,
+        hero: Option<usize>,
+    ) -> Option<BsdfSample<S>> {
         let wo = frame.to_local(wo_world);
         if wo.z == 0.0 {
             return None;
@@ -108,10 +123,17 @@ impl Bsdf {
                     wi.z = -wi.z;
                 }
                 let pdf = sampling::cosine_hemisphere_pdf(wi.z.abs());
-                (pdf > 0.0).then_some(BsdfSample { wi, weight: *reflectance, pdf, delta: false, eta_squared: 1.0 })?
+                let weight = *reflectance;
+                (pdf > 0.0).then_some(BsdfSample { wi, weight, pdf, delta: false, eta_squared: 1.0, hero: None })?
             }
-            Bsdf::Conductor { reflectance, alpha } => conductor::sample(*reflectance, *alpha, wo, u)?,
-            Bsdf::Dielectric { ior, tint } => dielectric::sample(*ior, *tint, wo, u_lobe)?,
+            Bsdf::Conductor { fresnel, alpha } => conductor::sample(fresnel, *alpha, wo, u)?,
+            &Bsdf::Dielectric { ior, tint, dispersive, lanes } => {
+                if dispersive {
+                    dielectric::sample_dispersed(ior, tint, lanes, wo, u_lobe, hero)?
+                } else {
+                    dielectric::sample(ior.lane(0), tint, wo, u_lobe)?
+                }
+            }
             Bsdf::Black => return None,
         };
         Some(BsdfSample { wi: frame.to_world(local.wi), ..local })
@@ -119,32 +141,33 @@ impl Bsdf {
 
     /// The specular lobes as (direction, weight) pairs, for integrators that
     /// follow every lobe instead of choosing one (whitted).
-    pub fn specular_lobes(&self, frame: &Frame, wo_world: Vec3) -> [Option<(Vec3, Vec3)>; 2] {
+    /// A dispersive glass follows the index of its middle lane here.
+    pub fn specular_lobes(&self, frame: &Frame, wo_world: Vec3) -> [Option<(Vec3, S)>; 2] {
         let wo = frame.to_local(wo_world);
         match self {
-            Bsdf::Conductor { reflectance, alpha } if *alpha == 0.0 => {
+            Bsdf::Conductor { fresnel, alpha } if *alpha == 0.0 => {
                 let wi = Vec3::new(-wo.x, -wo.y, wo.z);
-                [Some((frame.to_world(wi), schlick(*reflectance, wo.z.abs()))), None]
+                [Some((frame.to_world(wi), fresnel.eval(wo.z.abs()))), None]
             }
-            Bsdf::Dielectric { ior, tint } => {
-                let i = dielectric::interface(*ior, *tint, wo);
+            Bsdf::Dielectric { ior, tint, lanes, .. } => {
+                let i = dielectric::interface(ior.lane(*lanes as usize / 2), *tint, wo);
                 let refracted = i.refracted.map(|(wi, w)| (frame.to_world(wi), w * (1.0 - i.r)));
-                [Some((frame.to_world(i.reflected), Vec3::splat(i.r))), refracted]
+                [Some((frame.to_world(i.reflected), S::splat(i.r))), refracted]
             }
             _ => [None, None],
         }
     }
 
     /// f · |cos θi| for a pair of world directions (zero for delta lobes).
-    pub fn eval(&self, frame: &Frame, wo_world: Vec3, wi_world: Vec3) -> Vec3 {
+    pub fn eval(&self, frame: &Frame, wo_world: Vec3, wi_world: Vec3) -> S {
         let (wo, wi) = (frame.to_local(wo_world), frame.to_local(wi_world));
         if wo.z * wi.z <= 0.0 {
-            return Vec3::ZERO;
+            return S::ZERO;
         }
         match self {
             Bsdf::Diffuse { reflectance } => *reflectance * (FRAC_1_PI * wi.z.abs()),
-            Bsdf::Conductor { reflectance, alpha } if *alpha > 0.0 => conductor::eval(*reflectance, *alpha, wo, wi),
-            _ => Vec3::ZERO,
+            Bsdf::Conductor { fresnel, alpha } if *alpha > 0.0 => conductor::eval(fresnel, *alpha, wo, wi),
+            _ => S::ZERO,
         }
     }
 
@@ -162,13 +185,6 @@ impl Bsdf {
     }
 }
 
-/// Schlick's approximation to the Fresnel reflectance of a conductor.
-#[inline]
-pub(crate) fn schlick(f0: Vec3, cos_theta: f32) -> Vec3 {
-    let m = (1.0 - cos_theta.clamp(0.0, 1.0)).powi(5);
-    f0 + (Vec3::ONE - f0) * m
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,7 +198,7 @@ mod tests {
         let (mut by_sampling, mut by_eval) = (0.0f64, 0.0f64);
         for i in 0..n {
             let mut s = SampleStream::new(3, i, 0);
-            if let Some(bs) = bsdf.sample(&frame, wo, s.next_1d(), s.next_2d()) {
+            if let Some(bs) = bsdf.sample(&frame, wo, s.next_1d(), s.next_2d(), None) {
                 by_sampling += bs.weight.x as f64;
                 if !bs.delta {
                     let pdf = bsdf.pdf(&frame, wo, bs.wi);
@@ -208,7 +224,7 @@ mod tests {
         // Single-scattering GGX albedo for this wo, integrated independently
         // (midpoint rule, 400×800 cells over the hemisphere).
         for (alpha, expected) in [(0.1f32, 0.98560), (0.5, 0.68259), (1.0, 0.34056)] {
-            let bsdf = Bsdf::Conductor { reflectance: Vec3::ONE, alpha };
+            let bsdf = Bsdf::Conductor { fresnel: Fresnel::Schlick(Vec3::ONE), alpha };
             let (s, e) = albedo_two_ways(&bsdf, Vec3::new(0.5, 0.1, 0.8).normalize());
             assert!((s - expected).abs() < 0.005, "alpha {alpha}: sampled {s}, expected {expected}");
             assert!((s - e).abs() < 0.03, "alpha {alpha}: sampled {s} vs evaluated {e}");
@@ -217,13 +233,13 @@ mod tests {
 
     #[test]
     fn glass_conserves_energy_from_both_sides() {
-        let glass = Bsdf::Dielectric { ior: 1.5, tint: Vec3::ONE };
+        let glass = Bsdf::Dielectric { ior: Vec3::splat(1.5), tint: Vec3::ONE, dispersive: false, lanes: 3 };
         let frame = Frame::from_normal(Vec3::Z);
         for wo in [Vec3::new(0.3, 0.0, 0.95).normalize(), Vec3::new(0.3, 0.0, -0.95).normalize()] {
             let mut reflected = 0;
             for i in 0..10_000u64 {
                 let mut s = SampleStream::new(5, i, 0);
-                let bs = glass.sample(&frame, wo, s.next_1d(), s.next_2d()).unwrap();
+                let bs = glass.sample(&frame, wo, s.next_1d(), s.next_2d(), None).unwrap();
                 assert!(bs.delta);
                 if bs.wi.z * wo.z > 0.0 {
                     reflected += 1;

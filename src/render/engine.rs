@@ -17,7 +17,7 @@ use crate::comm::Transport;
 use crate::film::tiles::TileGrid;
 use crate::film::{Film, TileResult};
 use crate::report::{cpu_seconds, peak_rss_bytes, RankReport, TileTime};
-use crate::scene::Scene;
+use crate::scene::World;
 use crate::settings::Settings;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -82,7 +82,7 @@ pub struct RankRender {
     pub tiles: Vec<TileTime>,
 }
 
-pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, o: Options) -> Result<RankRender> {
+pub fn render(world: &World, settings: &Settings, transport: &dyn Transport, o: Options) -> Result<RankRender> {
     let grid = o.grid;
     let mut finished = vec![false; grid.count() as usize];
     for r in &o.resumed {
@@ -124,13 +124,13 @@ pub fn render(scene: &Scene, settings: &Settings, transport: &dyn Transport, o: 
                     }
                     wait(tile_delay, control);
                     // The receiver outlives the senders unless the main thread failed.
-                    render_tile(scene, settings, &grid.tile(id), control, |r| drop(tx.send(r)));
+                    render_tile(world, settings, &grid.tile(id), control, |r| drop(tx.send(r)));
                 })
             })
         });
         if rank == 0 {
-            let guides = settings.wants_guides();
-            let result = Collector::new(grid, guides, transport, control, o).and_then(|c| c.run(&rx, &finished));
+            let layout = (settings.wants_guides(), settings.bins());
+            let result = Collector::new(grid, layout, transport, control, o).and_then(|c| c.run(&rx, &finished));
             if result.is_err() {
                 // Stop this rank's threads now: the scope waits for them before
                 // the error can reach MPI_Abort.
@@ -222,12 +222,12 @@ struct Collector<'a, 'o> {
 impl<'a, 'o> Collector<'a, 'o> {
     fn new(
         grid: TileGrid,
-        guides: bool,
+        (guides, bins): (bool, usize),
         transport: &'a dyn Transport,
         control: &'a Control,
         o: Options<'o>,
     ) -> Result<Self> {
-        let mut film = Film::new(&grid, guides);
+        let mut film = Film::new(&grid, guides, bins);
         for r in &o.resumed {
             film.add(&grid, r).context("the checkpoint holds a bad tile")?;
         }

@@ -5,9 +5,9 @@
 //! options; a test or a caller without MPI runs it on `comm::Serial`.
 //!
 //! ```
-//! # use rsrender::{comm::Transport, render::engine, scene::Scene, settings::Settings};
-//! # fn usage(scene: &Scene, settings: &Settings, transport: &dyn Transport, options: engine::Options) -> anyhow::Result<()> {
-//! let rendered = engine::render(scene, settings, transport, options)?;
+//! # use rsrender::{comm::Transport, render::engine, scene::World, settings::Settings};
+//! # fn usage(world: &World, settings: &Settings, transport: &dyn Transport, options: engine::Options) -> anyhow::Result<()> {
+//! let rendered = engine::render(world, settings, transport, options)?;
 //! if let Some(film) = rendered.film { /* rank 0: the whole image */ }
 //! # Ok(()) }
 //! ```

@@ -4,28 +4,32 @@
 //! not yet converged, up to `spp`. Each pixel takes its samples in order,
 //! each from its own keyed random stream, and the decision to sample it
 //! again looks at its own samples only — so pixel values and sample counts
-//! do not depend on who renders them or alongside what.
+//! do not depend on who renders them or alongside what. In spectral mode a
+//! sample traces each group of bins with the same random numbers (the
+//! same path, while no dispersive glass splits it).
 
 use super::control::Control;
+use crate::camera::Camera;
 use crate::film::tiles::Tile;
 use crate::film::{Layers, PixelAccum, TileResult};
 use crate::integrator;
-use crate::math::Vec3;
+use crate::math::{Ray, Vec3};
 use crate::sampler::SampleStream;
-use crate::scene::Scene;
+use crate::scene::World;
 use crate::settings::Settings;
 
 /// Renders every pass of `tile`, handing each pass's result to `emit`; once
 /// `control` says stop, returns at the next pixel without emitting the pass.
 pub fn render_tile(
-    scene: &Scene,
+    world: &World,
     settings: &Settings,
     tile: &Tile,
     control: &Control,
     mut emit: impl FnMut(TileResult),
 ) {
     let guides = settings.wants_guides();
-    let mut pixels = vec![PixelAccum::default(); tile.pixel_count()];
+    let mut pixels = vec![PixelAccum::with_bins(world.bins()); tile.pixel_count()];
+    let mut spectrum = vec![0.0f32; world.bins()];
     let (first, step) = match settings.adaptive {
         Some(a) => (a.min_spp, a.pass_spp),
         None => (settings.spp, settings.spp),
@@ -45,11 +49,17 @@ pub fn render_tile(
             }
             control.count_samples(target.saturating_sub(p.samples()) as u64);
             for s in p.samples()..target {
-                let (ray, mut stream) = camera_ray(scene, settings, x, y, s);
+                let (ray, stream) = camera_ray(world.camera(), settings, x, y, s);
                 if guides {
-                    p.add_guides(integrator::first_hit_albedo(scene, &ray), integrator::first_hit_normal(scene, &ray));
+                    let (albedo, normal) = first_hit_guides(world, &ray);
+                    p.add_guides(albedo, normal);
                 }
-                p.add(integrator::radiance(scene, settings, ray, &mut stream));
+                let rgb = sample(world, settings, ray, stream, &mut spectrum);
+                if spectrum.is_empty() {
+                    p.add(rgb);
+                } else {
+                    p.add_spectral(rgb, &spectrum);
+                }
             }
             if !settings.adaptive.is_some_and(|a| p.converged(&a)) {
                 active += 1;
@@ -76,17 +86,44 @@ fn tile_result(tile: u32, pass: u32, done: bool, pixels: &[PixelAccum], guides: 
 }
 
 /// The camera ray of one sample: the first numbers of its stream.
-fn camera_ray(scene: &Scene, settings: &Settings, x: u32, y: u32, sample: u32) -> (crate::math::Ray, SampleStream) {
+fn camera_ray(camera: &Camera, settings: &Settings, x: u32, y: u32, sample: u32) -> (Ray, SampleStream) {
     let pixel_index = y as u64 * settings.width as u64 + x as u64;
     let mut stream = SampleStream::new(settings.seed, pixel_index, sample as u64);
     let jitter = stream.next_2d();
     let lens = stream.next_2d();
-    (scene.camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens), stream)
+    (camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens), stream)
 }
 
-/// One sample of one pixel: replayable on its own (`--debug-pixel x,y,s`).
+/// The radiance a camera ray brings: its RGB, and in spectral mode every
+/// bin into `spectrum` (the RGB is then the spectrum's sRGB).
 #[inline]
-pub fn render_sample(scene: &Scene, settings: &Settings, x: u32, y: u32, sample: u32) -> Vec3 {
-    let (ray, mut stream) = camera_ray(scene, settings, x, y, sample);
-    integrator::radiance(scene, settings, ray, &mut stream)
+fn sample(world: &World, settings: &Settings, ray: Ray, mut stream: SampleStream, spectrum: &mut [f32]) -> Vec3 {
+    match world {
+        World::Rgb(scene) => integrator::radiance(scene, settings, ray, &mut stream),
+        World::Spectral(s) => {
+            for (g, scene) in s.groups.iter().enumerate() {
+                let bins = s.binning.group(g);
+                let l = integrator::radiance(scene, settings, ray, &mut stream.clone());
+                spectrum[bins.clone()].copy_from_slice(&l.0[..bins.len()]);
+            }
+            s.rgb(spectrum)
+        }
+    }
+}
+
+fn first_hit_guides(world: &World, ray: &Ray) -> (Vec3, Vec3) {
+    match world {
+        World::Rgb(s) => (integrator::first_hit_albedo(s, ray), integrator::first_hit_normal(s, ray)),
+        World::Spectral(s) => {
+            (integrator::first_hit_albedo(&s.groups[0], ray), integrator::first_hit_normal(&s.groups[0], ray))
+        }
+    }
+}
+
+/// One sample of one pixel, replayable on its own (`--debug-pixel x,y,s`):
+/// its RGB and, in spectral mode, its bins.
+pub fn render_sample(world: &World, settings: &Settings, x: u32, y: u32, s: u32) -> (Vec3, Vec<f32>) {
+    let (ray, stream) = camera_ray(world.camera(), settings, x, y, s);
+    let mut spectrum = vec![0.0; world.bins()];
+    (sample(world, settings, ray, stream, &mut spectrum), spectrum)
 }

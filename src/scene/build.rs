@@ -1,45 +1,71 @@
-//! Turns a checked scene description into the runtime `Scene`, in a fixed
-//! order (materials, shapes, lights, acceleration structure, camera), so the
-//! result is the same on every rank.
+//! Turns a checked scene description into the runtime `World`, in a fixed
+//! order (shapes, acceleration structure, camera; then per colour kind
+//! materials and lights), so the result is the same on every rank. The
+//! geometry and BVH are built once; RGB mode shades them with `Vec3`s,
+//! spectral mode once per group of bins.
 
 use super::desc::*;
 use super::load::LoadedScene;
-use super::runtime::{Scene, NO_LIGHT};
+use super::runtime::{Scene, SpectralScene, World, NO_LIGHT};
 use crate::accel::Accel;
 use crate::camera::{Camera, Projection};
 use crate::geometry::shapes::{oriented, Corners};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
-use crate::light::{Emitters, Light, LightChoice, LightSampler};
-use crate::material::{Bsdf, Material};
+use crate::light::{Emitter, Emitters, Light, LightChoice, LightSampler};
+use crate::material::{Bsdf, Fresnel, Material};
 use crate::math::Vec3;
+use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum};
 use anyhow::{bail, Result};
 use std::sync::Arc;
 
+/// What every colour kind shares: the placed geometry and its BVH.
+struct Shapes {
+    accel: Arc<Accel>,
+    object_material: Arc<[u32]>,
+    /// Per object whose material emits at some wavelength: its emitter.
+    emitters: Vec<Option<Arc<Emitter>>>,
+    radius: f32,
+    choice: LightChoice,
+    camera: Camera,
+}
+
 /// Builds the scene, its acceleration structure with `threads` threads. The
 /// loaded meshes move into the scene (no copy).
-pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<Scene> {
-    let LoadedScene { desc: d, checked, meshes: loaded_meshes, shape_mesh, .. } = loaded;
-    let materials: Vec<Material> = d.materials.values().map(material).collect();
+pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<World> {
+    let binning = loaded.checked.binning.clone();
+    let d = loaded.desc.clone();
+    let shapes = shapes(loaded, (width, height), threads)?;
+    Ok(match binning {
+        None => World::Rgb(shade(&d, &RgbPalette, &shapes)),
+        Some(binning) => {
+            let groups =
+                (0..binning.groups()).map(|group| shade(&d, &GroupPalette { binning: &binning, group }, &shapes));
+            World::Spectral(SpectralScene { groups: groups.collect(), xyz_weights: binning.xyz_weights(), binning })
+        }
+    })
+}
 
+fn shapes(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<Shapes> {
+    let LoadedScene { desc: d, checked, meshes: loaded_meshes, shape_mesh, .. } = loaded;
     // `load` read each mesh once, in the order shapes first place them.
     let meshes = loaded_meshes.into_iter().map(|m| TriMesh::new(m.mesh, m.smooth)).collect();
     let mut geometry = Geometry { objects: Vec::with_capacity(d.shapes.len()), meshes };
     let mut object_material = Vec::with_capacity(d.shapes.len());
     for (i, (s, typed)) in d.shapes.iter().zip(&checked.shapes).enumerate() {
-        let (m, t) = (typed.material, typed.transform);
+        let (m, t, flip) = (typed.material, typed.transform, s.flip_normals());
         let object = match s {
-            ShapeDesc::Sphere(sp) => Sphere::new(Vec3::from(sp.center), sp.radius, &t).map(Object::Sphere),
-            ShapeDesc::Rectangle(_) => flat(rectangle_triangles(&t)),
-            ShapeDesc::Cube(_) => flat(cube_triangles(&t)),
+            ShapeDesc::Sphere(sp) => Sphere::new(Vec3::from(sp.center), sp.radius, &t, flip).map(Object::Sphere),
+            ShapeDesc::Rectangle(_) => flat(rectangle_triangles(&t), flip),
+            ShapeDesc::Cube(_) => flat(cube_triangles(&t), flip),
             ShapeDesc::Triangle(tri) => {
                 let [a, b, c] = tri.vertices.map(|v| t.point(Vec3::from(v)));
-                flat(oriented(&t, a, b, c).into_iter().collect())
+                flat(oriented(&t, a, b, c).into_iter().collect(), flip)
             }
             ShapeDesc::Mesh(_) | ShapeDesc::Instance(_) => {
                 let Some(k) = shape_mesh.get(i).copied().flatten().filter(|&k| k < geometry.meshes.len()) else {
                     bail!("shapes[{i}]: the mesh was not loaded");
                 };
-                Some(Object::Instance(Instance::new(k as u32, t)))
+                Some(Object::Instance(Instance::new(k as u32, t, flip)))
             }
         };
         let Some(object) = object else {
@@ -48,61 +74,116 @@ pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -
         geometry.objects.push(object);
         object_material.push(m);
     }
-
-    let mut lights = Vec::new();
-    let mut object_light = vec![NO_LIGHT; object_material.len()];
-    let mut emitters = Emitters::default();
-    for (object, &m) in object_material.iter().enumerate() {
-        let emission = materials[m as usize].emission;
-        if materials[m as usize].is_emissive() {
-            object_light[object] = lights.len() as u32;
-            let object = object as u32;
-            lights.push(Light::Area { object, emission, emitter: emitters.of(&geometry, object) });
-        }
-    }
-    for l in &d.lights {
-        lights.push(match l {
-            LightDesc::Point(p) => {
-                Light::Point { position: Vec3::from(p.position), intensity: Vec3::from(p.intensity) }
-            }
-            LightDesc::Directional(d) => Light::Directional {
-                direction: Vec3::from(d.direction).normalize(),
-                irradiance: Vec3::from(d.irradiance),
-            },
-        });
-    }
-    let background = Vec3::from(d.background.color);
-    if background.max_element() > 0.0 {
-        lights.push(Light::Background { radiance: background });
-    }
-    let accel = Accel::build(Arc::new(geometry), threads)?;
+    let emits: Vec<bool> = d.materials.values().map(MaterialDesc::emits).collect();
+    let mut shared = Emitters::default();
+    let emitters = (0..geometry.objects.len())
+        .map(|object| emits[object_material[object] as usize].then(|| shared.of(&geometry, object as u32)))
+        .collect();
+    let accel = Arc::new(Accel::build(Arc::new(geometry), threads)?);
     let bounds = accel.bounds();
     let radius = if bounds.is_empty() { 1.0 } else { (bounds.extent().length() * 0.5).max(1e-3) };
     let choice = match d.render.light_sampler {
         LightSamplerDesc::Bvh => LightChoice::Bvh,
         LightSamplerDesc::Power => LightChoice::Power,
     };
-    let lights = LightSampler::new(lights, accel.geometry(), radius, choice);
-
     let camera = camera(&d.camera, width, height);
-    Ok(Scene { accel, object_material, object_light, materials, lights, background, camera })
+    Ok(Shapes { accel, object_material: object_material.into(), emitters, radius, choice, camera })
 }
 
-/// An object of flat triangles, or `None` when the transform left none.
-fn flat(corners: Vec<Corners>) -> Option<Object> {
+/// The scene with colours from `palette`.
+fn shade<P: Palette>(d: &SceneDesc, palette: &P, shapes: &Shapes) -> Scene<P::Radiance> {
+    let materials: Vec<Material<P::Radiance>> = d.materials.values().map(|m| material(m, palette)).collect();
+    let mut lights = Vec::new();
+    let mut object_light = vec![NO_LIGHT; shapes.object_material.len()];
+    for (object, emitter) in shapes.emitters.iter().enumerate() {
+        let material = &materials[shapes.object_material[object] as usize];
+        if let Some(emitter) = emitter.as_ref().filter(|_| material.is_emissive()) {
+            object_light[object] = lights.len() as u32;
+            let (object, emission) = (object as u32, material.emission);
+            lights.push(Light::Area { object, emission, emitter: emitter.clone() });
+        }
+    }
+    for l in &d.lights {
+        lights.push(match l {
+            LightDesc::Point(p) => Light::Point {
+                position: Vec3::from(p.position),
+                intensity: palette.colour(p.intensity.spectrum(), Role::Emission),
+            },
+            LightDesc::Directional(dl) => Light::Directional {
+                direction: Vec3::from(dl.direction).normalize(),
+                irradiance: palette.colour(dl.irradiance.spectrum(), Role::Emission),
+            },
+        });
+    }
+    let background = palette.colour(d.background.color.spectrum(), Role::Emission);
+    if background.max_element() > 0.0 {
+        lights.push(Light::Background { radiance: background });
+    }
+    let lights = LightSampler::new(lights, shapes.accel.geometry(), shapes.radius, shapes.choice);
+    Scene {
+        accel: shapes.accel.clone(),
+        object_material: shapes.object_material.clone(),
+        object_light,
+        materials,
+        lights,
+        background,
+        camera: shapes.camera.clone(),
+    }
+}
+
+/// An object of flat triangles (wound the other way when flipped), or
+/// `None` when the transform left none.
+fn flat(mut corners: Vec<Corners>, flip: bool) -> Option<Object> {
+    if flip {
+        corners.iter_mut().for_each(|c| c.swap(1, 2));
+    }
     (!corners.is_empty()).then(|| Object::Triangles(TriMesh::from_corners(&corners)))
 }
 
-fn material(m: &MaterialDesc) -> Material {
-    let bsdf = match m {
-        MaterialDesc::Diffuse(d) => Bsdf::Diffuse { reflectance: Vec3::from(d.reflectance) },
-        MaterialDesc::Conductor(c) => {
-            Bsdf::Conductor { reflectance: Vec3::from(c.reflectance), alpha: c.roughness * c.roughness }
+fn material<P: Palette>(m: &MaterialDesc, p: &P) -> Material<P::Radiance> {
+    let reflectance = |s: &SpectrumDesc| p.colour(s.spectrum(), Role::Reflectance);
+    let albedo = |s: &SpectrumDesc| s.spectrum().rgb(Role::Reflectance);
+    let (bsdf, albedo) = match m {
+        MaterialDesc::Diffuse(d) => {
+            (Bsdf::Diffuse { reflectance: reflectance(&d.reflectance) }, albedo(&d.reflectance))
         }
-        MaterialDesc::Dielectric(g) => Bsdf::Dielectric { ior: g.ior, tint: Vec3::from(g.tint) },
-        MaterialDesc::Emitter(_) => Bsdf::Black,
+        MaterialDesc::Conductor(c) => {
+            let alpha = c.roughness * c.roughness;
+            let (fresnel, rgb) = conductor(c, p);
+            (Bsdf::Conductor { fresnel, alpha }, rgb)
+        }
+        MaterialDesc::Dielectric(g) => {
+            let (ior, dispersive) = p.ior(&g.ior.0);
+            let bsdf = Bsdf::Dielectric { ior, tint: reflectance(&g.tint), dispersive, lanes: p.lanes() };
+            (bsdf, albedo(&g.tint))
+        }
+        MaterialDesc::Emitter(_) => (Bsdf::Black, Vec3::ZERO),
     };
-    Material { bsdf, emission: m.emission().map(Vec3::from).unwrap_or(Vec3::ZERO) }
+    let emission = m.emission().map_or(P::Radiance::ZERO, |e| p.colour(e.spectrum(), Role::Emission));
+    Material { bsdf, emission, albedo }
+}
+
+/// A conductor's Fresnel term, and its RGB albedo at normal incidence.
+fn conductor<P: Palette>(c: &ConductorDesc, p: &P) -> (Fresnel<P::Radiance>, Vec3) {
+    let exact = |n: &dyn Fn(f64) -> f64, k: &dyn Fn(f64) -> f64| {
+        let rgb = Fresnel::Conductor { eta: RgbPalette.sampled(n), k: RgbPalette.sampled(k) }.eval(1.0);
+        (Fresnel::Conductor { eta: p.sampled(n), k: p.sampled(k) }, rgb)
+    };
+    match (&c.metal, &c.eta, &c.k, &c.reflectance) {
+        (Some(name), ..) => {
+            // Validation has refused unknown names.
+            let m = Metal::named(name).unwrap_or_else(|| Metal::named("Al").expect("bundled"));
+            exact(&|nm| m.n.at_clamped(nm), &|nm| m.k.at_clamped(nm))
+        }
+        (None, Some(eta), Some(k), _) => exact(&|nm| eta.spectrum().value_at(nm), &|nm| k.spectrum().value_at(nm)),
+        (.., Some(r)) => {
+            (Fresnel::Schlick(p.colour(r.spectrum(), Role::Reflectance)), r.spectrum().rgb(Role::Reflectance))
+        }
+        _ => {
+            let grey = Spectrum::Rgb([0.5; 3]);
+            (Fresnel::Schlick(p.colour(&grey, Role::Reflectance)), grey.rgb(Role::Reflectance))
+        }
+    }
 }
 
 fn camera(c: &CameraDesc, width: u32, height: u32) -> Camera {

@@ -2,6 +2,7 @@
 //! (see docs/scene-format.md). Unknown keys are refused. Numbers stay as
 //! written (integers as i64) so that range checks can say what was wrong.
 
+pub use super::spectrum_desc::{IorDesc, SpectrumDesc};
 use crate::math::{Mat4, Transform, Vec3};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -12,6 +13,8 @@ pub type V3 = [f32; 3];
 #[serde(deny_unknown_fields)]
 pub struct SceneDesc {
     pub format: Option<i64>,
+    /// Present: spectral mode.
+    pub spectrum: Option<SpectralDesc>,
     pub film: FilmDesc,
     #[serde(default)]
     pub sampling: SamplingDesc,
@@ -29,6 +32,15 @@ pub struct SceneDesc {
     pub shapes: Vec<ShapeDesc>,
     #[serde(default)]
     pub lights: Vec<LightDesc>,
+}
+
+/// `[spectrum]`: the output bins of spectral mode.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SpectralDesc {
+    pub min_wavelength: f64,
+    pub max_wavelength: f64,
+    pub bins: i64,
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -159,11 +171,11 @@ fn default_ortho_height() -> f32 {
     2.0
 }
 
-#[derive(Deserialize, Debug, Clone, Default)]
+#[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct BackgroundDesc {
-    #[serde(default)]
-    pub color: V3,
+    #[serde(default = "black")]
+    pub color: SpectrumDesc,
 }
 
 /// One variant per `type`; each variant's keys are its own struct, so that an
@@ -179,18 +191,27 @@ pub enum MaterialDesc {
 
 impl MaterialDesc {
     /// The radiance it emits, when it has an `emission` (an emitter always does).
-    pub fn emission(&self) -> Option<V3> {
+    pub fn emission(&self) -> Option<&SpectrumDesc> {
         match self {
-            MaterialDesc::Diffuse(d) => d.emission,
-            MaterialDesc::Conductor(c) => c.emission,
-            MaterialDesc::Dielectric(g) => g.emission,
-            MaterialDesc::Emitter(e) => Some(e.emission),
+            MaterialDesc::Diffuse(d) => d.emission.as_ref(),
+            MaterialDesc::Conductor(c) => c.emission.as_ref(),
+            MaterialDesc::Dielectric(g) => g.emission.as_ref(),
+            MaterialDesc::Emitter(e) => Some(&e.emission),
+        }
+    }
+
+    pub fn emission_mut(&mut self) -> Option<&mut SpectrumDesc> {
+        match self {
+            MaterialDesc::Diffuse(d) => d.emission.as_mut(),
+            MaterialDesc::Conductor(c) => c.emission.as_mut(),
+            MaterialDesc::Dielectric(g) => g.emission.as_mut(),
+            MaterialDesc::Emitter(e) => Some(&mut e.emission),
         }
     }
 
     /// True when it emits any light (what makes a shape a light).
     pub fn emits(&self) -> bool {
-        self.emission().is_some_and(|e| e.iter().any(|&c| c > 0.0))
+        self.emission().is_some_and(SpectrumDesc::is_positive)
     }
 }
 
@@ -198,44 +219,57 @@ impl MaterialDesc {
 #[serde(deny_unknown_fields)]
 pub struct DiffuseDesc {
     #[serde(default = "grey")]
-    pub reflectance: V3,
-    pub emission: Option<V3>,
+    pub reflectance: SpectrumDesc,
+    pub emission: Option<SpectrumDesc>,
 }
 
+/// A conductor's Fresnel term from `reflectance` at normal incidence
+/// (Schlick), from `eta` and `k`, or from a measured `metal`.
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct ConductorDesc {
-    #[serde(default = "grey")]
-    pub reflectance: V3,
+    pub reflectance: Option<SpectrumDesc>,
+    pub eta: Option<SpectrumDesc>,
+    pub k: Option<SpectrumDesc>,
+    pub metal: Option<String>,
     #[serde(default)]
     pub roughness: f32,
-    pub emission: Option<V3>,
+    pub emission: Option<SpectrumDesc>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct DielectricDesc {
     #[serde(default = "default_ior")]
-    pub ior: f32,
+    pub ior: IorDesc,
     #[serde(default = "white")]
-    pub tint: V3,
-    pub emission: Option<V3>,
+    pub tint: SpectrumDesc,
+    pub emission: Option<SpectrumDesc>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct EmitterDesc {
-    pub emission: V3,
+    pub emission: SpectrumDesc,
 }
 
-fn grey() -> V3 {
-    [0.5; 3]
+impl Default for BackgroundDesc {
+    fn default() -> Self {
+        BackgroundDesc { color: black() }
+    }
 }
-fn white() -> V3 {
-    [1.0; 3]
+
+fn grey() -> SpectrumDesc {
+    SpectrumDesc::rgb([0.5; 3])
 }
-fn default_ior() -> f32 {
-    1.5
+fn white() -> SpectrumDesc {
+    SpectrumDesc::rgb([1.0; 3])
+}
+fn black() -> SpectrumDesc {
+    SpectrumDesc::rgb([0.0; 3])
+}
+fn default_ior() -> IorDesc {
+    IorDesc(crate::spectrum::Ior::Constant(1.5))
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -256,6 +290,8 @@ pub struct SphereDesc {
     pub radius: f32,
     pub material: String,
     pub transform: Option<TransformDesc>,
+    #[serde(default)]
+    pub flip_normals: bool,
 }
 
 /// Rectangle and cube: fixed geometry placed by the transform.
@@ -264,6 +300,8 @@ pub struct SphereDesc {
 pub struct PlainShapeDesc {
     pub material: String,
     pub transform: Option<TransformDesc>,
+    #[serde(default)]
+    pub flip_normals: bool,
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -272,6 +310,8 @@ pub struct TriangleDesc {
     pub vertices: [V3; 3],
     pub material: String,
     pub transform: Option<TransformDesc>,
+    #[serde(default)]
+    pub flip_normals: bool,
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -282,6 +322,8 @@ pub struct MeshDesc {
     pub smooth: bool,
     pub material: String,
     pub transform: Option<TransformDesc>,
+    #[serde(default)]
+    pub flip_normals: bool,
 }
 
 /// `[meshes.NAME]`: a mesh file read once, shared by every instance of it.
@@ -300,6 +342,8 @@ pub struct InstanceDesc {
     pub mesh: String,
     pub material: String,
     pub transform: Option<TransformDesc>,
+    #[serde(default)]
+    pub flip_normals: bool,
 }
 
 impl ShapeDesc {
@@ -310,6 +354,18 @@ impl ShapeDesc {
             ShapeDesc::Triangle(s) => &s.material,
             ShapeDesc::Mesh(s) => &s.material,
             ShapeDesc::Instance(s) => &s.material,
+        }
+    }
+
+    /// `flip_normals`: the front side (which emits, and which normals
+    /// point to) turned inward.
+    pub fn flip_normals(&self) -> bool {
+        match self {
+            ShapeDesc::Sphere(s) => s.flip_normals,
+            ShapeDesc::Rectangle(s) | ShapeDesc::Cube(s) => s.flip_normals,
+            ShapeDesc::Triangle(s) => s.flip_normals,
+            ShapeDesc::Mesh(s) => s.flip_normals,
+            ShapeDesc::Instance(s) => s.flip_normals,
         }
     }
 
@@ -351,14 +407,43 @@ pub enum LightDesc {
 #[serde(deny_unknown_fields)]
 pub struct PointLightDesc {
     pub position: V3,
-    pub intensity: V3,
+    pub intensity: SpectrumDesc,
 }
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct DirectionalLightDesc {
     pub direction: V3,
-    pub irradiance: V3,
+    pub irradiance: SpectrumDesc,
+}
+
+impl SceneDesc {
+    /// Every spectrum of the scene with its key path, for `load` to read
+    /// the files they name.
+    pub fn spectra_mut(&mut self) -> Vec<(String, &mut SpectrumDesc)> {
+        let mut out = vec![("background.color".to_string(), &mut self.background.color)];
+        for (name, m) in self.materials.iter_mut() {
+            let path = format!("materials.{name}");
+            let (own, emission): (Vec<(&str, &mut SpectrumDesc)>, Option<&mut SpectrumDesc>) = match m {
+                MaterialDesc::Diffuse(d) => (vec![("reflectance", &mut d.reflectance)], d.emission.as_mut()),
+                MaterialDesc::Conductor(c) => {
+                    let keys = [("reflectance", c.reflectance.as_mut()), ("eta", c.eta.as_mut()), ("k", c.k.as_mut())];
+                    (keys.into_iter().filter_map(|(k, s)| s.map(|s| (k, s))).collect(), c.emission.as_mut())
+                }
+                MaterialDesc::Dielectric(g) => (vec![("tint", &mut g.tint)], g.emission.as_mut()),
+                MaterialDesc::Emitter(e) => (Vec::new(), Some(&mut e.emission)),
+            };
+            out.extend(own.into_iter().map(|(key, s)| (format!("{path}.{key}"), s)));
+            out.extend(emission.map(|e| (format!("{path}.emission"), e)));
+        }
+        for (i, l) in self.lights.iter_mut().enumerate() {
+            match l {
+                LightDesc::Point(p) => out.push((format!("lights[{i}].intensity"), &mut p.intensity)),
+                LightDesc::Directional(d) => out.push((format!("lights[{i}].irradiance"), &mut d.irradiance)),
+            }
+        }
+        out
+    }
 }
 
 /// Re-reads one tagged table (a shape, material or light, without its

@@ -2,10 +2,12 @@
 //! turning each mistake into an error that names the file, the key path and
 //! the line: `scene.toml:12: shapes[3].radius: must be > 0, got -1`.
 
-use super::desc::{SceneDesc, ShapeDesc};
+use super::desc::{SceneDesc, ShapeDesc, SpectrumDesc};
 use super::locate;
+use super::spectrum_desc::read_csv;
 use super::validate::{self, Checked};
 use crate::geometry::mesh::{self, Mesh};
+use crate::spectrum::{Spectrum, Table};
 use anyhow::{anyhow, Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -52,9 +54,17 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
     let source = String::from_utf8(bytes).map_err(|e| {
         anyhow!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
     })?;
-    let desc = parse(path, &source)?;
-    let checked = validate::validate(&desc, &super::room::available_memory).map_err(|e| located(path, &source, &e))?;
+    let mut desc = parse(path, &source)?;
     let mut hash = hash;
+    for (key, spectrum) in desc.spectra_mut() {
+        if let SpectrumDesc::File(file) = spectrum {
+            let (table, file_hash) =
+                read_spectrum(path, file).map_err(|m| located(path, &source, &SceneError::new(key, m)))?;
+            hash = crate::hash::mix64(hash ^ file_hash);
+            *spectrum = SpectrumDesc::Given(Spectrum::Tabulated(table));
+        }
+    }
+    let checked = validate::validate(&desc, &super::room::available_memory).map_err(|e| located(path, &source, &e))?;
     let mut meshes = Vec::new();
     let mut read = |key: String, file: &str, smooth: bool| -> Result<usize> {
         // Mesh paths are relative to the scene file.
@@ -85,6 +95,15 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
         });
     }
     Ok(LoadedScene { path: path.to_path_buf(), desc, checked, meshes, shape_mesh, hash })
+}
+
+/// A spectrum's CSV, relative to the scene file, and the hash of its bytes.
+fn read_spectrum(scene: &Path, file: &str) -> Result<(Table, u64), String> {
+    let full = scene.parent().unwrap_or(Path::new(".")).join(file);
+    let bytes = std::fs::read(&full).map_err(|e| format!("cannot read {}: {e}", full.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", full.display()))?;
+    let table = read_csv(&text).map_err(|m| format!("{}: {m}", full.display()))?;
+    Ok((table, crate::hash::hash_bytes(text.as_bytes())))
 }
 
 /// Parses the TOML text; errors name the key path and line.

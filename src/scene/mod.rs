@@ -18,6 +18,7 @@ pub mod load;
 mod locate;
 pub mod room;
 pub mod runtime;
+mod spectrum_desc;
 pub mod validate;
 
-pub use runtime::{Interaction, Scene, SceneMemory};
+pub use runtime::{Interaction, Scene, SceneMemory, SpectralScene, World};

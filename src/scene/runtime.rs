@@ -1,5 +1,7 @@
 //! The runtime scene that rendering reads: objects in a two-level BVH,
-//! materials, lights, background and camera. Shared read-only by every
+//! materials, lights, background and camera, with colours of one kind
+//! (`Scene<Vec3>` in RGB mode, `Scene<Bins>` per group of bins in spectral
+//! mode, all groups sharing one BVH): a `World`. Shared read-only by every
 //! thread of a rank.
 
 use crate::accel::Accel;
@@ -8,23 +10,73 @@ use crate::geometry::Geometry;
 use crate::light::LightSampler;
 use crate::material::Material;
 use crate::math::{Ray, Vec3};
+use crate::spectrum::{bins_to_rgb, Binning, Bins, Radiance};
 use bincode::{Decode, Encode};
+use glam::DVec3;
+use std::sync::Arc;
 
 /// Marks an object that emits nothing.
 pub const NO_LIGHT: u32 = u32::MAX;
 
-pub struct Scene {
-    pub accel: Accel,
+pub struct Scene<S = Vec3> {
+    pub accel: Arc<Accel>,
     /// Per object.
-    pub(super) object_material: Vec<u32>,
-    /// Per object: the light of its primitive 0 (its primitive k is light
-    /// `first_light + k`), or `NO_LIGHT`.
+    pub(super) object_material: Arc<[u32]>,
     /// Per object: its area light's index, or `NO_LIGHT`.
     pub(super) object_light: Vec<u32>,
-    pub materials: Vec<Material>,
-    pub lights: LightSampler,
-    pub background: Vec3,
+    pub materials: Vec<Material<S>>,
+    pub lights: LightSampler<S>,
+    pub background: S,
     pub camera: Camera,
+}
+
+/// What a rank renders: the RGB scene, or the spectral scene's groups.
+pub enum World {
+    Rgb(Scene),
+    Spectral(SpectralScene),
+}
+
+pub struct SpectralScene {
+    /// Group g carries bins g·LANES.. (see `Binning::group`).
+    pub groups: Vec<Scene<Bins>>,
+    pub binning: Binning,
+    /// Per bin, ∫ x̄ȳz̄ over it (for the sRGB picture).
+    pub(super) xyz_weights: Vec<DVec3>,
+}
+
+impl SpectralScene {
+    /// Linear sRGB of a spectrum of bins (CIE 1931 2°).
+    pub fn rgb(&self, bins: &[f32]) -> Vec3 {
+        bins_to_rgb(&self.xyz_weights, bins)
+    }
+}
+
+impl World {
+    pub fn camera(&self) -> &Camera {
+        match self {
+            World::Rgb(s) => &s.camera,
+            World::Spectral(s) => &s.groups[0].camera,
+        }
+    }
+
+    /// Spectral bins per pixel (0 in RGB mode).
+    pub fn bins(&self) -> usize {
+        self.binning().map_or(0, |b| b.bins)
+    }
+
+    pub fn binning(&self) -> Option<&Binning> {
+        match self {
+            World::Rgb(_) => None,
+            World::Spectral(s) => Some(&s.binning),
+        }
+    }
+
+    pub fn memory(&self) -> SceneMemory {
+        match self {
+            World::Rgb(s) => s.memory(),
+            World::Spectral(s) => s.groups[0].memory(),
+        }
+    }
 }
 
 /// A ray's nearest hit, with what shading needs.
@@ -44,7 +96,7 @@ pub struct Interaction {
     pub light: u32,
 }
 
-impl Scene {
+impl<S: Radiance> Scene<S> {
     #[inline]
     pub fn intersect(&self, ray: &Ray) -> Option<Interaction> {
         let hit = self.accel.intersect(ray)?;
@@ -85,7 +137,7 @@ impl Scene {
     }
 
     #[inline]
-    pub fn material(&self, index: u32) -> &Material {
+    pub fn material(&self, index: u32) -> &Material<S> {
         &self.materials[index as usize]
     }
 }

@@ -7,6 +7,7 @@
 use super::desc::*;
 use super::load::SceneError;
 use crate::math::Transform;
+use crate::spectrum::{Binning, Spectrum, METALS};
 
 type Check = Result<(), SceneError>;
 
@@ -20,6 +21,10 @@ pub struct Checked {
     pub tile_size: Option<u32>,
     /// Per `[[shapes]]` entry, in order.
     pub shapes: Vec<CheckedShape>,
+    /// Spectral mode's bins; `None` renders in RGB.
+    pub binning: Option<Binning>,
+    /// What the user should hear about but that does not stop the render.
+    pub warnings: Vec<String>,
 }
 
 /// `[sampling]`, typed.
@@ -57,7 +62,7 @@ pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Re
     let sampling = sampling(&d.sampling)?;
     let tile_size = d.render.tile_size.map(|t| count("render.tile_size", t, 1)).transpose()?;
     camera(&d.camera)?;
-    colour("background.color", d.background.color)?;
+    let binning = d.spectrum.as_ref().map(spectral).transpose()?;
     for (name, m) in &d.materials {
         material(&format!("materials.{name}"), m)?;
     }
@@ -66,7 +71,56 @@ pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Re
     for (i, l) in d.lights.iter().enumerate() {
         light(&format!("lights[{i}]"), l)?;
     }
-    Ok(Checked { width, height, sampling, tile_size, shapes })
+    if binning.is_some() && matches!(d.render.integrator, IntegratorKind::Normals | IntegratorKind::Albedo) {
+        return Err(SceneError::new(
+            "render.integrator",
+            "the normals and albedo views are RGB pictures: render them without [spectrum] (or ask for --aov)",
+        ));
+    }
+    let warnings = binning.as_ref().map(|b| lines_outside(d, b)).unwrap_or_default();
+    Ok(Checked { width, height, sampling, tile_size, shapes, binning, warnings })
+}
+
+fn spectral(s: &SpectralDesc) -> Result<Binning, SceneError> {
+    for (key, v) in [("min_wavelength", s.min_wavelength), ("max_wavelength", s.max_wavelength)] {
+        if !(v.is_finite() && v > 0.0) {
+            return Err(SceneError::new(format!("spectrum.{key}"), format!("must be a wavelength > 0 nm, got {v}")));
+        }
+    }
+    if s.min_wavelength >= s.max_wavelength {
+        return Err(SceneError::new(
+            "spectrum.max_wavelength",
+            format!("must be greater than min_wavelength ({} nm), got {} nm", s.min_wavelength, s.max_wavelength),
+        ));
+    }
+    let bins = count("spectrum.bins", s.bins, 1)?;
+    Ok(Binning::new(s.min_wavelength, s.max_wavelength, bins as usize))
+}
+
+/// One warning per emission line outside the bins, naming it.
+fn lines_outside(d: &SceneDesc, b: &Binning) -> Vec<String> {
+    let mut spectra: Vec<(String, &SpectrumDesc)> = vec![("background.color".into(), &d.background.color)];
+    for (name, m) in &d.materials {
+        spectra.extend(m.emission().map(|e| (format!("materials.{name}.emission"), e)));
+    }
+    for (i, l) in d.lights.iter().enumerate() {
+        spectra.push(match l {
+            LightDesc::Point(p) => (format!("lights[{i}].intensity"), &p.intensity),
+            LightDesc::Directional(p) => (format!("lights[{i}].irradiance"), &p.irradiance),
+        });
+    }
+    let mut out = Vec::new();
+    for (path, s) in spectra {
+        if let Spectrum::Lines(lines) = s.spectrum() {
+            for (k, [nm, _]) in lines.iter().enumerate().filter(|(_, l)| b.bin_of(l[0]).is_none()) {
+                out.push(format!(
+                    "{path}: line {k} at {nm} nm lies outside the spectrum's [{}, {}) nm and is dropped",
+                    b.min, b.max
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn film(f: &FilmDesc, available_memory: &dyn Fn() -> Option<u64>) -> Result<(u32, u32), SceneError> {
@@ -146,20 +200,66 @@ fn camera(c: &CameraDesc) -> Check {
 
 fn material(path: &str, m: &MaterialDesc) -> Check {
     match m {
-        MaterialDesc::Diffuse(d) => unit3(&format!("{path}.reflectance"), d.reflectance)?,
+        MaterialDesc::Diffuse(d) => reflectance(&format!("{path}.reflectance"), &d.reflectance)?,
         MaterialDesc::Conductor(c) => {
-            unit3(&format!("{path}.reflectance"), c.reflectance)?;
+            conductor(path, c)?;
             unit(&format!("{path}.roughness"), c.roughness)?;
         }
-        MaterialDesc::Dielectric(g) => {
-            positive(&format!("{path}.ior"), g.ior)?;
-            colour(&format!("{path}.tint"), g.tint)?;
-        }
+        MaterialDesc::Dielectric(g) => property(&format!("{path}.tint"), &g.tint)?,
         MaterialDesc::Emitter(_) => {}
     }
-    match m.emission() {
-        Some(e) => colour(&format!("{path}.emission"), e),
-        None => Ok(()),
+    Ok(())
+}
+
+/// Exactly one way to give a conductor's Fresnel term.
+fn conductor(path: &str, c: &ConductorDesc) -> Check {
+    match (&c.reflectance, &c.eta, &c.k, &c.metal) {
+        (Some(r), None, None, None) => reflectance(&format!("{path}.reflectance"), r),
+        (None, Some(eta), Some(k), None) => {
+            property(&format!("{path}.eta"), eta)?;
+            property(&format!("{path}.k"), k)
+        }
+        (None, None, None, Some(name)) if METALS.contains(&name.as_str()) => Ok(()),
+        (None, None, None, Some(name)) => Err(SceneError::new(
+            format!("{path}.metal"),
+            format!("unknown metal `{name}`; known metals: {}", METALS.join(", ")),
+        )),
+        (None, None, None, None) => Ok(()),
+        _ => Err(SceneError::new(
+            path,
+            "give one of: `reflectance` (Schlick), `eta` and `k` together, or `metal` (measured n and k)",
+        )),
+    }
+}
+
+/// A reflectance: at most 1 at every wavelength, and not an emission's form.
+fn reflectance(path: &str, s: &SpectrumDesc) -> Check {
+    let peak = match s.spectrum() {
+        Spectrum::Rgb(c) => {
+            if let Some((i, v)) = c.iter().enumerate().find(|(_, v)| **v > 1.0) {
+                return Err(SceneError::new(format!("{path}[{i}]"), format!("must be in [0, 1], got {v}")));
+            }
+            0.0
+        }
+        Spectrum::Constant(v) => *v,
+        Spectrum::Tabulated(t) => t.values().iter().fold(0.0f64, |m, &v| m.max(v)),
+        Spectrum::Blackbody { .. } | Spectrum::Lines(_) => {
+            return Err(SceneError::new(path, "a reflectance cannot be a blackbody or emission lines"))
+        }
+    };
+    if peak > 1.0 {
+        return Err(SceneError::new(path, format!("a reflectance must be at most 1, got {peak}")));
+    }
+    Ok(())
+}
+
+/// A smooth property of wavelength (tint, n, k): not lines or a blackbody.
+fn property(path: &str, s: &SpectrumDesc) -> Check {
+    match s.spectrum() {
+        Spectrum::Blackbody { .. } | Spectrum::Lines(_) => {
+            Err(SceneError::new(path, "must be a colour, a number or a table, not a blackbody or lines"))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -206,16 +306,13 @@ fn shape_values(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Check {
 
 fn light(path: &str, l: &LightDesc) -> Check {
     match l {
-        LightDesc::Point(p) => {
-            finite3(&format!("{path}.position"), p.position)?;
-            colour(&format!("{path}.intensity"), p.intensity)
-        }
+        LightDesc::Point(p) => finite3(&format!("{path}.position"), p.position),
         LightDesc::Directional(d) => {
             finite3(&format!("{path}.direction"), d.direction)?;
             if length(d.direction) == 0.0 {
                 return Err(SceneError::new(format!("{path}.direction"), "must not be the zero vector"));
             }
-            colour(&format!("{path}.irradiance"), d.irradiance)
+            Ok(())
         }
     }
 }
@@ -259,24 +356,6 @@ fn unit(path: &str, v: f32) -> Check {
 fn finite3(path: &str, v: V3) -> Check {
     for (i, x) in v.iter().enumerate() {
         finite(&format!("{path}[{i}]"), *x)?;
-    }
-    Ok(())
-}
-
-fn unit3(path: &str, v: V3) -> Check {
-    for (i, x) in v.iter().enumerate() {
-        unit(&format!("{path}[{i}]"), *x)?;
-    }
-    Ok(())
-}
-
-/// A non-negative finite colour (radiance, intensity, tint).
-fn colour(path: &str, v: V3) -> Check {
-    for (i, x) in v.iter().enumerate() {
-        finite(&format!("{path}[{i}]"), *x)?;
-        if *x < 0.0 {
-            return Err(SceneError::new(format!("{path}[{i}]"), format!("must be ≥ 0, got {x}")));
-        }
     }
     Ok(())
 }

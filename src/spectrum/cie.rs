@@ -104,7 +104,6 @@ pub(super) fn parse_bundled(text: &str, columns: usize) -> Vec<Vec<f64>> {
         .collect()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,9 @@ pub trait Radiance:
     fn lane(self, i: usize) -> f32;
     /// This value in lane `i`, zero in every other.
     fn only_lane(self, i: usize) -> Self;
+    /// A debug view's RGB colour (the normals and albedo views, which
+    /// validation allows in RGB mode only; spectral lanes take r, g, b).
+    fn from_view(rgb: Vec3) -> Self;
 }
 
 impl Radiance for Vec3 {
@@ -77,6 +80,9 @@ impl Radiance for Vec3 {
         let mut v = Vec3::ZERO;
         v[i] = self[i];
         v
+    }
+    fn from_view(rgb: Vec3) -> Self {
+        rgb
     }
 }
 
@@ -135,6 +141,11 @@ impl Radiance for Bins {
     fn only_lane(self, i: usize) -> Self {
         let mut v = Bins::ZERO;
         v.0[i] = self.0[i];
+        v
+    }
+    fn from_view(rgb: Vec3) -> Self {
+        let mut v = Bins::ZERO;
+        v.0[..3].copy_from_slice(&rgb.to_array());
         v
     }
 }

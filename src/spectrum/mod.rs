@@ -60,12 +60,19 @@ pub enum Spectrum {
 #[derive(Clone, Debug)]
 pub enum Curve {
     Constant(f64),
-    Blackbody { kelvin: f64, scale: f64 },
+    Blackbody {
+        kelvin: f64,
+        scale: f64,
+    },
     Tabulated(Table),
     Lines(Vec<[f64; 2]>),
     /// An RGB upsampled: `scale` × the sigmoid, × D65 (as white light)
     /// when it is an emission.
-    Rgb { sigmoid: Sigmoid, scale: f64, illuminant: bool },
+    Rgb {
+        sigmoid: Sigmoid,
+        scale: f64,
+        illuminant: bool,
+    },
 }
 
 impl Spectrum {
@@ -110,10 +117,17 @@ impl Spectrum {
     }
 
     /// The value at one wavelength, for spectra of a property such as a
-    /// conductor's n or k (lines have none).
+    /// conductor's n or k (lines have none); an RGB triple gives its blue
+    /// below 490 nm, its green below 580 nm, its red above.
     pub fn value_at(&self, nm: f64) -> f64 {
         match self {
-            Spectrum::Rgb(c) => c.iter().map(|&v| v as f64).sum::<f64>() / 3.0,
+            Spectrum::Rgb([r, g, b]) => f64::from(if nm < 490.0 {
+                *b
+            } else if nm < 580.0 {
+                *g
+            } else {
+                *r
+            }),
             other => other.curve(Role::Reflectance).at(nm),
         }
     }

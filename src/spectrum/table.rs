@@ -15,6 +15,10 @@ impl Table {
         Table { xs, ys }
     }
 
+    pub fn values(&self) -> &[f64] {
+        &self.ys
+    }
+
     pub fn at(&self, x: f64) -> f64 {
         match (self.xs.first(), self.xs.last()) {
             (Some(&lo), Some(&hi)) if x >= lo && x <= hi => self.interpolate(x),

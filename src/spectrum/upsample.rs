@@ -74,8 +74,14 @@ mod tests {
 
     #[test]
     fn fitted_spectra_give_their_rgb_back_within_one_percent() {
-        for rgb in [[0.5f32; 3], [0.63, 0.065, 0.05], [0.14, 0.45, 0.091], [0.725, 0.71, 0.68], [0.1, 0.2, 0.8], [0.9, 0.8, 0.1]]
-        {
+        for rgb in [
+            [0.5f32; 3],
+            [0.63, 0.065, 0.05],
+            [0.14, 0.45, 0.091],
+            [0.725, 0.71, 0.68],
+            [0.1, 0.2, 0.8],
+            [0.9, 0.8, 0.1],
+        ] {
             let s = Sigmoid::fit(rgb);
             let back = s.rgb();
             let worst = (back - DVec3::from(rgb.map(f64::from))).abs().max_element();

@@ -8,6 +8,7 @@ pub mod inputs;
 use clap::Parser;
 use rsrender::cli::Cli;
 use rsrender::comm::Serial;
+use rsrender::film::Film;
 use rsrender::scene::load::load;
 use rsrender::settings::{Overrides, Settings};
 use rsrender::Outcome;
@@ -39,6 +40,12 @@ pub fn render(toml: &str, overrides: &Overrides, threads: usize) -> (Settings, V
 /// As `render`, with the scene written into `dir` (next to its mesh files).
 /// Renders through `rsrender::run`, the entry `main` calls, on one rank.
 pub fn render_in(dir: &Path, toml: &str, overrides: &Overrides, threads: usize) -> (Settings, Vec<f32>) {
+    let (settings, film) = render_film_in(dir, toml, overrides, threads);
+    (settings, film.layers.rgb)
+}
+
+/// As `render_in`, returning the whole film (spectral bins, sample counts).
+pub fn render_film_in(dir: &Path, toml: &str, overrides: &Overrides, threads: usize) -> (Settings, Film) {
     let path = dir.join("scene.toml");
     std::fs::write(&path, toml).expect("write scene");
     let loaded = load(&path).expect("scene loads");
@@ -62,7 +69,7 @@ pub fn render_in(dir: &Path, toml: &str, overrides: &Overrides, threads: usize) 
     assert!(overrides.output.is_none() && overrides.aovs.is_empty(), "render_in takes neither output nor AOVs");
     let cli = Cli::try_parse_from(&args).expect("flags");
     match rsrender::run(&cli, &Serial).expect("render") {
-        Outcome::Complete(Some(film)) => (settings, film.layers.rgb),
+        Outcome::Complete(Some(film)) => (settings, *film),
         _ => panic!("rank 0 of a one-rank job ends with the film"),
     }
 }

@@ -1,0 +1,260 @@
+//! How a scene writes colours, spectra and refractive indices, parsed into
+//! `spectrum` types as they are read, so that a bad value is an error at
+//! its key: `[r, g, b]`, a number, `{ blackbody = T, scale = s }`,
+//! `{ wavelengths = [...], values = [...] }`, `{ file = "x.csv" }` (read by
+//! `load`, relative to the scene), `{ lines = [[nm, W/m²/sr], ...] }`; an
+//! `ior` is a number, `{ sellmeier = [...] }`, `{ cauchy = [A, B] }`, a table
+//! or a catalogue name.
+
+use crate::spectrum::{Ior, Spectrum, Table, GLASSES};
+use serde::de::Error;
+use serde::{Deserialize, Deserializer};
+use toml::Value;
+
+/// A colour or spectrum as the file gives it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SpectrumDesc {
+    Given(Spectrum),
+    /// A two-column CSV (nm, value), relative to the scene: `load` reads it
+    /// and replaces it by `Given`.
+    File(String),
+}
+
+impl SpectrumDesc {
+    pub const fn rgb(rgb: [f32; 3]) -> SpectrumDesc {
+        SpectrumDesc::Given(Spectrum::Rgb(rgb))
+    }
+
+    /// The spectrum (an unread file, which `load` never leaves, is black).
+    pub fn spectrum(&self) -> &Spectrum {
+        const BLACK: Spectrum = Spectrum::Constant(0.0);
+        match self {
+            SpectrumDesc::Given(s) => s,
+            SpectrumDesc::File(_) => &BLACK,
+        }
+    }
+
+    /// True when some wavelength has a positive value.
+    pub fn is_positive(&self) -> bool {
+        match self.spectrum() {
+            Spectrum::Rgb(c) => c.iter().any(|&v| v > 0.0),
+            Spectrum::Constant(v) => *v > 0.0,
+            Spectrum::Blackbody { scale, .. } => *scale > 0.0,
+            Spectrum::Tabulated(t) => t.values().iter().any(|&v| v > 0.0),
+            Spectrum::Lines(lines) => lines.iter().any(|l| l[1] > 0.0),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpectrumTable {
+    blackbody: Option<f64>,
+    scale: Option<f64>,
+    wavelengths: Option<Vec<f64>>,
+    values: Option<Vec<f64>>,
+    file: Option<String>,
+    lines: Option<Vec<[f64; 2]>>,
+}
+
+impl<'de> Deserialize<'de> for SpectrumDesc {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        spectrum(value).map_err(D::Error::custom)
+    }
+}
+
+fn spectrum(value: Value) -> Result<SpectrumDesc, String> {
+    const EXPECTED: &str = "expected [r, g, b], a number, or a table with `blackbody`, `wavelengths` and \
+                            `values`, `file` or `lines`";
+    let given = |s| Ok(SpectrumDesc::Given(s));
+    match value {
+        Value::Integer(_) | Value::Float(_) => given(Spectrum::Constant(non_negative("the value", number(&value)?)?)),
+        Value::Array(items) => {
+            let rgb: Vec<f64> = items.iter().map(number).collect::<Result<_, _>>()?;
+            let [r, g, b] = rgb[..] else {
+                return Err(format!("an RGB colour has 3 components, got {}", rgb.len()));
+            };
+            for (c, v) in ["r", "g", "b"].iter().zip([r, g, b]) {
+                non_negative(&format!("component {c}"), v)?;
+            }
+            given(Spectrum::Rgb([r as f32, g as f32, b as f32]))
+        }
+        Value::Table(t) => {
+            let t: SpectrumTable = Value::Table(t).try_into().map_err(|e: toml::de::Error| e.message().to_string())?;
+            match t {
+                SpectrumTable {
+                    blackbody: Some(kelvin),
+                    wavelengths: None,
+                    values: None,
+                    file: None,
+                    lines: None,
+                    scale,
+                } => {
+                    if !(kelvin.is_finite() && kelvin > 0.0) {
+                        return Err(format!("a blackbody needs a temperature > 0 K, got {kelvin}"));
+                    }
+                    given(Spectrum::Blackbody { kelvin, scale: non_negative("scale", scale.unwrap_or(1.0))? })
+                }
+                SpectrumTable {
+                    wavelengths: Some(w),
+                    values: Some(v),
+                    blackbody: None,
+                    file: None,
+                    lines: None,
+                    scale: None,
+                } => given(Spectrum::Tabulated(table(w, v)?)),
+                SpectrumTable {
+                    file: Some(f),
+                    blackbody: None,
+                    wavelengths: None,
+                    values: None,
+                    lines: None,
+                    scale: None,
+                } => Ok(SpectrumDesc::File(f)),
+                SpectrumTable {
+                    lines: Some(lines),
+                    blackbody: None,
+                    wavelengths: None,
+                    values: None,
+                    file: None,
+                    scale: None,
+                } => {
+                    for (i, [nm, radiance]) in lines.iter().enumerate() {
+                        positive(&format!("line {i}'s wavelength"), *nm)?;
+                        non_negative(&format!("line {i}'s radiance"), *radiance)?;
+                    }
+                    given(Spectrum::Lines(lines))
+                }
+                _ => Err(EXPECTED.to_string()),
+            }
+        }
+        _ => Err(EXPECTED.to_string()),
+    }
+}
+
+/// A tabulated function: wavelengths (nm) > 0 and strictly increasing,
+/// values ≥ 0 and finite, as many of each, at least two.
+pub fn table(wavelengths: Vec<f64>, values: Vec<f64>) -> Result<Table, String> {
+    if wavelengths.len() != values.len() {
+        return Err(format!("{} wavelengths but {} values", wavelengths.len(), values.len()));
+    }
+    if wavelengths.len() < 2 {
+        return Err("a table needs at least two points".into());
+    }
+    for (i, (&nm, &v)) in wavelengths.iter().zip(&values).enumerate() {
+        positive(&format!("wavelength {i}"), nm)?;
+        non_negative(&format!("value {i}"), v)?;
+        if i > 0 && nm <= wavelengths[i - 1] {
+            return Err(format!("wavelengths must increase: {nm} nm follows {} nm", wavelengths[i - 1]));
+        }
+    }
+    Ok(Table::new(wavelengths, values))
+}
+
+/// Reads a two-column CSV (nm, value); `#` starts a comment line; errors
+/// name the line.
+pub fn read_csv(text: &str) -> Result<Table, String> {
+    let (mut wavelengths, mut values) = (Vec::new(), Vec::new());
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split([',', ';', '\t', ' ']).filter(|f| !f.is_empty()).collect();
+        let parsed: Option<Vec<f64>> = fields.iter().map(|f| f.parse().ok()).collect();
+        match parsed.as_deref() {
+            Some([nm, v]) => {
+                wavelengths.push(*nm);
+                values.push(*v);
+            }
+            _ => return Err(format!("line {}: expected two numbers (nm, value), got `{line}`", i + 1)),
+        }
+    }
+    table(wavelengths, values)
+}
+
+/// A refractive index as the file gives it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IorDesc(pub Ior);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IorTable {
+    sellmeier: Option<[f64; 6]>,
+    cauchy: Option<[f64; 2]>,
+    wavelengths: Option<Vec<f64>>,
+    values: Option<Vec<f64>>,
+}
+
+impl<'de> Deserialize<'de> for IorDesc {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ior(Value::deserialize(d)?).map(IorDesc).map_err(D::Error::custom)
+    }
+}
+
+fn ior(value: Value) -> Result<Ior, String> {
+    const EXPECTED: &str = "expected a number, a glass name, or a table with `sellmeier`, `cauchy`, or \
+                            `wavelengths` and `values`";
+    match value {
+        Value::Integer(_) | Value::Float(_) => Ok(Ior::Constant(positive("the index", number(&value)?)?)),
+        Value::String(name) => {
+            Ior::named(&name).ok_or_else(|| format!("unknown glass `{name}`; known glasses: {}", GLASSES.join(", ")))
+        }
+        Value::Table(t) => {
+            let t: IorTable = Value::Table(t).try_into().map_err(|e: toml::de::Error| e.message().to_string())?;
+            let ior = match t {
+                IorTable { sellmeier: Some(c), cauchy: None, wavelengths: None, values: None } => {
+                    for (i, v) in c.iter().enumerate() {
+                        non_negative(&format!("sellmeier[{i}]"), *v)?;
+                    }
+                    Ior::Sellmeier(c)
+                }
+                IorTable { cauchy: Some([a, b]), sellmeier: None, wavelengths: None, values: None } => {
+                    Ior::Cauchy([positive("cauchy[0]", a)?, non_negative("cauchy[1]", b)?])
+                }
+                IorTable { wavelengths: Some(w), values: Some(v), sellmeier: None, cauchy: None } => {
+                    let t = table(w, v)?;
+                    if t.values().iter().any(|&n| n <= 0.0) {
+                        return Err("indices must be > 0".into());
+                    }
+                    Ior::Tabulated(t)
+                }
+                _ => return Err(EXPECTED.into()),
+            };
+            // Every formula must give a usable index across the visible range.
+            for nm in [380.0, 550.0, 780.0] {
+                let n = ior.at(nm);
+                if !(n.is_finite() && n > 0.0) {
+                    return Err(format!("the index at {nm} nm is {n}; check the coefficients"));
+                }
+            }
+            Ok(ior)
+        }
+        _ => Err(EXPECTED.into()),
+    }
+}
+
+fn number(v: &Value) -> Result<f64, String> {
+    match v {
+        Value::Integer(i) => Ok(*i as f64),
+        Value::Float(f) => Ok(*f),
+        other => Err(format!("expected a number, got {}", other.type_str())),
+    }
+}
+
+fn non_negative(what: &str, v: f64) -> Result<f64, String> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(format!("{what} must be a finite number ≥ 0, got {v}"))
+    }
+}
+
+fn positive(what: &str, v: f64) -> Result<f64, String> {
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(format!("{what} must be a finite number > 0, got {v}"))
+    }
+}
