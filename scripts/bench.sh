@@ -35,14 +35,29 @@ done
 echo "speed-up -n 2 over -n 1: $(awk -v a="${t_n[1]}" -v b="${t_n[2]}" 'BEGIN { printf "%.2f", a / b }')x"
 cmp -s "$out/n1.png" "$out/n2.png" && echo "images of -n 1 and -n 2: identical" || echo "images of -n 1 and -n 2: DIFFER"
 
+echo "== spectral mode: the same box, 32 bins over 360-830 nm (scenes/bench/cornell-mitsuba-spectral.toml)"
+ts=$(taskset -c 0 "$bin" scenes/bench/cornell-mitsuba-spectral.toml --threads 1 -o "$out/spectral.exr" | render_seconds)
+t1c=$(taskset -c 0 "$bin" "$bench" --threads 1 -o "$out/one-core.png" | render_seconds)
+echo "rsrender one core: RGB $(rate $samples "$t1c"), spectral $(rate $samples "$ts") M samples/s:" \
+    "spectral at $(awk -v a="$t1c" -v b="$ts" 'BEGIN { printf "%.2f", a / b }')x the RGB throughput"
+
 py=${MITSUBA_PYTHON:-python3}
 if "$py" -c "import mitsuba, numpy" 2>/dev/null; then
     "$bin" "$bench" --threads 1 -o "$out/ours.exr" -q
-    line=$(taskset -c 0 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba.exr")
-    echo "$line"
-    m=$(echo "$line" | sed -n 's/.*: \([0-9.]*\) M samples.*/\1/p')
-    echo "rsrender / Mitsuba, one core: $(awk -v a="$(rate $samples "$t1")" -v b="$m" 'BEGIN { printf "%.2f", a / b }')x"
-    "$py" scripts/compare_images.py "$out/ours.exr" "$out/mitsuba.exr"
+    # One core each (taskset -c 0); the llvm variants need libLLVM 19
+    # (apt-get install libllvm19) and render once first to exclude the JIT.
+    export DRJIT_LIBLLVM_PATH=${DRJIT_LIBLLVM_PATH:-/usr/lib/x86_64-linux-gnu/libLLVM-19.so}
+    declare -A ours=([rgb]=$(rate $samples "$t1c") [spectral]=$(rate $samples "$ts"))
+    for variant in scalar_rgb scalar_spectral llvm_ad_rgb llvm_ad_spectral; do
+        if ! line=$(timeout 600 taskset -c 0 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-$variant.exr" "$variant" 2>/dev/null); then
+            echo "mitsuba $variant: did not run (for llvm variants: libLLVM 19 at \$DRJIT_LIBLLVM_PATH?)"
+            continue
+        fi
+        m=$(echo "$line" | sed -n 's/.*: \([0-9.]*\) M samples.*/\1/p')
+        mode=${variant##*_}
+        echo "$line; rsrender $mode / Mitsuba $variant, one core: $(awk -v a="${ours[$mode]}" -v b="$m" 'BEGIN { printf "%.2f", a / b }')x"
+    done
+    "$py" scripts/compare_images.py "$out/ours.exr" "$out/mitsuba-scalar_rgb.exr"
 else
     echo "(Mitsuba 3 not importable by $py: skipping the comparison; set MITSUBA_PYTHON)"
 fi

@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Renders Mitsuba 3's built-in cornell_box() as scripts/bench.sh's reference:
-scalar_rgb, one core (taskset -c 0), 128x128, box filter, path max_depth 8.
+128x128, box filter, path max_depth 8, on the cores taskset allows.
 
-Usage: mitsuba_cornell.py SPP OUT.exr   (prints samples/s; needs `pip install mitsuba`)
+Usage: mitsuba_cornell.py SPP OUT.exr [VARIANT] [THREADS]
+VARIANT: scalar_rgb (default), scalar_spectral, llvm_ad_rgb, llvm_ad_spectral.
+The llvm variants need libLLVM (DRJIT_LIBLLVM_PATH) and render once before
+timing, to exclude the JIT compile; both times are printed.
+Prints samples/s; needs `pip install mitsuba`.
 """
 import sys
 import time
@@ -10,19 +14,30 @@ import time
 import drjit as dr
 import mitsuba as mi
 
-mi.set_variant("scalar_rgb")
-mi.set_log_level(mi.LogLevel.Warn)
-dr.set_thread_count(2)  # fewer deadlocks in Dr.Jit; run under `taskset -c 0` for one core
 spp, out = int(sys.argv[1]), sys.argv[2]
+variant = sys.argv[3] if len(sys.argv) > 3 else "scalar_rgb"
+threads = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+mi.set_variant(variant)
+mi.set_log_level(mi.LogLevel.Warn)
+# Dr.Jit deadlocks here with one pool thread: keep at least 2, and run under
+# taskset to give it the cores to use.
+dr.set_thread_count(max(threads, 2))
 scene_dict = mi.cornell_box()
 film = scene_dict["sensor"]["film"]
 film["width"] = film["height"] = 128
 film["rfilter"] = {"type": "box"}
 scene_dict["sensor"]["sampler"]["sample_count"] = spp
 scene = mi.load_dict(scene_dict)
+first = None
+if variant.startswith("llvm"):
+    start = time.perf_counter()
+    dr.eval(mi.render(scene, spp=spp, seed=1))
+    first = time.perf_counter() - start
 start = time.perf_counter()
 img = mi.render(scene, spp=spp)
+dr.eval(img)
 seconds = time.perf_counter() - start
 mi.Bitmap(img).write(out)
 samples = 128 * 128 * spp
-print(f"mitsuba scalar_rgb: {samples / seconds / 1e6:.3f} M samples/s ({seconds:.2f} s)")
+jit = f", first render with JIT {first:.2f} s" if first is not None else ""
+print(f"mitsuba {variant}: {samples / seconds / 1e6:.3f} M samples/s ({seconds:.2f} s{jit})")

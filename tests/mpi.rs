@@ -56,6 +56,31 @@ fn images_are_bit_identical_for_any_ranks_threads_and_tile_size() {
     assert_eq!(std::fs::read(dir.path().join("n1.png")).unwrap(), std::fs::read(dir.path().join("n3.png")).unwrap());
 }
 
+#[test]
+fn spectral_cubes_are_bit_identical_for_any_ranks_threads_and_tile_size_adaptive_or_not() {
+    let scene = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenes/spectral.toml"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut cubes = Vec::new();
+    for (ranks, threads, tile, adaptive) in [(1, 2, 32, false), (3, 1, 7, false), (1, 1, 16, true), (2, 2, 9, true)] {
+        let out = format!("n{ranks}-{adaptive}.npy");
+        let spp = if adaptive { "24" } else { "4" };
+        let mut args = vec![scene.to_str().unwrap(), "-o", &out, "--spp", spp, "-q"];
+        let (threads, tile) = (threads.to_string(), tile.to_string());
+        args.extend(["--threads", &threads, "--tile-size", &tile]);
+        if adaptive {
+            args.extend(["--adaptive", "--noise-threshold", "0.3"]);
+        }
+        let (o, _) = run_mpi(ranks, &args, dir.path());
+        assert!(o.status.success(), "-n {ranks}: {}", stderr(&o));
+        let bytes = std::fs::read(dir.path().join(&out)).unwrap();
+        let cube = npyz::NpyFile::new(&bytes[..]).unwrap();
+        assert_eq!(cube.shape(), [160, 160, 40]);
+        cubes.push(cube.into_vec::<f32>().unwrap());
+    }
+    assert!(cubes[0] == cubes[1], "uniform: 1 rank and 3 ranks differ");
+    assert!(cubes[2] == cubes[3], "adaptive: 1 rank and 2 ranks differ");
+}
+
 /// The lines rsrender itself printed (mpirun adds its own banner on abort).
 fn our_lines(err: &str) -> Vec<&str> {
     err.lines().filter(|l| l.starts_with("rsrender:")).collect()
