@@ -17,6 +17,11 @@ pub struct Cli {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Observers' results (JSON); default: the image output's name with
+    /// .observers.json; required for a scene without a camera
+    #[arg(long, value_name = "FILE.json")]
+    pub observers_output: Option<PathBuf>,
+
     /// Rendering threads per rank [default: SLURM_CPUS_PER_TASK, OMP_NUM_THREADS,
     /// the affinity mask, or the node's cores divided by the ranks on the node]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
@@ -89,6 +94,7 @@ impl Cli {
     pub fn overrides(&self) -> Overrides {
         Overrides {
             output: self.output.clone(),
+            observers_output: self.observers_output.clone(),
             spp: self.spp,
             seed: self.seed,
             tile_size: self.tile_size,

@@ -21,6 +21,7 @@ pub mod interrupt;
 pub mod light;
 pub mod material;
 pub mod math;
+pub mod observer;
 pub mod output;
 pub mod render;
 pub mod report;
@@ -63,11 +64,56 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         }
     }
     let scene_hash = loaded.hash;
-    let scene = phases.time("build", || scene::build::build(loaded, (settings.width, settings.height), threads))?;
+    let image = loaded.checked.image;
+    let (world, observers) =
+        phases.time("build", || scene::build::build(loaded, (settings.width, settings.height), threads))?;
     if let Some((x, y, s)) = cli.debug_pixel {
-        debug_pixel(&scene, &settings, transport.rank(), x, y, s)?;
+        debug_pixel(&world, &settings, transport.rank(), x, y, s)?;
         return Ok(Outcome::Complete(None));
     }
+    let outcome = if image {
+        let job =
+            ImageJob { world: &world, settings: &settings, resumed, most_threads, threads, thread_source, phases };
+        render_image(cli, transport, job, (start, scene_hash))?
+    } else {
+        Outcome::Complete(None)
+    };
+    if observers.is_empty() || matches!(outcome, Outcome::Interrupted) {
+        return Ok(outcome);
+    }
+    // Every rank is past the image (rank 0 has written it): observer results
+    // cannot meet rank 0 while it still collects tiles.
+    transport.barrier();
+    let measured = render::observe::observe(&world, &settings, &observers, transport, threads)?;
+    if let Some(measured) = measured {
+        let path = settings.observers_output.as_deref().ok_or_else(|| anyhow!("no observers output was resolved"))?;
+        output::observers::write(path, &observers, &measured, settings.binning.as_ref())?;
+        if !cli.quiet {
+            say(&format!("rsrender: {} observers measured, written to {}", observers.len(), path.display()));
+        }
+    }
+    Ok(outcome)
+}
+
+/// What rendering the image needs from `run`.
+struct ImageJob<'a> {
+    world: &'a scene::World,
+    settings: &'a Settings,
+    resumed: Option<checkpoint::Resumed>,
+    most_threads: usize,
+    threads: usize,
+    thread_source: render::threads::ThreadSource,
+    phases: report::Phases,
+}
+
+/// Renders and writes the image (or a checkpoint when interrupted).
+fn render_image(
+    cli: &Cli,
+    transport: &dyn Transport,
+    job: ImageJob,
+    (start, scene_hash): (Instant, u64),
+) -> Result<Outcome> {
+    let ImageJob { world: scene, settings, resumed, most_threads, threads, thread_source, phases } = job;
     let workers = Workers { ranks: transport.size(), threads: most_threads };
     let (tile_size, tile_choice) = match (settings.tile_size, &resumed) {
         (Some(size), _) => (size, TileChoice::Given),
@@ -80,7 +126,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let resumed = resumed.map(|r| r.tiles).unwrap_or_default();
     let resumed_samples: u64 = resumed.iter().flat_map(|r| &r.layers.samples).map(|&n| n as u64).sum();
     let checkpoint_path = checkpoint::path_for(&settings.output);
-    let checkpoint_key = checkpoint::Key::new(scene_hash, &settings);
+    let checkpoint_key = checkpoint::Key::new(scene_hash, settings);
     let planned_samples = settings.adaptive.is_none().then(|| {
         (settings.width as u64 * settings.height as u64 * settings.spp as u64).saturating_sub(resumed_samples)
     });
@@ -96,11 +142,11 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     let mut on_pass = |film: &Film, pass: u32| -> Result<()> {
         if let Some(adaptive) = settings.adaptive {
             if !cli.quiet {
-                let active = report::active_share(film, &settings, &adaptive);
+                let active = report::active_share(film, settings, &adaptive);
                 eprintln!("rsrender: pass {pass} done: {:.1}% of pixels still active", active * 100.0);
             }
             if cli.write_passes && !film.is_complete() {
-                output::write_film(&settings, film)?;
+                output::write_film(settings, film)?;
             }
         }
         Ok(())
@@ -127,7 +173,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         on_pass: &mut on_pass,
         on_progress: &mut on_progress,
     };
-    let rendered = engine::render(&scene, &settings, transport, options)?;
+    let rendered = engine::render(scene, settings, transport, options)?;
     if let Some(p) = progress.as_mut() {
         p.finish();
     }
@@ -147,7 +193,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         return Ok(Outcome::Interrupted);
     }
     let mut reports = rendered.reports;
-    reports[0].phases.time("write", || output::write_film(&settings, &film))?;
+    reports[0].phases.time("write", || output::write_film(settings, &film))?;
     if checkpoint_path.exists() {
         std::fs::remove_file(&checkpoint_path)
             .map_err(|e| anyhow!("cannot remove the finished checkpoint {}: {e}", checkpoint_path.display()))?;
@@ -166,7 +212,7 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     }
     if !cli.quiet {
         let summary = report::Summary {
-            settings: &settings,
+            settings,
             samples: film.total_samples(),
             threads,
             stats: &stats,
@@ -200,7 +246,12 @@ fn prepare(cli: &Cli, rank: usize, ranks_on_node: usize) -> Result<Prepared> {
     scene::room::check(&loaded, ranks_on_node, scene::room::available_memory())?;
     let settings = Settings::resolve(&loaded, &cli.overrides())?;
     if rank == 0 {
-        output::check_writable(&settings.output)?;
+        if loaded.checked.image {
+            output::check_writable(&settings.output)?;
+        }
+        if let Some(path) = &settings.observers_output {
+            output::check_writable(path)?;
+        }
     }
     let resumed = if cli.resume {
         let path = checkpoint::path_for(&settings.output);

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
     pub output: Option<PathBuf>,
+    pub observers_output: Option<PathBuf>,
     pub spp: Option<u32>,
     pub seed: Option<u64>,
     pub tile_size: Option<u32>,
@@ -85,6 +86,8 @@ pub struct Settings {
     pub aovs: Vec<Aov>,
     /// Spectral mode's bins; `None` in RGB mode.
     pub binning: Option<Binning>,
+    /// Where the observers' results go; `None` without observers.
+    pub observers_output: Option<PathBuf>,
 }
 
 impl Settings {
@@ -101,11 +104,13 @@ impl Settings {
     /// The scene's checked values with the command line's overrides.
     pub fn resolve(loaded: &LoadedScene, o: &Overrides) -> Result<Settings> {
         let (desc, checked) = (&loaded.desc, &loaded.checked);
-        let output = o.output.clone().unwrap_or_else(|| PathBuf::from(&desc.film.output));
+        let film = desc.film.as_ref();
+        let output = o.output.clone().unwrap_or_else(|| PathBuf::from(film.map_or("render.png", |f| &f.output)));
         let format = output_format(&output)?;
         let s = &checked.sampling;
         let spp = o.spp.unwrap_or(s.spp);
         let adaptive = desc.sampling.adaptive || o.adaptive;
+        let observers_output = observers_output(desc, checked.image, &output, o)?;
         Ok(Settings {
             width: checked.width,
             height: checked.height,
@@ -116,7 +121,7 @@ impl Settings {
             integrator: desc.render.integrator,
             strategy: desc.render.strategy,
             tile_size: o.tile_size.or(checked.tile_size),
-            exposure: desc.film.exposure,
+            exposure: film.map_or(0.0, |f| f.exposure),
             output,
             format,
             adaptive: adaptive.then(|| Adaptive {
@@ -126,7 +131,31 @@ impl Settings {
             }),
             aovs: o.aovs.clone(),
             binning: checked.binning.clone(),
+            observers_output,
         })
+    }
+}
+
+/// `--observers-output`, else beside the image (`out.png` →
+/// `out.observers.json`); a scene without a camera must name it.
+fn observers_output(
+    desc: &crate::scene::desc::SceneDesc,
+    image: bool,
+    output: &std::path::Path,
+    o: &Overrides,
+) -> Result<Option<PathBuf>> {
+    if desc.observers.is_empty() {
+        return Ok(None);
+    }
+    match (&o.observers_output, image) {
+        (Some(path), _) => Ok(Some(path.clone())),
+        (None, true) => {
+            let stem = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            Ok(Some(output.with_file_name(format!("{stem}.observers.json"))))
+        }
+        (None, false) => {
+            bail!("a scene without a [camera] writes only its observers: give --observers-output FILE.json")
+        }
     }
 }
 

@@ -81,6 +81,61 @@ fn spectral_cubes_are_bit_identical_for_any_ranks_threads_and_tile_size_adaptive
     assert!(cubes[2] == cubes[3], "adaptive: 1 rank and 2 ranks differ");
 }
 
+#[test]
+fn observer_results_are_bit_identical_for_any_ranks_and_threads() {
+    // No camera: observers alone. A half-lit pixel (real variance, several
+    // tasks) and a CCD over a sky with a black ground, in spectral mode.
+    let toml = r#"
+[spectrum]
+min_wavelength = 400
+max_wavelength = 700
+bins = 5
+[sampling]
+max_depth = 3
+[background]
+color = { blackbody = 5800, scale = 1e-7 }
+[materials.ground]
+type = "diffuse"
+reflectance = 0.3
+[[shapes]]
+type = "rectangle"
+material = "ground"
+transform = { scale = 100, rotate = [-90, 0, 0], translate = [0, -0.5, 0] }
+[[observers]]
+name = "side"
+type = "pixel"
+quantity = "power"
+size = [0.01, 0.01]
+transform = { rotate = [0, 90, 0] }
+samples = 10000
+[[observers]]
+name = "array"
+type = "ccd"
+pixels = [6, 5]
+size = [0.3, 0.25]
+transform = { rotate = [-60, 0, 0] }
+samples = 300
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("obs.toml"), toml).unwrap();
+    let mut outputs = Vec::new();
+    for (ranks, threads) in [(1, 2), (2, 1), (3, 2), (4, 1)] {
+        let out = format!("n{ranks}.json");
+        let threads = threads.to_string();
+        let args = ["obs.toml", "--observers-output", &out, "--threads", &threads, "-q"];
+        let (o, _) = run_mpi(ranks, &args, dir.path());
+        assert!(o.status.success(), "-n {ranks}: {}", stderr(&o));
+        let json = std::fs::read(dir.path().join(&out)).unwrap();
+        let cube = std::fs::read(dir.path().join("array.npy")).unwrap();
+        outputs.push((ranks, json, cube));
+    }
+    let text = String::from_utf8(outputs[0].1.clone()).unwrap();
+    assert!(text.contains("\"unit\": \"W/nm\"") && text.contains("\"file\": \"array.npy\""), "{text}");
+    for (ranks, json, cube) in &outputs[1..] {
+        assert!(json == &outputs[0].1 && cube == &outputs[0].2, "-n {ranks} differs from -n 1");
+    }
+}
+
 /// The lines rsrender itself printed (mpirun adds its own banner on abort).
 fn our_lines(err: &str) -> Vec<&str> {
     err.lines().filter(|l| l.starts_with("rsrender:")).collect()

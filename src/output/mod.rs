@@ -19,6 +19,7 @@ mod atomic;
 mod exr;
 mod layers;
 mod npy;
+pub mod observers;
 mod pfm;
 mod png;
 

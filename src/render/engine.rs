@@ -311,6 +311,7 @@ impl<'a, 'o> Collector<'a, 'o> {
                         bail!("rank {source} reported its end twice");
                     }
                 }
+                Message::Observed(_) => bail!("rank {source} sent observer results before the image was done"),
             }
         }
         self.receiving += started.elapsed().as_secs_f64();

@@ -14,6 +14,7 @@
 
 pub mod control;
 pub mod engine;
+pub mod observe;
 pub mod partition;
 pub mod threads;
 pub mod tile;

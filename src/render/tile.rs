@@ -54,7 +54,7 @@ pub fn render_tile(
                     let (albedo, normal) = first_hit_guides(world, &ray);
                     p.add_guides(albedo, normal);
                 }
-                let rgb = sample(world, settings, ray, stream, &mut spectrum);
+                let rgb = trace(world, settings, ray, stream, &mut spectrum);
                 if spectrum.is_empty() {
                     p.add(rgb);
                 } else {
@@ -94,10 +94,10 @@ fn camera_ray(camera: &Camera, settings: &Settings, x: u32, y: u32, sample: u32)
     (camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens), stream)
 }
 
-/// The radiance a camera ray brings: its RGB, and in spectral mode every
-/// bin into `spectrum` (the RGB is then the spectrum's sRGB).
+/// The radiance a ray brings: its RGB, and in spectral mode every bin into
+/// `spectrum` (the RGB is then the spectrum's sRGB).
 #[inline]
-fn sample(world: &World, settings: &Settings, ray: Ray, mut stream: SampleStream, spectrum: &mut [f32]) -> Vec3 {
+pub fn trace(world: &World, settings: &Settings, ray: Ray, mut stream: SampleStream, spectrum: &mut [f32]) -> Vec3 {
     match world {
         World::Rgb(scene) => integrator::radiance(scene, settings, ray, &mut stream),
         World::Spectral(s) => {
@@ -125,5 +125,5 @@ fn first_hit_guides(world: &World, ray: &Ray) -> (Vec3, Vec3) {
 pub fn render_sample(world: &World, settings: &Settings, x: u32, y: u32, s: u32) -> (Vec3, Vec<f32>) {
     let (ray, stream) = camera_ray(world.camera(), settings, x, y, s);
     let mut spectrum = vec![0.0; world.bins()];
-    (sample(world, settings, ray, stream, &mut spectrum), spectrum)
+    (trace(world, settings, ray, stream, &mut spectrum), spectrum)
 }

@@ -3,6 +3,7 @@
 //! heartbeats, each with the sender's sample count, then one last message
 //! with the rank's own figures.
 
+use super::observe::TaskSums;
 use crate::film::TileResult;
 use crate::report::RankReport;
 use anyhow::{Context, Result};
@@ -17,6 +18,8 @@ pub enum Message {
     Alive(u64),
     /// The sender has rendered and sent everything.
     Done(RankReport),
+    /// The sender's share of the observers' tasks (after the image).
+    Observed(Vec<TaskSums>),
 }
 
 pub fn encode(message: &Message) -> Vec<u8> {

@@ -13,7 +13,8 @@ use crate::geometry::shapes::{oriented, Corners};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
 use crate::light::{Emitter, Emitters, Light, LightChoice, LightSampler};
 use crate::material::{Bsdf, Fresnel, Material};
-use crate::math::Vec3;
+use crate::math::{Aabb, Vec3};
+use crate::observer::{Detector, Observer, Target};
 use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum};
 use anyhow::{bail, Result};
 use std::sync::Arc;
@@ -29,28 +30,48 @@ struct Shapes {
     camera: Camera,
 }
 
-/// Builds the scene, its acceleration structure with `threads` threads. The
-/// loaded meshes move into the scene (no copy).
-pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<World> {
+/// Builds the scene, its acceleration structure with `threads` threads, and
+/// its observers, their targets resolved. The loaded meshes move into the
+/// scene (no copy).
+pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<(World, Vec<Observer>)> {
     let binning = loaded.checked.binning.clone();
     let d = loaded.desc.clone();
-    let shapes = shapes(loaded, (width, height), threads)?;
-    Ok(match binning {
+    let checked_observers = loaded.observers.clone();
+    let (shapes, targets) = shapes(loaded, (width, height), threads)?;
+    let observers = checked_observers
+        .into_iter()
+        .map(|c| {
+            let mut o = c.observer;
+            if let Some(target) = c.target.and_then(|shape| targets[shape]) {
+                for d in &mut o.detectors {
+                    if let Detector::Pixel { target: t, .. } = d {
+                        *t = Some(target);
+                    }
+                }
+            }
+            o
+        })
+        .collect();
+    let world = match binning {
         None => World::Rgb(shade(&d, &RgbPalette, &shapes)),
         Some(binning) => {
             let groups =
                 (0..binning.groups()).map(|group| shade(&d, &GroupPalette { binning: &binning, group }, &shapes));
             World::Spectral(SpectralScene { groups: groups.collect(), xyz_weights: binning.xyz_weights(), binning })
         }
-    })
+    };
+    Ok((world, observers))
 }
 
-fn shapes(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<Shapes> {
+/// The placed shapes and their BVH (shapes of the `null` material left
+/// out), and per shape the bounding sphere of the named ones (targets).
+fn shapes(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<(Shapes, Vec<Option<Target>>)> {
     let LoadedScene { desc: d, checked, meshes: loaded_meshes, shape_mesh, .. } = loaded;
     // `load` read each mesh once, in the order shapes first place them.
     let meshes = loaded_meshes.into_iter().map(|m| TriMesh::new(m.mesh, m.smooth)).collect();
     let mut geometry = Geometry { objects: Vec::with_capacity(d.shapes.len()), meshes };
     let mut object_material = Vec::with_capacity(d.shapes.len());
+    let mut targets = Vec::with_capacity(d.shapes.len());
     for (i, (s, typed)) in d.shapes.iter().zip(&checked.shapes).enumerate() {
         let (m, t, flip) = (typed.material, typed.transform, s.flip_normals());
         let object = match s {
@@ -71,8 +92,11 @@ fn shapes(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> R
         let Some(object) = object else {
             bail!("shapes[{i}]: the transform collapses this shape to nothing");
         };
-        geometry.objects.push(object);
-        object_material.push(m);
+        targets.push(s.name().map(|_| bounding_sphere(&object, &geometry.meshes)));
+        if !matches!(d.materials.values().nth(m as usize), Some(MaterialDesc::Null(_))) {
+            geometry.objects.push(object);
+            object_material.push(m);
+        }
     }
     let emits: Vec<bool> = d.materials.values().map(MaterialDesc::emits).collect();
     let mut shared = Emitters::default();
@@ -86,8 +110,27 @@ fn shapes(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> R
         LightSamplerDesc::Bvh => LightChoice::Bvh,
         LightSamplerDesc::Power => LightChoice::Power,
     };
-    let camera = camera(&d.camera, width, height);
-    Ok(Shapes { accel, object_material: object_material.into(), emitters, radius, choice, camera })
+    // A scene of observers alone has no camera; nothing uses this one.
+    let camera = d.camera.as_ref().map_or_else(|| unused_camera(width, height), |c| camera(c, width, height));
+    Ok((Shapes { accel, object_material: object_material.into(), emitters, radius, choice, camera }, targets))
+}
+
+fn unused_camera(width: u32, height: u32) -> Camera {
+    let projection = Projection::Perspective { tan_half_fov: 1.0 };
+    Camera::new(Vec3::ZERO, Vec3::NEG_Z, Vec3::Y, projection, width, height)
+}
+
+/// A sphere around everything an object covers.
+fn bounding_sphere(object: &Object, meshes: &[TriMesh]) -> Target {
+    let corners = |m: &TriMesh| (0..m.triangle_count() as u32).flat_map(move |t| m.corners(t)).collect::<Vec<Vec3>>();
+    let bounds = match object {
+        Object::Sphere(s) => s.bounds(),
+        Object::Triangles(m) => Aabb::of_points(corners(m)),
+        Object::Instance(i) => {
+            Aabb::of_points(corners(&meshes[i.mesh as usize]).into_iter().map(|p| i.to_world.point(p)))
+        }
+    };
+    Target { centre: bounds.center(), radius: 0.5 * bounds.extent().length() }
 }
 
 /// The scene with colours from `palette`.
@@ -157,7 +200,8 @@ fn material<P: Palette>(m: &MaterialDesc, p: &P) -> Material<P::Radiance> {
             let bsdf = Bsdf::Dielectric { ior, tint: reflectance(&g.tint), dispersive, lanes: p.lanes() };
             (bsdf, albedo(&g.tint))
         }
-        MaterialDesc::Emitter(_) => (Bsdf::Black, Vec3::ZERO),
+        // Null shapes are left out of the BVH: nothing ever hits them.
+        MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => (Bsdf::Black, Vec3::ZERO),
     };
     let emission = m.emission().map_or(P::Radiance::ZERO, |e| p.colour(e.spectrum(), Role::Emission));
     Material { bsdf, emission, albedo }

@@ -15,12 +15,13 @@ pub struct SceneDesc {
     pub format: Option<i64>,
     /// Present: spectral mode.
     pub spectrum: Option<SpectralDesc>,
-    pub film: FilmDesc,
+    /// Required with a camera; a scene of observers alone needs neither.
+    pub film: Option<FilmDesc>,
     #[serde(default)]
     pub sampling: SamplingDesc,
     #[serde(default)]
     pub render: RenderDesc,
-    pub camera: CameraDesc,
+    pub camera: Option<CameraDesc>,
     #[serde(default)]
     pub background: BackgroundDesc,
     #[serde(default)]
@@ -32,6 +33,9 @@ pub struct SceneDesc {
     pub shapes: Vec<ShapeDesc>,
     #[serde(default)]
     pub lights: Vec<LightDesc>,
+    /// Detectors that measure light (radiance or power) with uncertainties.
+    #[serde(default)]
+    pub observers: Vec<ObserverDesc>,
 }
 
 /// `[spectrum]`: the output bins of spectral mode.
@@ -187,7 +191,14 @@ pub enum MaterialDesc {
     Conductor(ConductorDesc),
     Dielectric(DielectricDesc),
     Emitter(EmitterDesc),
+    /// Invisible to light: rays pass through. Its shapes can be named and
+    /// targeted (the opening of an aperture).
+    Null(NullDesc),
 }
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct NullDesc {}
 
 impl MaterialDesc {
     /// The radiance it emits, when it has an `emission` (an emitter always does).
@@ -197,6 +208,7 @@ impl MaterialDesc {
             MaterialDesc::Conductor(c) => c.emission.as_ref(),
             MaterialDesc::Dielectric(g) => g.emission.as_ref(),
             MaterialDesc::Emitter(e) => Some(&e.emission),
+            MaterialDesc::Null(_) => None,
         }
     }
 
@@ -206,6 +218,7 @@ impl MaterialDesc {
             MaterialDesc::Conductor(c) => c.emission.as_mut(),
             MaterialDesc::Dielectric(g) => g.emission.as_mut(),
             MaterialDesc::Emitter(e) => Some(&mut e.emission),
+            MaterialDesc::Null(_) => None,
         }
     }
 
@@ -286,6 +299,8 @@ pub enum ShapeDesc {
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct SphereDesc {
+    /// Names the shape for observers' `target`.
+    pub name: Option<String>,
     pub center: V3,
     pub radius: f32,
     pub material: String,
@@ -298,6 +313,8 @@ pub struct SphereDesc {
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct PlainShapeDesc {
+    /// Names the shape for observers' `target`.
+    pub name: Option<String>,
     pub material: String,
     pub transform: Option<TransformDesc>,
     #[serde(default)]
@@ -307,6 +324,8 @@ pub struct PlainShapeDesc {
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct TriangleDesc {
+    /// Names the shape for observers' `target`.
+    pub name: Option<String>,
     pub vertices: [V3; 3],
     pub material: String,
     pub transform: Option<TransformDesc>,
@@ -317,6 +336,8 @@ pub struct TriangleDesc {
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct MeshDesc {
+    /// Names the shape for observers' `target`.
+    pub name: Option<String>,
     pub file: String,
     #[serde(default)]
     pub smooth: bool,
@@ -339,6 +360,8 @@ pub struct NamedMeshDesc {
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct InstanceDesc {
+    /// Names the shape for observers' `target`.
+    pub name: Option<String>,
     pub mesh: String,
     pub material: String,
     pub transform: Option<TransformDesc>,
@@ -354,6 +377,16 @@ impl ShapeDesc {
             ShapeDesc::Triangle(s) => &s.material,
             ShapeDesc::Mesh(s) => &s.material,
             ShapeDesc::Instance(s) => &s.material,
+        }
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            ShapeDesc::Sphere(s) => s.name.as_deref(),
+            ShapeDesc::Rectangle(s) | ShapeDesc::Cube(s) => s.name.as_deref(),
+            ShapeDesc::Triangle(s) => s.name.as_deref(),
+            ShapeDesc::Mesh(s) => s.name.as_deref(),
+            ShapeDesc::Instance(s) => s.name.as_deref(),
         }
     }
 
@@ -417,6 +450,52 @@ pub struct DirectionalLightDesc {
     pub irradiance: SpectrumDesc,
 }
 
+/// `[[observers]]`: one detector (or array of them). The keys a `type`
+/// takes are checked in `scene::observers`.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ObserverDesc {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ObserverKind,
+    #[serde(default)]
+    pub quantity: Quantity,
+    #[serde(default = "default_observer_samples")]
+    pub samples: i64,
+    pub origin: Option<V3>,
+    pub direction: Option<V3>,
+    pub radius: Option<f32>,
+    pub acceptance_angle: Option<f32>,
+    pub size: Option<[f32; 2]>,
+    pub pixels: Option<[i64; 2]>,
+    pub target: Option<String>,
+    pub rays: Option<String>,
+    pub transform: Option<TransformDesc>,
+}
+
+fn default_observer_samples() -> i64 {
+    1000
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ObserverKind {
+    SightLine,
+    Fibre,
+    Pixel,
+    TargetedPixel,
+    Ccd,
+    VectorCamera,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Quantity {
+    #[default]
+    Radiance,
+    Power,
+}
+
 impl SceneDesc {
     /// Every spectrum of the scene with its key path, for `load` to read
     /// the files they name.
@@ -432,6 +511,7 @@ impl SceneDesc {
                 }
                 MaterialDesc::Dielectric(g) => (vec![("tint", &mut g.tint)], g.emission.as_mut()),
                 MaterialDesc::Emitter(e) => (Vec::new(), Some(&mut e.emission)),
+                MaterialDesc::Null(_) => (Vec::new(), None),
             };
             out.extend(own.into_iter().map(|(key, s)| (format!("{path}.{key}"), s)));
             out.extend(emission.map(|e| (format!("{path}.emission"), e)));
@@ -467,6 +547,7 @@ pub fn explain_variant(section: &str, kind: &str, table: toml::Table) -> Option<
         ("materials", "conductor") => explain::<ConductorDesc>(table),
         ("materials", "dielectric") => explain::<DielectricDesc>(table),
         ("materials", "emitter") => explain::<EmitterDesc>(table),
+        ("materials", "null") => explain::<NullDesc>(table),
         ("lights", "point") => explain::<PointLightDesc>(table),
         ("lights", "directional") => explain::<DirectionalLightDesc>(table),
         _ => None,

@@ -4,6 +4,7 @@
 
 use super::desc::{SceneDesc, ShapeDesc, SpectrumDesc};
 use super::locate;
+use super::observers::CheckedObserver;
 use super::spectrum_desc::read_csv;
 use super::validate::{self, Checked};
 use crate::geometry::mesh::{self, Mesh};
@@ -27,6 +28,8 @@ pub struct LoadedScene {
     pub shape_mesh: Vec<Option<usize>>,
     /// Of the scene file and every mesh file it names.
     pub hash: u64,
+    /// `[[observers]]`, checked and ready to sample (targets unresolved).
+    pub observers: Vec<CheckedObserver>,
 }
 
 #[derive(Debug)]
@@ -65,6 +68,11 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
         }
     }
     let checked = validate::validate(&desc, &super::room::available_memory).map_err(|e| located(path, &source, &e))?;
+    let observers = super::observers::check(&desc, path).map_err(|e| located(path, &source, &e))?;
+    for o in desc.observers.iter().filter_map(|o| o.rays.as_ref()) {
+        let file = path.parent().unwrap_or(Path::new(".")).join(o);
+        hash = crate::hash::mix64(hash ^ crate::hash::hash_bytes(&std::fs::read(&file).unwrap_or_default()));
+    }
     let mut meshes = Vec::new();
     let mut read = |key: String, file: &str, smooth: bool| -> Result<usize> {
         // Mesh paths are relative to the scene file.
@@ -94,7 +102,7 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
             _ => None,
         });
     }
-    Ok(LoadedScene { path: path.to_path_buf(), desc, checked, meshes, shape_mesh, hash })
+    Ok(LoadedScene { path: path.to_path_buf(), desc, checked, meshes, shape_mesh, hash, observers })
 }
 
 /// A spectrum's CSV, relative to the scene file, and the hash of its bytes.

@@ -16,6 +16,7 @@ pub mod build;
 pub mod desc;
 pub mod load;
 mod locate;
+mod observers;
 pub mod room;
 pub mod runtime;
 mod spectrum_desc;

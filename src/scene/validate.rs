@@ -25,6 +25,8 @@ pub struct Checked {
     pub binning: Option<Binning>,
     /// What the user should hear about but that does not stop the render.
     pub warnings: Vec<String>,
+    /// False when the scene has no camera (observers alone).
+    pub image: bool,
 }
 
 /// `[sampling]`, typed.
@@ -58,10 +60,20 @@ pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Re
             ));
         }
     }
-    let (width, height) = film(&d.film, available_memory)?;
+    let (width, height) = match (&d.camera, &d.film) {
+        (Some(_), Some(f)) => film(f, available_memory)?,
+        (Some(_), None) => return Err(SceneError::new("film", "a scene with a [camera] needs a [film]")),
+        (None, _) if d.observers.is_empty() => {
+            return Err(SceneError::new("camera", "a scene needs a [camera], [[observers]], or both"))
+        }
+        // No picture: a placeholder film that nothing renders.
+        (None, _) => (1, 1),
+    };
     let sampling = sampling(&d.sampling)?;
     let tile_size = d.render.tile_size.map(|t| count("render.tile_size", t, 1)).transpose()?;
-    camera(&d.camera)?;
+    if let Some(c) = &d.camera {
+        camera(c)?;
+    }
     let binning = d.spectrum.as_ref().map(spectral).transpose()?;
     for (name, m) in &d.materials {
         material(&format!("materials.{name}"), m)?;
@@ -78,7 +90,7 @@ pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Re
         ));
     }
     let warnings = binning.as_ref().map(|b| lines_outside(d, b)).unwrap_or_default();
-    Ok(Checked { width, height, sampling, tile_size, shapes, binning, warnings })
+    Ok(Checked { width, height, sampling, tile_size, shapes, binning, warnings, image: d.camera.is_some() })
 }
 
 fn spectral(s: &SpectralDesc) -> Result<Binning, SceneError> {
@@ -206,7 +218,7 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
             unit(&format!("{path}.roughness"), c.roughness)?;
         }
         MaterialDesc::Dielectric(g) => property(&format!("{path}.tint"), &g.tint)?,
-        MaterialDesc::Emitter(_) => {}
+        MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => {}
     }
     Ok(())
 }

@@ -243,6 +243,51 @@ pub const BAD_INPUTS: &[BadInput] = &[
         flags: &[],
         expect: &["scene.toml:4:", "spectrum.max_wavelength", "greater than min_wavelength"],
     },
+    BadInput {
+        name: "unknown observer target",
+        from: "intensity = [5, 5, 5]",
+        to: "intensity = [5, 5, 5]\n[[observers]]\nname = \"bolo\"\ntype = \"targeted_pixel\"\nsize = [0.01, 0.01]\ntarget = \"slit\"",
+        flags: &[],
+        expect: &["scene.toml:31:", "observers[0].target", "no shape is named `slit`"],
+    },
+    BadInput {
+        name: "duplicate observer names",
+        from: "intensity = [5, 5, 5]",
+        to: "intensity = [5, 5, 5]\n[[observers]]\nname = \"a\"\ntype = \"pixel\"\nsize = [1, 1]\n\
+             [[observers]]\nname = \"a\"\ntype = \"pixel\"\nsize = [1, 1]",
+        flags: &[],
+        expect: &["scene.toml:32:", "observers[1].name", "another observer is named `a`"],
+    },
+    BadInput {
+        name: "zero detector size",
+        from: "intensity = [5, 5, 5]",
+        to: "intensity = [5, 5, 5]\n[[observers]]\nname = \"a\"\ntype = \"pixel\"\nsize = [0, 1]",
+        flags: &[],
+        expect: &["scene.toml:30:", "observers[0].size", "> 0"],
+    },
+    BadInput {
+        name: "acceptance angle out of range",
+        from: "intensity = [5, 5, 5]",
+        to: "intensity = [5, 5, 5]\n[[observers]]\nname = \"f\"\ntype = \"fibre\"\norigin = [0, 0, 0]\n\
+             direction = [0, 0, 1]\nradius = 0.001\nacceptance_angle = 95",
+        flags: &[],
+        expect: &["scene.toml:33:", "observers[0].acceptance_angle", "(0, 90)"],
+    },
+    BadInput {
+        name: "power of a sight line",
+        from: "intensity = [5, 5, 5]",
+        to: "intensity = [5, 5, 5]\n[[observers]]\nname = \"l\"\ntype = \"sight_line\"\nquantity = \"power\"\n\
+             origin = [0, 0, 0]\ndirection = [0, 0, 1]",
+        flags: &[],
+        expect: &["scene.toml:30:", "observers[0].quantity", "étendue"],
+    },
+    BadInput {
+        name: "missing rays file",
+        from: "intensity = [5, 5, 5]",
+        to: "intensity = [5, 5, 5]\n[[observers]]\nname = \"v\"\ntype = \"vector_camera\"\nrays = \"rays.npy\"",
+        flags: &[],
+        expect: &["scene.toml:30:", "observers[0].rays", "rays.npy"],
+    },
 ];
 
 pub fn bad_scene(b: &BadInput) -> SceneFile {
