@@ -2,7 +2,6 @@
 //! lights at diffuse and rough surfaces, every lobe of mirrors and glass
 //! followed recursively, emitters and the background seen directly.
 
-use crate::light::Light;
 use crate::math::{offset_origin, shadow_ray, Frame, Ray, Vec2};
 use crate::scene::Scene;
 use crate::spectrum::Radiance;
@@ -35,7 +34,7 @@ pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, 
         return l;
     }
     for light in &scene.lights.lights {
-        if !matches!(light, Light::Point { .. } | Light::Directional { .. }) {
+        if !light.is_delta() {
             continue;
         }
         let Some(ls) = light.sample_li(scene.geometry(), si.p, 0, Vec2::ZERO) else {

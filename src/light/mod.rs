@@ -33,6 +33,17 @@ pub enum Light<S = Vec3> {
         position: Vec3,
         intensity: S,
     },
+    /// A point light limited to a cone around `direction` (unit), as
+    /// Mitsuba's `spot`: full intensity within `cos_beam`, falling linearly
+    /// in angle to zero at `cutoff` (radians).
+    Spot {
+        position: Vec3,
+        direction: Vec3,
+        intensity: S,
+        cos_beam: f32,
+        cutoff: f32,
+        beam: f32,
+    },
     /// `direction` is the way the light travels (unit).
     Directional {
         direction: Vec3,
@@ -79,6 +90,19 @@ impl<S: Radiance> Light<S> {
                     delta: true,
                 })
             }
+            &Light::Spot { position, direction, intensity, cos_beam, cutoff, beam } => {
+                let to = position - p;
+                let d2 = to.length_squared();
+                let dist = d2.sqrt();
+                let falloff = spot_falloff(-to / dist, direction, cos_beam, cutoff, beam);
+                (dist > 0.0 && falloff > 0.0).then(|| LightSample {
+                    wi: to / dist,
+                    dist,
+                    radiance: intensity * (falloff / d2),
+                    pdf: 1.0,
+                    delta: true,
+                })
+            }
             &Light::Directional { direction, irradiance } => {
                 Some(LightSample { wi: -direction, dist: f32::INFINITY, radiance: irradiance, pdf: 1.0, delta: true })
             }
@@ -99,6 +123,11 @@ impl<S: Radiance> Light<S> {
         }
     }
 
+    /// True for lights that a path can never hit (points, spots, directions).
+    pub fn is_delta(&self) -> bool {
+        matches!(self, Light::Point { .. } | Light::Spot { .. } | Light::Directional { .. })
+    }
+
     /// Solid-angle density with which `sample_li` from `p` picks the point
     /// `sp` of primitive `prim` of this area light, reached along `wi`
     /// (zero for other lights).
@@ -109,5 +138,20 @@ impl<S: Radiance> Light<S> {
             }
             _ => 0.0,
         }
+    }
+}
+
+/// Mitsuba's `spot` falloff for light leaving along `out` (unit): 1 within
+/// the beam, linear in angle down to 0 at the cutoff.
+pub fn spot_falloff(out: Vec3, axis: Vec3, cos_beam: f32, cutoff: f32, beam: f32) -> f32 {
+    let cos = out.dot(axis);
+    if cos >= cos_beam {
+        return 1.0;
+    }
+    let angle = cos.clamp(-1.0, 1.0).acos();
+    if angle >= cutoff || cutoff <= beam {
+        0.0
+    } else {
+        (cutoff - angle) / (cutoff - beam)
     }
 }

@@ -95,6 +95,10 @@ fn power<S: Radiance>(light: &Light<S>, placed: Option<&Placed>, scene_radius: f
     let disk = PI * scene_radius * scene_radius;
     let p = match (light, placed) {
         (Light::Point { intensity, .. }, _) => 4.0 * PI * intensity.mean(),
+        // pbrt-v4's estimate: full intensity over the beam, half over the falloff.
+        (Light::Spot { intensity, cos_beam, cutoff, .. }, _) => {
+            2.0 * PI * intensity.mean() * ((1.0 - cos_beam) + (cos_beam - cutoff.cos()) * 0.5)
+        }
         (Light::Directional { irradiance, .. }, _) => disk * irradiance.mean(),
         (Light::Area { emission, .. }, Some(placed)) => PI * placed.area as f32 * emission.mean(),
         (Light::Area { .. }, None) => 0.0,
@@ -111,6 +115,12 @@ fn light_bounds<S>(light: &Light<S>, placed: Option<&Placed>, phi: f32) -> Optio
             phi,
             normals: Cone::SPHERE,
             cos_theta_e: 0.0,
+        }),
+        (Light::Spot { position, direction, cos_beam, cutoff, beam, .. }, _) => Some(LightBounds {
+            bounds: Aabb { min: *position, max: *position },
+            phi,
+            normals: Cone { axis: *direction, cos_theta: *cos_beam },
+            cos_theta_e: (cutoff - beam).cos(),
         }),
         (Light::Area { .. }, Some(placed)) => {
             Some(LightBounds { bounds: placed.bounds, phi, normals: placed.normals, cos_theta_e: 0.0 })

@@ -68,6 +68,39 @@ pub fn sample_dispersed<S: Radiance>(
     Some(BsdfSample { weight: s.weight.only_lane(lane) * weight, hero: Some(lane), ..s })
 }
 
+/// Fresnel reflectance of light arriving at `cos_i` (> 0) from outside a
+/// dielectric of relative index `eta` (1 under total internal reflection).
+pub fn fresnel(cos_i: f32, eta: f32) -> f32 {
+    let sin2_t = (1.0 - cos_i * cos_i).max(0.0) / (eta * eta);
+    if sin2_t >= 1.0 {
+        return 1.0;
+    }
+    fresnel_dielectric(cos_i, (1.0 - sin2_t).sqrt(), eta)
+}
+
+/// A thin pane (Mitsuba's `thindielectric`): light is reflected with the
+/// pane's total reflectance R + T²R/(1 − R²) (every internal bounce summed)
+/// or goes straight through, without offset.
+pub fn sample_thin<S: Radiance>(ior: f32, tint: S, wo: Vec3, u_lobe: f32) -> Option<BsdfSample<S>> {
+    let r = thin_reflectance(wo.z.abs(), ior);
+    if u_lobe < r {
+        let wi = Vec3::new(-wo.x, -wo.y, wo.z);
+        Some(BsdfSample { wi, weight: S::ONE, pdf: r, delta: true, eta_squared: 1.0, hero: None })
+    } else {
+        Some(BsdfSample { wi: -wo, weight: tint, pdf: 1.0 - r, delta: true, eta_squared: 1.0, hero: None })
+    }
+}
+
+/// A thin pane's reflectance at `cos`: R + T²R/(1 − R²), T = 1 − R.
+pub fn thin_reflectance(cos: f32, ior: f32) -> f32 {
+    let r = fresnel(cos, ior);
+    if r < 1.0 {
+        r + (1.0 - r) * (1.0 - r) * r / (1.0 - r * r)
+    } else {
+        r
+    }
+}
+
 /// Unpolarised Fresnel reflectance for cosines on either side of the interface.
 fn fresnel_dielectric(cos_i: f32, cos_t: f32, eta: f32) -> f32 {
     let r_parl = (eta * cos_i - cos_t) / (eta * cos_i + cos_t);

@@ -14,8 +14,10 @@
 mod conductor;
 mod dielectric;
 mod fresnel;
+mod plastic;
 
 pub use fresnel::Fresnel;
+pub use plastic::Plastic;
 
 use crate::math::{sampling, Frame, Vec2, Vec3};
 use crate::spectrum::Radiance;
@@ -40,6 +42,13 @@ pub enum Bsdf<S = Vec3> {
         /// Lanes that carry light.
         lanes: u32,
     },
+    /// A window pane: reflects or passes straight through.
+    ThinDielectric {
+        ior: f32,
+        tint: S,
+    },
+    /// A diffuse base under a smooth dielectric coating.
+    Plastic(Plastic<S>),
     /// Absorbs everything: the `emitter` material.
     Black,
 }
@@ -82,14 +91,14 @@ impl<S: Radiance> Bsdf<S> {
     pub fn is_delta(&self) -> bool {
         match self {
             Bsdf::Conductor { alpha, .. } => *alpha == 0.0,
-            Bsdf::Dielectric { .. } => true,
-            Bsdf::Diffuse { .. } | Bsdf::Black => false,
+            Bsdf::Dielectric { .. } | Bsdf::ThinDielectric { .. } => true,
+            Bsdf::Diffuse { .. } | Bsdf::Plastic(_) | Bsdf::Black => false,
         }
     }
 
     /// Whether light may pass to the other side (glass); the others reflect.
     pub fn transmits(&self) -> bool {
-        matches!(self, Bsdf::Dielectric { .. })
+        matches!(self, Bsdf::Dielectric { .. } | Bsdf::ThinDielectric { .. })
     }
 
     /// With shading normals, a reflective BSDF may only pair directions on
@@ -134,6 +143,8 @@ impl<S: Radiance> Bsdf<S> {
                     dielectric::sample(ior.lane(0), tint, wo, u_lobe)?
                 }
             }
+            &Bsdf::ThinDielectric { ior, tint } => dielectric::sample_thin(ior, tint, wo, u_lobe)?,
+            Bsdf::Plastic(p) => p.sample(wo, u_lobe, u)?,
             Bsdf::Black => return None,
         };
         Some(BsdfSample { wi: frame.to_world(local.wi), ..local })
@@ -154,6 +165,11 @@ impl<S: Radiance> Bsdf<S> {
                 let refracted = i.refracted.map(|(wi, w)| (frame.to_world(wi), w * (1.0 - i.r)));
                 [Some((frame.to_world(i.reflected), S::splat(i.r))), refracted]
             }
+            &Bsdf::ThinDielectric { ior, tint } => {
+                let r = dielectric::thin_reflectance(wo.z.abs(), ior);
+                let reflected = Vec3::new(-wo.x, -wo.y, wo.z);
+                [Some((frame.to_world(reflected), S::splat(r))), Some((-wo_world, tint * (1.0 - r)))]
+            }
             _ => [None, None],
         }
     }
@@ -167,6 +183,7 @@ impl<S: Radiance> Bsdf<S> {
         match self {
             Bsdf::Diffuse { reflectance } => *reflectance * (FRAC_1_PI * wi.z.abs()),
             Bsdf::Conductor { fresnel, alpha } if *alpha > 0.0 => conductor::eval(fresnel, *alpha, wo, wi),
+            Bsdf::Plastic(p) => p.eval(wo, wi),
             _ => S::ZERO,
         }
     }
@@ -180,6 +197,7 @@ impl<S: Radiance> Bsdf<S> {
         match self {
             Bsdf::Diffuse { .. } => sampling::cosine_hemisphere_pdf(wi.z.abs()),
             Bsdf::Conductor { alpha, .. } if *alpha > 0.0 => conductor::pdf(*alpha, wo, wi),
+            Bsdf::Plastic(p) => p.pdf(wo, wi),
             _ => 0.0,
         }
     }

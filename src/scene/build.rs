@@ -12,10 +12,10 @@ use crate::camera::{Camera, Projection};
 use crate::geometry::shapes::{oriented, Corners};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
 use crate::light::{Emitter, Emitters, Light, LightChoice, LightSampler};
-use crate::material::{Bsdf, Fresnel, Material};
+use crate::material::{Bsdf, Fresnel, Material, Plastic};
 use crate::math::{Aabb, Vec3};
 use crate::observer::{Detector, Observer, Target};
-use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum};
+use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum, RGB_MODE_NM};
 use anyhow::{bail, Result};
 use std::sync::Arc;
 
@@ -152,6 +152,17 @@ fn shade<P: Palette>(d: &SceneDesc, palette: &P, shapes: &Shapes) -> Scene<P::Ra
                 position: Vec3::from(p.position),
                 intensity: palette.colour(p.intensity.spectrum(), Role::Emission),
             },
+            LightDesc::Spot(sp) => {
+                let (direction, beam, cutoff) = sp.cone();
+                Light::Spot {
+                    position: Vec3::from(sp.position),
+                    direction,
+                    intensity: palette.colour(sp.intensity.spectrum(), Role::Emission),
+                    cos_beam: beam.cos(),
+                    cutoff,
+                    beam,
+                }
+            }
             LightDesc::Directional(dl) => Light::Directional {
                 direction: Vec3::from(dl.direction).normalize(),
                 irradiance: palette.colour(dl.irradiance.spectrum(), Role::Emission),
@@ -199,6 +210,14 @@ fn material<P: Palette>(m: &MaterialDesc, p: &P) -> Material<P::Radiance> {
             let (ior, dispersive) = p.ior(&g.ior.0);
             let bsdf = Bsdf::Dielectric { ior, tint: reflectance(&g.tint), dispersive, lanes: p.lanes() };
             (bsdf, albedo(&g.tint))
+        }
+        MaterialDesc::ThinDielectric(g) => {
+            let bsdf = Bsdf::ThinDielectric { ior: g.ior.0.at(RGB_MODE_NM) as f32, tint: reflectance(&g.tint) };
+            (bsdf, albedo(&g.tint))
+        }
+        MaterialDesc::Plastic(p) => {
+            let bsdf = Bsdf::Plastic(Plastic::new(reflectance(&p.reflectance), p.ior.0.at(RGB_MODE_NM) as f32));
+            (bsdf, albedo(&p.reflectance))
         }
         // Null shapes are left out of the BVH: nothing ever hits them.
         MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => (Bsdf::Black, Vec3::ZERO),

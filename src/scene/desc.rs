@@ -190,6 +190,10 @@ pub enum MaterialDesc {
     Diffuse(DiffuseDesc),
     Conductor(ConductorDesc),
     Dielectric(DielectricDesc),
+    /// A window pane without offset (Mitsuba's `thindielectric`): the
+    /// keys of a dielectric.
+    ThinDielectric(DielectricDesc),
+    Plastic(PlasticDesc),
     Emitter(EmitterDesc),
     /// Invisible to light: rays pass through. Its shapes can be named and
     /// targeted (the opening of an aperture).
@@ -207,6 +211,8 @@ impl MaterialDesc {
             MaterialDesc::Diffuse(d) => d.emission.as_ref(),
             MaterialDesc::Conductor(c) => c.emission.as_ref(),
             MaterialDesc::Dielectric(g) => g.emission.as_ref(),
+            MaterialDesc::ThinDielectric(g) => g.emission.as_ref(),
+            MaterialDesc::Plastic(p) => p.emission.as_ref(),
             MaterialDesc::Emitter(e) => Some(&e.emission),
             MaterialDesc::Null(_) => None,
         }
@@ -217,6 +223,8 @@ impl MaterialDesc {
             MaterialDesc::Diffuse(d) => d.emission.as_mut(),
             MaterialDesc::Conductor(c) => c.emission.as_mut(),
             MaterialDesc::Dielectric(g) => g.emission.as_mut(),
+            MaterialDesc::ThinDielectric(g) => g.emission.as_mut(),
+            MaterialDesc::Plastic(p) => p.emission.as_mut(),
             MaterialDesc::Emitter(e) => Some(&mut e.emission),
             MaterialDesc::Null(_) => None,
         }
@@ -257,6 +265,19 @@ pub struct DielectricDesc {
     pub ior: IorDesc,
     #[serde(default = "white")]
     pub tint: SpectrumDesc,
+    pub emission: Option<SpectrumDesc>,
+}
+
+/// A diffuse base under a dielectric coating (Mitsuba's `plastic`).
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PlasticDesc {
+    #[serde(default = "grey")]
+    pub reflectance: SpectrumDesc,
+    #[serde(default = "default_ior")]
+    pub ior: IorDesc,
+    #[serde(default)]
+    pub roughness: f32,
     pub emission: Option<SpectrumDesc>,
 }
 
@@ -433,7 +454,26 @@ pub enum ScaleDesc {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LightDesc {
     Point(PointLightDesc),
+    Spot(SpotLightDesc),
     Directional(DirectionalLightDesc),
+}
+
+/// Mitsuba's `spot`: half-angles in degrees; `beam_width` defaults to ¾ of
+/// `cutoff_angle`; aimed by `look_at` or `direction`.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SpotLightDesc {
+    pub position: V3,
+    pub look_at: Option<V3>,
+    pub direction: Option<V3>,
+    pub intensity: SpectrumDesc,
+    #[serde(default = "default_cutoff")]
+    pub cutoff_angle: f32,
+    pub beam_width: Option<f32>,
+}
+
+fn default_cutoff() -> f32 {
+    20.0
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -496,6 +536,22 @@ pub enum Quantity {
     Power,
 }
 
+impl SpotLightDesc {
+    /// The axis (unit) and the beam and cutoff half-angles in radians;
+    /// validation has checked them.
+    pub fn cone(&self) -> (Vec3, f32, f32) {
+        let position = Vec3::from(self.position);
+        let axis = match (self.direction, self.look_at) {
+            (Some(d), _) => Vec3::from(d),
+            (None, Some(target)) => Vec3::from(target) - position,
+            (None, None) => Vec3::NEG_Z,
+        };
+        let cutoff = self.cutoff_angle.to_radians();
+        let beam = self.beam_width.map_or(0.75 * cutoff, f32::to_radians);
+        (axis.normalize_or(Vec3::NEG_Z), beam.min(cutoff), cutoff)
+    }
+}
+
 impl SceneDesc {
     /// Every spectrum of the scene with its key path, for `load` to read
     /// the files they name.
@@ -510,6 +566,8 @@ impl SceneDesc {
                     (keys.into_iter().filter_map(|(k, s)| s.map(|s| (k, s))).collect(), c.emission.as_mut())
                 }
                 MaterialDesc::Dielectric(g) => (vec![("tint", &mut g.tint)], g.emission.as_mut()),
+                MaterialDesc::ThinDielectric(g) => (vec![("tint", &mut g.tint)], g.emission.as_mut()),
+                MaterialDesc::Plastic(p) => (vec![("reflectance", &mut p.reflectance)], p.emission.as_mut()),
                 MaterialDesc::Emitter(e) => (Vec::new(), Some(&mut e.emission)),
                 MaterialDesc::Null(_) => (Vec::new(), None),
             };
@@ -519,6 +577,7 @@ impl SceneDesc {
         for (i, l) in self.lights.iter_mut().enumerate() {
             match l {
                 LightDesc::Point(p) => out.push((format!("lights[{i}].intensity"), &mut p.intensity)),
+                LightDesc::Spot(p) => out.push((format!("lights[{i}].intensity"), &mut p.intensity)),
                 LightDesc::Directional(d) => out.push((format!("lights[{i}].irradiance"), &mut d.irradiance)),
             }
         }
@@ -546,10 +605,13 @@ pub fn explain_variant(section: &str, kind: &str, table: toml::Table) -> Option<
         ("materials", "diffuse") => explain::<DiffuseDesc>(table),
         ("materials", "conductor") => explain::<ConductorDesc>(table),
         ("materials", "dielectric") => explain::<DielectricDesc>(table),
+        ("materials", "thin_dielectric") => explain::<DielectricDesc>(table),
+        ("materials", "plastic") => explain::<PlasticDesc>(table),
         ("materials", "emitter") => explain::<EmitterDesc>(table),
         ("materials", "null") => explain::<NullDesc>(table),
         ("lights", "point") => explain::<PointLightDesc>(table),
         ("lights", "directional") => explain::<DirectionalLightDesc>(table),
+        ("lights", "spot") => explain::<SpotLightDesc>(table),
         _ => None,
     }
 }

@@ -118,6 +118,7 @@ fn lines_outside(d: &SceneDesc, b: &Binning) -> Vec<String> {
     for (i, l) in d.lights.iter().enumerate() {
         spectra.push(match l {
             LightDesc::Point(p) => (format!("lights[{i}].intensity"), &p.intensity),
+            LightDesc::Spot(p) => (format!("lights[{i}].intensity"), &p.intensity),
             LightDesc::Directional(p) => (format!("lights[{i}].irradiance"), &p.irradiance),
         });
     }
@@ -218,6 +219,17 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
             unit(&format!("{path}.roughness"), c.roughness)?;
         }
         MaterialDesc::Dielectric(g) => property(&format!("{path}.tint"), &g.tint)?,
+        MaterialDesc::ThinDielectric(g) => property(&format!("{path}.tint"), &g.tint)?,
+        MaterialDesc::Plastic(p) => {
+            reflectance(&format!("{path}.reflectance"), &p.reflectance)?;
+            unit(&format!("{path}.roughness"), p.roughness)?;
+            if p.roughness > 0.0 {
+                return Err(SceneError::new(
+                    format!("{path}.roughness"),
+                    "rough plastic is not implemented yet: only roughness = 0 (smooth plastic)",
+                ));
+            }
+        }
         MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => {}
     }
     Ok(())
@@ -319,6 +331,29 @@ fn shape_values(path: &str, s: &ShapeDesc, d: &SceneDesc) -> Check {
 fn light(path: &str, l: &LightDesc) -> Check {
     match l {
         LightDesc::Point(p) => finite3(&format!("{path}.position"), p.position),
+        LightDesc::Spot(s) => {
+            finite3(&format!("{path}.position"), s.position)?;
+            let aim = match (s.direction, s.look_at) {
+                (Some(_), Some(_)) => return Err(SceneError::new(path, "give `look_at` or `direction`, not both")),
+                (Some(d), None) => ("direction", d),
+                (None, Some(t)) => ("look_at", sub(t, s.position)),
+                (None, None) => return Err(SceneError::new(path, "a spot light needs `look_at` or `direction`")),
+            };
+            if !aim.1.iter().all(|v| v.is_finite()) || length(aim.1) == 0.0 {
+                return Err(SceneError::new(format!("{path}.{}", aim.0), "must give a finite, non-zero aim"));
+            }
+            if !(s.cutoff_angle > 0.0 && s.cutoff_angle <= 90.0) {
+                let message = format!("must be in (0, 90] degrees, got {}", s.cutoff_angle);
+                return Err(SceneError::new(format!("{path}.cutoff_angle"), message));
+            }
+            match s.beam_width {
+                Some(b) if !(b > 0.0 && b <= s.cutoff_angle) => Err(SceneError::new(
+                    format!("{path}.beam_width"),
+                    format!("must be in (0, cutoff_angle = {}] degrees, got {b}", s.cutoff_angle),
+                )),
+                _ => Ok(()),
+            }
+        }
         LightDesc::Directional(d) => {
             finite3(&format!("{path}.direction"), d.direction)?;
             if length(d.direction) == 0.0 {
