@@ -34,6 +34,8 @@ CASES = {
     "plastic_black": {"sphere": ("plastic", {"reflectance": [0.0, 0.0, 0.0], "ior": 1.5})},
     "thin_dielectric": {"pane": ("thin_dielectric", {"ior": 1.5})},
     "spot": {"spot": {"cutoff_angle": 25.0, "beam_width": 10.0}},
+    "rough_dielectric_0.3": {"sphere": ("dielectric", {"ior": 1.5, "roughness": 0.3})},
+    "rough_dielectric_0.7": {"sphere": ("dielectric", {"ior": 1.5, "roughness": 0.7})},
 }
 
 
@@ -100,6 +102,9 @@ def mitsuba_bsdf(kind, keys):
     if kind == "plastic":
         return {"type": "plastic", "int_ior": keys["ior"], "ext_ior": 1.0, "nonlinear": False,
                 "diffuse_reflectance": {"type": "rgb", "value": keys["reflectance"]}}
+    if kind == "dielectric":
+        return {"type": "roughdielectric", "distribution": "ggx", "alpha": keys["roughness"] ** 2,
+                "int_ior": keys["ior"], "ext_ior": 1.0}
     if kind == "thin_dielectric":
         return {"type": "thindielectric", "int_ior": keys["ior"], "ext_ior": 1.0}
     raise ValueError(kind)

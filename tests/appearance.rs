@@ -138,3 +138,19 @@ beam_width = 15
         assert!((got - want).abs() <= 0.01 * want.max(0.01), "x {x}: {got} vs {want}");
     }
 }
+
+#[test]
+fn rough_glass_in_a_furnace_keeps_its_energy_when_smooth_and_loses_what_mitsuba_loses_when_rough() {
+    // Single-scattering microfacets lose the light that would bounce
+    // between facets. Mitsuba 3 (scalar_rgb, roughdielectric, ggx, the same
+    // furnace at 256 spp) measured 0.9998, 0.9817 and 0.6385 for these.
+    for (roughness, mitsuba) in [(0.1, 0.9998), (0.3, 0.9817), (0.7, 0.6385)] {
+        let body = format!(
+            "[materials.g]\ntype = \"dielectric\"\nior = 1.5\nroughness = {roughness}\n[[shapes]]\ntype = \"sphere\"\n\
+             center = [0, 0, 0]\nradius = 1\nmaterial = \"g\"\n"
+        );
+        let m = channel_means(&render_default(&furnace(1.2, &body)))[1];
+        assert!(m <= 1.005, "roughness {roughness}: {m} exceeds the furnace");
+        assert!((m - mitsuba).abs() < 0.02, "roughness {roughness}: {m} vs Mitsuba {mitsuba}");
+    }
+}

@@ -14,7 +14,9 @@
 mod conductor;
 mod dielectric;
 mod fresnel;
+mod ggx;
 mod plastic;
+mod rough_dielectric;
 
 pub use fresnel::Fresnel;
 pub use plastic::Plastic;
@@ -41,6 +43,12 @@ pub enum Bsdf<S = Vec3> {
         dispersive: bool,
         /// Lanes that carry light.
         lanes: u32,
+    },
+    /// Rough glass (GGX, α = `alpha`), not dispersive.
+    RoughDielectric {
+        ior: f32,
+        tint: S,
+        alpha: f32,
     },
     /// A window pane: reflects or passes straight through.
     ThinDielectric {
@@ -92,13 +100,13 @@ impl<S: Radiance> Bsdf<S> {
         match self {
             Bsdf::Conductor { alpha, .. } => *alpha == 0.0,
             Bsdf::Dielectric { .. } | Bsdf::ThinDielectric { .. } => true,
-            Bsdf::Diffuse { .. } | Bsdf::Plastic(_) | Bsdf::Black => false,
+            Bsdf::Diffuse { .. } | Bsdf::Plastic(_) | Bsdf::RoughDielectric { .. } | Bsdf::Black => false,
         }
     }
 
     /// Whether light may pass to the other side (glass); the others reflect.
     pub fn transmits(&self) -> bool {
-        matches!(self, Bsdf::Dielectric { .. } | Bsdf::ThinDielectric { .. })
+        matches!(self, Bsdf::Dielectric { .. } | Bsdf::ThinDielectric { .. } | Bsdf::RoughDielectric { .. })
     }
 
     /// With shading normals, a reflective BSDF may only pair directions on
@@ -144,6 +152,7 @@ impl<S: Radiance> Bsdf<S> {
                 }
             }
             &Bsdf::ThinDielectric { ior, tint } => dielectric::sample_thin(ior, tint, wo, u_lobe)?,
+            &Bsdf::RoughDielectric { ior, tint, alpha } => rough_dielectric::sample(ior, tint, alpha, wo, u_lobe, u)?,
             Bsdf::Plastic(p) => p.sample(wo, u_lobe, u)?,
             Bsdf::Black => return None,
         };
@@ -177,6 +186,9 @@ impl<S: Radiance> Bsdf<S> {
     /// f · |cos θi| for a pair of world directions (zero for delta lobes).
     pub fn eval(&self, frame: &Frame, wo_world: Vec3, wi_world: Vec3) -> S {
         let (wo, wi) = (frame.to_local(wo_world), frame.to_local(wi_world));
+        if let &Bsdf::RoughDielectric { ior, tint, alpha } = self {
+            return rough_dielectric::eval(ior, tint, alpha, wo, wi);
+        }
         if wo.z * wi.z <= 0.0 {
             return S::ZERO;
         }
@@ -191,6 +203,9 @@ impl<S: Radiance> Bsdf<S> {
     /// The density `sample` gives to `wi_world` (solid angle).
     pub fn pdf(&self, frame: &Frame, wo_world: Vec3, wi_world: Vec3) -> f32 {
         let (wo, wi) = (frame.to_local(wo_world), frame.to_local(wi_world));
+        if let &Bsdf::RoughDielectric { ior, alpha, .. } = self {
+            return rough_dielectric::pdf(ior, alpha, wo, wi);
+        }
         if wo.z * wi.z <= 0.0 {
             return 0.0;
         }

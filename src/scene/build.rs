@@ -206,6 +206,10 @@ fn material<P: Palette>(m: &MaterialDesc, p: &P) -> Material<P::Radiance> {
             let (fresnel, rgb) = conductor(c, p);
             (Bsdf::Conductor { fresnel, alpha }, rgb)
         }
+        MaterialDesc::Dielectric(g) if g.roughness > 0.0 => {
+            let (ior, alpha) = (g.ior.0.at(RGB_MODE_NM) as f32, g.roughness * g.roughness);
+            (Bsdf::RoughDielectric { ior, tint: reflectance(&g.tint), alpha }, albedo(&g.tint))
+        }
         MaterialDesc::Dielectric(g) => {
             let (ior, dispersive) = p.ior(&g.ior.0);
             let bsdf = Bsdf::Dielectric { ior, tint: reflectance(&g.tint), dispersive, lanes: p.lanes() };

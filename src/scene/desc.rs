@@ -263,6 +263,9 @@ pub struct ConductorDesc {
 pub struct DielectricDesc {
     #[serde(default = "default_ior")]
     pub ior: IorDesc,
+    /// GGX α = roughness² (0: smooth glass). Not for thin_dielectric.
+    #[serde(default)]
+    pub roughness: f32,
     #[serde(default = "white")]
     pub tint: SpectrumDesc,
     pub emission: Option<SpectrumDesc>,

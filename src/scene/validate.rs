@@ -218,8 +218,16 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
             conductor(path, c)?;
             unit(&format!("{path}.roughness"), c.roughness)?;
         }
-        MaterialDesc::Dielectric(g) => property(&format!("{path}.tint"), &g.tint)?,
-        MaterialDesc::ThinDielectric(g) => property(&format!("{path}.tint"), &g.tint)?,
+        MaterialDesc::Dielectric(g) => {
+            property(&format!("{path}.tint"), &g.tint)?;
+            unit(&format!("{path}.roughness"), g.roughness)?;
+        }
+        MaterialDesc::ThinDielectric(g) => {
+            property(&format!("{path}.tint"), &g.tint)?;
+            if g.roughness != 0.0 {
+                return Err(SceneError::new(format!("{path}.roughness"), "a thin_dielectric is smooth"));
+            }
+        }
         MaterialDesc::Plastic(p) => {
             reflectance(&format!("{path}.reflectance"), &p.reflectance)?;
             unit(&format!("{path}.roughness"), p.roughness)?;
