@@ -103,3 +103,27 @@ pub fn read(path: &Path, key: &Key) -> Result<Resumed> {
     }
     Ok(Resumed { tile_size, tiles })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::film::{tiles::TileGrid, Layers};
+
+    #[test]
+    fn a_spectral_films_tiles_come_back_bin_for_bin() {
+        let grid = TileGrid::new(4, 2, 2);
+        let mut film = Film::new(&grid, false, 3);
+        let mut layers = Layers::zeroed(4, false, 3);
+        layers.spectrum = (0..12).map(|i| i as f32 * 0.5).collect();
+        layers.samples = vec![7; 4];
+        let tile = TileResult { tile: 1, pass: 1, done: true, seconds: 0.0, layers };
+        film.add(&grid, &tile).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.ckpt");
+        let key = Key { version: "v".into(), scene_hash: 1, settings_hash: 2 };
+        write(&path, &key, &film, &grid).unwrap();
+        let resumed = read(&path, &key).unwrap();
+        assert_eq!(resumed.tiles.len(), 1);
+        assert_eq!(resumed.tiles[0].layers.spectrum, tile.layers.spectrum);
+    }
+}

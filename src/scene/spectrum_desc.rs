@@ -258,3 +258,18 @@ fn positive(what: &str, v: f64) -> Result<f64, String> {
         Err(format!("{what} must be a finite number > 0, got {v}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_spectrum_reads_its_numbers_and_names_a_bad_line() {
+        let t = read_csv("# nm, value\n400, 0.5\n500;0.7\n\n600\t0.9\n").unwrap();
+        assert_eq!(t.values(), [0.5, 0.7, 0.9]);
+        let e = read_csv("400, 0.5\n500, oops\n").unwrap_err();
+        assert!(e.starts_with("line 2:") && e.contains("oops"), "{e}");
+        let e = read_csv("500, 0.5\n400, 0.7\n").unwrap_err();
+        assert!(e.contains("must increase"), "{e}");
+    }
+}
