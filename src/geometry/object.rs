@@ -58,7 +58,7 @@ impl Geometry {
     /// The point a ray hit, its outward geometric normal, and its shading
     /// normal (interpolated vertex normals on smooth meshes, turned to the
     /// side of the geometric one; else the geometric one).
-    #[inline]
+    #[inline(always)]
     pub fn surface(&self, hit: &Hit, ray: &Ray) -> (SurfacePoint, Vec3) {
         let (u, v) = (hit.u, hit.v);
         match &self.objects[hit.object as usize] {
