@@ -84,12 +84,23 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
     // Every rank is past the image (rank 0 has written it): observer results
     // cannot meet rank 0 while it still collects tiles.
     transport.barrier();
+    let started = Instant::now();
     let measured = render::observe::observe(&world, &settings, &observers, transport, threads)?;
     if let Some(measured) = measured {
         let path = settings.observers_output.as_deref().ok_or_else(|| anyhow!("no observers output was resolved"))?;
         output::observers::write(path, &observers, &measured, settings.binning.as_ref())?;
         if !cli.quiet {
-            say(&format!("rsrender: {} observers measured, written to {}", observers.len(), path.display()));
+            let samples: u64 = observers.iter().map(|o| o.samples as u64 * o.detectors.len() as u64).sum();
+            let seconds = started.elapsed().as_secs_f64();
+            say(&format!(
+                "rsrender: {} observers ({} detectors, {samples} samples) measured in {seconds:.2} s on {} ranks × {threads} threads \
+                 ({:.3} M samples/s), written to {}",
+                observers.len(),
+                observers.iter().map(|o| o.detectors.len()).sum::<usize>(),
+                transport.size(),
+                samples as f64 / seconds.max(1e-9) / 1e6,
+                path.display()
+            ));
         }
     }
     Ok(outcome)
