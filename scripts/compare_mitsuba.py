@@ -34,6 +34,8 @@ CASES = {
     "plastic_black": {"sphere": ("plastic", {"reflectance": [0.0, 0.0, 0.0], "ior": 1.5})},
     "thin_dielectric": {"pane": ("thin_dielectric", {"ior": 1.5})},
     "spot": {"spot": {"cutoff_angle": 25.0, "beam_width": 10.0}},
+    "rough_plastic_0.3": {"sphere": ("plastic", {"reflectance": [0.2, 0.4, 0.8], "ior": 1.5, "roughness": 0.3})},
+    "rough_plastic_black": {"sphere": ("plastic", {"reflectance": [0.0, 0.0, 0.0], "ior": 1.5, "roughness": 0.5})},
     "rough_dielectric_0.3": {"sphere": ("dielectric", {"ior": 1.5, "roughness": 0.3})},
     "rough_dielectric_0.7": {"sphere": ("dielectric", {"ior": 1.5, "roughness": 0.7})},
 }
@@ -99,6 +101,10 @@ def mitsuba_bsdf(kind, keys):
         # rsrender's diffuse reflects on both sides; Mitsuba's on the front only.
         diffuse = {"type": "diffuse", "reflectance": {"type": "rgb", "value": keys["reflectance"]}}
         return {"type": "twosided", "bsdf": diffuse}
+    if kind == "plastic" and keys.get("roughness", 0) > 0:
+        return {"type": "roughplastic", "distribution": "ggx", "alpha": keys["roughness"] ** 2,
+                "int_ior": keys["ior"], "ext_ior": 1.0, "nonlinear": False,
+                "diffuse_reflectance": {"type": "rgb", "value": keys["reflectance"]}}
     if kind == "plastic":
         return {"type": "plastic", "int_ior": keys["ior"], "ext_ior": 1.0, "nonlinear": False,
                 "diffuse_reflectance": {"type": "rgb", "value": keys["reflectance"]}}

@@ -17,9 +17,11 @@ mod fresnel;
 mod ggx;
 mod plastic;
 mod rough_dielectric;
+mod rough_plastic;
 
 pub use fresnel::Fresnel;
 pub use plastic::Plastic;
+pub use rough_plastic::RoughPlastic;
 
 use crate::math::{sampling, Frame, Vec2, Vec3};
 use crate::spectrum::Radiance;
@@ -57,6 +59,8 @@ pub enum Bsdf<S = Vec3> {
     },
     /// A diffuse base under a smooth dielectric coating.
     Plastic(Plastic<S>),
+    /// A diffuse base under a rough (GGX) dielectric coating.
+    RoughPlastic(Box<RoughPlastic<S>>),
     /// Absorbs everything: the `emitter` material.
     Black,
 }
@@ -100,7 +104,11 @@ impl<S: Radiance> Bsdf<S> {
         match self {
             Bsdf::Conductor { alpha, .. } => *alpha == 0.0,
             Bsdf::Dielectric { .. } | Bsdf::ThinDielectric { .. } => true,
-            Bsdf::Diffuse { .. } | Bsdf::Plastic(_) | Bsdf::RoughDielectric { .. } | Bsdf::Black => false,
+            Bsdf::Diffuse { .. }
+            | Bsdf::Plastic(_)
+            | Bsdf::RoughPlastic(_)
+            | Bsdf::RoughDielectric { .. }
+            | Bsdf::Black => false,
         }
     }
 
@@ -154,6 +162,7 @@ impl<S: Radiance> Bsdf<S> {
             &Bsdf::ThinDielectric { ior, tint } => dielectric::sample_thin(ior, tint, wo, u_lobe)?,
             &Bsdf::RoughDielectric { ior, tint, alpha } => rough_dielectric::sample(ior, tint, alpha, wo, u_lobe, u)?,
             Bsdf::Plastic(p) => p.sample(wo, u_lobe, u)?,
+            Bsdf::RoughPlastic(p) => p.sample(wo, u_lobe, u)?,
             Bsdf::Black => return None,
         };
         Some(BsdfSample { wi: frame.to_world(local.wi), ..local })
@@ -196,6 +205,7 @@ impl<S: Radiance> Bsdf<S> {
             Bsdf::Diffuse { reflectance } => *reflectance * (FRAC_1_PI * wi.z.abs()),
             Bsdf::Conductor { fresnel, alpha } if *alpha > 0.0 => conductor::eval(fresnel, *alpha, wo, wi),
             Bsdf::Plastic(p) => p.eval(wo, wi),
+            Bsdf::RoughPlastic(p) => p.eval(wo, wi),
             _ => S::ZERO,
         }
     }
@@ -213,6 +223,7 @@ impl<S: Radiance> Bsdf<S> {
             Bsdf::Diffuse { .. } => sampling::cosine_hemisphere_pdf(wi.z.abs()),
             Bsdf::Conductor { alpha, .. } if *alpha > 0.0 => conductor::pdf(*alpha, wo, wi),
             Bsdf::Plastic(p) => p.pdf(wo, wi),
+            Bsdf::RoughPlastic(p) => p.pdf(wo, wi),
             _ => 0.0,
         }
     }

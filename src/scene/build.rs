@@ -12,7 +12,7 @@ use crate::camera::{Camera, Projection};
 use crate::geometry::shapes::{oriented, Corners};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
 use crate::light::{Emitter, Emitters, Light, LightChoice, LightSampler};
-use crate::material::{Bsdf, Fresnel, Material, Plastic};
+use crate::material::{Bsdf, Fresnel, Material, Plastic, RoughPlastic};
 use crate::math::{Aabb, Vec3};
 use crate::observer::{Detector, Observer, Target};
 use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum, RGB_MODE_NM};
@@ -220,7 +220,12 @@ fn material<P: Palette>(m: &MaterialDesc, p: &P) -> Material<P::Radiance> {
             (bsdf, albedo(&g.tint))
         }
         MaterialDesc::Plastic(p) => {
-            let bsdf = Bsdf::Plastic(Plastic::new(reflectance(&p.reflectance), p.ior.0.at(RGB_MODE_NM) as f32));
+            let (base, eta) = (reflectance(&p.reflectance), p.ior.0.at(RGB_MODE_NM) as f32);
+            let bsdf = if p.roughness > 0.0 {
+                Bsdf::RoughPlastic(Box::new(RoughPlastic::new(base, eta, p.roughness * p.roughness)))
+            } else {
+                Bsdf::Plastic(Plastic::new(base, eta))
+            };
             (bsdf, albedo(&p.reflectance))
         }
         // Null shapes are left out of the BVH: nothing ever hits them.

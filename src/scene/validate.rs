@@ -231,12 +231,6 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
         MaterialDesc::Plastic(p) => {
             reflectance(&format!("{path}.reflectance"), &p.reflectance)?;
             unit(&format!("{path}.roughness"), p.roughness)?;
-            if p.roughness > 0.0 {
-                return Err(SceneError::new(
-                    format!("{path}.roughness"),
-                    "rough plastic is not implemented yet: only roughness = 0 (smooth plastic)",
-                ));
-            }
         }
         MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => {}
     }
