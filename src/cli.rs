@@ -13,7 +13,7 @@ pub struct Cli {
     /// Scene file (TOML, format version 1)
     pub scene: PathBuf,
 
-    /// Output image (.png, .exr or .pfm); overrides film.output
+    /// Output image (.png, .exr, .pfm or .npy); overrides film.output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 

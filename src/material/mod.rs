@@ -1,5 +1,6 @@
-//! Materials: a BSDF (diffuse, conductor, dielectric or black) plus optional
-//! emission from the front side. BSDFs work in a local frame whose +z is the
+//! Materials: a BSDF (diffuse, conductor, smooth or rough dielectric, thin
+//! dielectric, smooth or rough plastic, or black) plus optional emission
+//! from the front side. BSDFs work in a local frame whose +z is the
 //! shading normal; `weight` is f·|cos θ|/pdf, what a path's throughput takes.
 //! Colours are `Radiance` (RGB or spectral bins): one code for both modes.
 //!

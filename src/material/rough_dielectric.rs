@@ -39,32 +39,36 @@ fn half_vector(wo: Vec3, wi: Vec3, eta: f32) -> Option<(Vec3, f32)> {
 
 /// f · |cos θi| for any pair of local directions.
 pub fn eval<S: Radiance>(eta: f32, tint: S, alpha: f32, wo: Vec3, wi: Vec3) -> S {
-    let Some((wm, etap)) = half_vector(wo, wi, eta) else {
-        return S::ZERO;
-    };
-    let f = fresnel(wo.dot(wm), eta);
-    let (d, g) = (ggx_d(wm, alpha), smith_g2(wo, wi, alpha));
-    if etap == 1.0 {
-        return S::splat(d * g * f / (4.0 * wo.z.abs()));
-    }
-    let denom = (wi.dot(wm) + wo.dot(wm) / etap).powi(2) * wo.z;
-    let ft = d * (1.0 - f) * g * (wi.dot(wm) * wo.dot(wm) / denom).abs() / (etap * etap);
-    tint * ft
+    lobe(eta, tint, alpha, wo, wi).map_or(S::ZERO, |l| l.value)
 }
 
 pub fn pdf(eta: f32, alpha: f32, wo: Vec3, wi: Vec3) -> f32 {
-    let Some((wm, etap)) = half_vector(wo, wi, eta) else {
-        return 0.0;
-    };
-    let r = fresnel(wo.dot(wm), eta);
-    let wo_up = if wo.z < 0.0 { -wo } else { wo };
-    let wm_pdf = visible_normal_pdf(wo_up, wm, alpha);
+    lobe(eta, Vec3::ONE, alpha, wo, wi).map_or(0.0, |l| l.pdf)
+}
+
+/// What one pair of directions gets: f · |cos θi|, the density `sample`
+/// gives it, and the relative index along the path (1 for reflection).
+struct Lobe<S> {
+    value: S,
+    pdf: f32,
+    etap: f32,
+}
+
+/// Evaluates and weighs a pair at once: they share the half vector and
+/// the Fresnel term.
+fn lobe<S: Radiance>(eta: f32, tint: S, alpha: f32, wo: Vec3, wi: Vec3) -> Option<Lobe<S>> {
+    let (wm, etap) = half_vector(wo, wi, eta)?;
+    let f = fresnel(wo.dot(wm), eta);
+    let (d, g) = (ggx_d(wm, alpha), smith_g2(wo, wi, alpha));
+    let wm_pdf = visible_normal_pdf(if wo.z < 0.0 { -wo } else { wo }, wm, alpha);
     if etap == 1.0 {
-        wm_pdf / (4.0 * wo.dot(wm).abs()) * r
-    } else {
-        let dwm_dwi = wi.dot(wm).abs() / (wi.dot(wm) + wo.dot(wm) / etap).powi(2);
-        wm_pdf * dwm_dwi * (1.0 - r)
+        let value = S::splat(d * g * f / (4.0 * wo.z.abs()));
+        return Some(Lobe { value, pdf: wm_pdf / (4.0 * wo.dot(wm).abs()) * f, etap });
     }
+    let sum = wi.dot(wm) + wo.dot(wm) / etap;
+    let ft = d * (1.0 - f) * g * (wi.dot(wm) * wo.dot(wm) / (sum * sum * wo.z)).abs() / (etap * etap);
+    let pdf = wm_pdf * wi.dot(wm).abs() / (sum * sum) * (1.0 - f);
+    Some(Lobe { value: tint * ft, pdf, etap })
 }
 
 pub fn sample<S: Radiance>(eta: f32, tint: S, alpha: f32, wo: Vec3, u_lobe: f32, u: Vec2) -> Option<BsdfSample<S>> {
@@ -76,14 +80,10 @@ pub fn sample<S: Radiance>(eta: f32, tint: S, alpha: f32, wo: Vec3, u_lobe: f32,
     if wi.z == 0.0 || reflected != (wi.z * wo.z > 0.0) {
         return None;
     }
-    let pdf = pdf(eta, alpha, wo, wi);
-    if pdf <= 0.0 {
-        return None;
-    }
-    // `eval` is f · |cos θi| already.
-    let weight = eval(eta, tint, alpha, wo, wi) / pdf;
-    let eta_squared = if reflected { 1.0 } else { half_vector(wo, wi, eta).map_or(1.0, |(_, e)| e * e) };
-    Some(BsdfSample { wi, weight, pdf, delta: false, eta_squared, hero: None })
+    let l = lobe(eta, tint, alpha, wo, wi).filter(|l| l.pdf > 0.0)?;
+    // `value` is f · |cos θi| already.
+    let weight = l.value / l.pdf;
+    Some(BsdfSample { wi, weight, pdf: l.pdf, delta: false, eta_squared: l.etap * l.etap, hero: None })
 }
 
 /// `w` refracted through a surface of normal `n` (either side) into a

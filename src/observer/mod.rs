@@ -72,10 +72,12 @@ impl Detector {
         Detector::Fibre { origin, frame: Frame::from_normal(direction.normalize()), radius, sin2_max: sin * sin }
     }
 
-    /// Area × projected solid angle, m² sr; `None` for a sight line.
+    /// Area × projected solid angle, m² sr; `None` for a sight line and a
+    /// cone from a point (a fibre of radius 0: a vector camera's pixel).
     pub fn etendue(&self) -> Option<f64> {
         match self {
             Detector::SightLine { .. } => None,
+            Detector::Fibre { radius, .. } if *radius == 0.0 => None,
             Detector::Fibre { radius, sin2_max, .. } => {
                 Some(std::f64::consts::PI * (*radius as f64).powi(2) * std::f64::consts::PI * *sin2_max as f64)
             }
@@ -85,7 +87,8 @@ impl Detector {
 
     /// A ray the detector sees along, from a point `u_point` and a direction
     /// `u_dir` (and `u_choice` for targeted pixels), with its étendue
-    /// weight (1 for a sight line); `None` when the sample carries nothing.
+    /// weight (1 where there is no étendue: the mean radiance is then the
+    /// mean of the samples); `None` when the sample carries nothing.
     pub fn sample(&self, u_point: Vec2, u_dir: Vec2, u_choice: f32) -> Option<(Ray, f32)> {
         match *self {
             Detector::SightLine { origin, direction } => Some((Ray::new(origin, direction), 1.0)),
@@ -97,7 +100,7 @@ impl Detector {
                 let (sin, cos) = (sin2.sqrt(), (1.0 - sin2).max(0.0).sqrt());
                 let phi = 2.0 * PI * u_dir.y;
                 let local = Vec3::new(sin * phi.cos(), sin * phi.sin(), cos);
-                Some((Ray::new(p, frame.to_world(local)), self.etendue()? as f32))
+                Some((Ray::new(p, frame.to_world(local)), self.etendue().map_or(1.0, |e| e as f32)))
             }
             Detector::Pixel { centre, frame, half, target } => {
                 let p = centre
@@ -175,7 +178,16 @@ mod tests {
     }
 
     #[test]
-    fn a_targeted_pixel_collects_what_a_plain_pixel_does_with_less_noise() {
+    fn a_cone_from_a_point_has_no_etendue_and_weighs_its_rays_alike() {
+        let cone = Detector::fibre(Vec3::ZERO, Vec3::Z, 0.0, 0.2);
+        assert_eq!(cone.etendue(), None);
+        let (ray, weight) = cone.sample(Vec2::new(0.3, 0.6), Vec2::new(0.7, 0.1), 0.5).unwrap();
+        assert_eq!(weight, 1.0);
+        assert!(ray.dir.z >= 0.2f32.cos() - 1e-6, "{}", ray.dir);
+    }
+
+    #[test]
+    fn a_targeted_pixel_collects_what_a_plain_pixel_does() {
         let frame = Frame::from_normal(Vec3::Z);
         let half = Vec2::new(0.01, 0.01);
         let aperture = Target { centre: Vec3::new(0.0, 0.0, 1.0), radius: 0.05 };

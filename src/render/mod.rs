@@ -1,7 +1,8 @@
 //! Who renders what: the static partition of tiles over ranks, the one
 //! function that computes pixels (`render_tile`), what threads share while
 //! they render (`control`), and the per-rank engine that runs tiles on a
-//! thread pool and moves results to rank 0. `rsrender::run` assembles its
+//! thread pool and moves results to rank 0; after the image, the observers'
+//! tasks (`observe`), dealt out and summed the same way. `rsrender::run` assembles its
 //! options; a test or a caller without MPI runs it on `comm::Serial`.
 //!
 //! ```

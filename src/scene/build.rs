@@ -5,8 +5,9 @@
 //! spectral mode once per group of bins.
 
 use super::desc::*;
-use super::load::LoadedScene;
+use super::load::{LoadedMesh, LoadedScene};
 use super::runtime::{Scene, SpectralScene, World, NO_LIGHT};
+use super::validate::Checked;
 use crate::accel::Accel;
 use crate::camera::{Camera, Projection};
 use crate::geometry::shapes::{oriented, Corners};
@@ -34,11 +35,9 @@ struct Shapes {
 /// its observers, their targets resolved. The loaded meshes move into the
 /// scene (no copy).
 pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<(World, Vec<Observer>)> {
-    let binning = loaded.checked.binning.clone();
-    let d = loaded.desc.clone();
-    let checked_observers = loaded.observers.clone();
-    let (shapes, targets) = shapes(loaded, (width, height), threads)?;
-    let observers = checked_observers
+    let LoadedScene { desc: d, checked, meshes, shape_mesh, observers, .. } = loaded;
+    let (shapes, targets) = shapes(&d, &checked, (meshes, shape_mesh), (width, height), threads)?;
+    let observers = observers
         .into_iter()
         .map(|c| {
             let mut o = c.observer;
@@ -52,7 +51,7 @@ pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -
             o
         })
         .collect();
-    let world = match binning {
+    let world = match checked.binning {
         None => World::Rgb(shade(&d, &RgbPalette, &shapes)),
         Some(binning) => {
             let groups =
@@ -65,8 +64,13 @@ pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -
 
 /// The placed shapes and their BVH (shapes of the `null` material left
 /// out), and per shape the bounding sphere of the named ones (targets).
-fn shapes(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<(Shapes, Vec<Option<Target>>)> {
-    let LoadedScene { desc: d, checked, meshes: loaded_meshes, shape_mesh, .. } = loaded;
+fn shapes(
+    d: &SceneDesc,
+    checked: &Checked,
+    (loaded_meshes, shape_mesh): (Vec<LoadedMesh>, Vec<Option<usize>>),
+    (width, height): (u32, u32),
+    threads: usize,
+) -> Result<(Shapes, Vec<Option<Target>>)> {
     // `load` read each mesh once, in the order shapes first place them.
     let meshes = loaded_meshes.into_iter().map(|m| TriMesh::new(m.mesh, m.smooth)).collect();
     let mut geometry = Geometry { objects: Vec::with_capacity(d.shapes.len()), meshes };

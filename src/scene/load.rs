@@ -69,9 +69,8 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
     }
     let checked = validate::validate(&desc, &super::room::available_memory).map_err(|e| located(path, &source, &e))?;
     let observers = super::observers::check(&desc, path).map_err(|e| located(path, &source, &e))?;
-    for o in desc.observers.iter().filter_map(|o| o.rays.as_ref()) {
-        let file = path.parent().unwrap_or(Path::new(".")).join(o);
-        hash = crate::hash::mix64(hash ^ crate::hash::hash_bytes(&std::fs::read(&file).unwrap_or_default()));
+    for rays_hash in observers.iter().filter_map(|o| o.rays_hash) {
+        hash = crate::hash::mix64(hash ^ rays_hash);
     }
     let mut meshes = Vec::new();
     let mut read = |key: String, file: &str, smooth: bool| -> Result<usize> {

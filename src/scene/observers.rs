@@ -15,6 +15,8 @@ use std::path::Path;
 pub struct CheckedObserver {
     pub observer: Observer,
     pub target: Option<usize>,
+    /// Hash of the rays file's bytes (vector cameras), for the scene hash.
+    pub rays_hash: Option<u64>,
 }
 
 pub fn check(d: &SceneDesc, scene_path: &Path) -> Result<Vec<CheckedObserver>, SceneError> {
@@ -114,6 +116,7 @@ fn observer(
             None => Ok(None),
         }
     };
+    let mut rays_hash = None;
     let (grid, detectors) = match o.kind {
         ObserverKind::SightLine => (
             None,
@@ -168,7 +171,8 @@ fn observer(
                 .as_deref()
                 .ok_or_else(|| SceneError::new(key("rays"), "a vector_camera needs `rays` (a .npy file)"))?;
             let full = scene_path.parent().unwrap_or(Path::new(".")).join(file);
-            let (nx, ny, rays) = read_rays(&full).map_err(|m| SceneError::new(key("rays"), m))?;
+            let (nx, ny, rays, hash) = read_rays(&full).map_err(|m| SceneError::new(key("rays"), m))?;
+            rays_hash = Some(hash);
             let cone = angle(false)?;
             let detectors = rays
                 .into_iter()
@@ -182,7 +186,7 @@ fn observer(
         }
     };
     let observer = Observer { name: o.name.clone(), kind, power, samples, grid, detectors };
-    Ok(CheckedObserver { observer, target })
+    Ok(CheckedObserver { observer, target, rays_hash })
 }
 
 fn kind_name(k: ObserverKind) -> &'static str {
@@ -224,9 +228,10 @@ fn placement(o: &ObserverDesc, key: &str) -> Result<(Transform, glam::Mat3), Sce
 
 /// A ny × nx × 6 array of rays (origin xyz, direction xyz), float32 or
 /// float64; directions normalised; a NaN or a zero direction is named by
-/// its row and column.
-fn read_rays(path: &Path) -> Result<(u32, u32, Vec<Ray>), String> {
+/// its row and column. Also returns the hash of the file's bytes.
+fn read_rays(path: &Path) -> Result<(u32, u32, Vec<Ray>, u64), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let hash = crate::hash::hash_bytes(&bytes);
     let file = npyz::NpyFile::new(&bytes[..]).map_err(|e| format!("{}: not a .npy file: {e}", path.display()))?;
     let shape = file.shape().to_vec();
     let [ny, nx, 6] = shape[..] else {
@@ -255,5 +260,5 @@ fn read_rays(path: &Path) -> Result<(u32, u32, Vec<Ray>), String> {
         }
         rays.push(Ray::new(origin, direction.normalize()));
     }
-    Ok((nx as u32, ny as u32, rays))
+    Ok((nx as u32, ny as u32, rays, hash))
 }

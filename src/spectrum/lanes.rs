@@ -31,10 +31,8 @@ pub trait Radiance:
     const ONE: Self;
     fn splat(v: f32) -> Self;
     fn max_element(self) -> f32;
-    fn is_finite(self) -> bool;
     /// Mean over the channels: what weighs lights by power.
     fn mean(self) -> f32;
-    fn map(self, f: impl Fn(f32) -> f32) -> Self;
     fn zip_map(self, other: Self, f: impl Fn(f32, f32) -> f32) -> Self;
     fn lane(self, i: usize) -> f32;
     /// This value in lane `i`, zero in every other.
@@ -56,16 +54,8 @@ impl Radiance for Vec3 {
         Vec3::max_element(self)
     }
     #[inline]
-    fn is_finite(self) -> bool {
-        Vec3::is_finite(self)
-    }
-    #[inline]
     fn mean(self) -> f32 {
         (self.x + self.y + self.z) / 3.0
-    }
-    #[inline]
-    fn map(self, f: impl Fn(f32) -> f32) -> Self {
-        Vec3::new(f(self.x), f(self.y), f(self.z))
     }
     #[inline]
     fn zip_map(self, o: Self, f: impl Fn(f32, f32) -> f32) -> Self {
@@ -118,16 +108,8 @@ impl Radiance for Bins {
         self.0.into_iter().fold(f32::NEG_INFINITY, f32::max)
     }
     #[inline]
-    fn is_finite(self) -> bool {
-        self.0.iter().all(|v| v.is_finite())
-    }
-    #[inline]
     fn mean(self) -> f32 {
         self.0.iter().sum::<f32>() / LANES as f32
-    }
-    #[inline]
-    fn map(self, f: impl Fn(f32) -> f32) -> Self {
-        self.each(f)
     }
     #[inline]
     fn zip_map(self, o: Self, f: impl Fn(f32, f32) -> f32) -> Self {

@@ -128,7 +128,11 @@ impl Spectrum {
             } else {
                 *r
             }),
-            other => other.curve(Role::Reflectance).at(nm),
+            // Without `curve`, which would copy a table per call.
+            Spectrum::Constant(v) => *v,
+            Spectrum::Blackbody { kelvin, scale } => scale * planck(nm, *kelvin),
+            Spectrum::Tabulated(t) => t.at(nm),
+            Spectrum::Lines(_) => 0.0,
         }
     }
 }
