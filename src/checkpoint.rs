@@ -1,8 +1,10 @@
-//! Checkpoints: the finished tiles of an interrupted render, written by rank
-//! 0 to `<output>.ckpt` (atomically, every `--checkpoint-interval` seconds and
-//! when the job is told to stop). `--resume` reads it on every rank; the
-//! tiles left are dealt over however many ranks the new job has, and since
-//! every tile is a pure function of the scene, the final image is the one an
+//! Checkpoints: the finished tiles and observer tasks of an interrupted
+//! render, written by rank 0 to `Settings::checkpoint` (`<output>.ckpt`, or
+//! `<observers output>.ckpt` without a camera), atomically, every
+//! `--checkpoint-interval` seconds and when the job is told to stop.
+//! `--resume` reads it on every rank; the work left is dealt over however
+//! many ranks the new job has, and since every tile and task is a pure
+//! function of the scene, the final image and measurements are those an
 //! uninterrupted run gives. A checkpoint of another scene, other settings,
 //! another version of rsrender, or with damaged bytes is refused.
 //!
@@ -10,18 +12,19 @@
 //! edge, and a resumed job takes it (an image does not depend on the tile
 //! size, but the finished tiles must keep their shape).
 //!
-//! File: magic, then bincode of (key, tile edge, tiles), then a 64-bit hash
-//! of all that.
+//! File: magic, then bincode of (key, tile edge, tiles, tasks), then a 64-bit
+//! hash of all that.
 
 use crate::film::tiles::TileGrid;
 use crate::film::{Film, TileResult};
 use crate::hash::hash_bytes;
+use crate::observer::tally::{TaskBook, TaskSums};
 use crate::settings::Settings;
 use anyhow::{bail, ensure, Context, Result};
 use bincode::{Decode, Encode};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"RSRCKPT3";
+const MAGIC: &[u8; 8] = b"RSRCKPT4";
 
 /// What a checkpoint must match to be resumed.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -54,30 +57,27 @@ impl Key {
 }
 
 /// What a matching checkpoint holds.
+#[derive(Default)]
 pub struct Resumed {
     /// The tile edge of the interrupted run.
     pub tile_size: u32,
     pub tiles: Vec<TileResult>,
+    pub tasks: Vec<TaskSums>,
 }
 
-/// `render.png` → `render.png.ckpt`.
-pub fn path_for(output: &Path) -> PathBuf {
-    let mut name = output.file_name().unwrap_or_default().to_os_string();
-    name.push(".ckpt");
-    output.with_file_name(name)
-}
-
-pub fn write(path: &Path, key: &Key, film: &Film, grid: &TileGrid) -> Result<()> {
+/// Saves the finished tiles of `film` and the finished tasks of `book`.
+pub fn write(path: &Path, key: &Key, (film, grid): (&Film, &TileGrid), book: &TaskBook) -> Result<()> {
     let tiles = film.finished_tiles(grid);
     let mut bytes = MAGIC.to_vec();
-    bincode::encode_into_std_write((key, grid.size, tiles), &mut bytes, bincode::config::standard())?;
+    let body = (key, grid.size, tiles, book.finished());
+    bincode::encode_into_std_write(body, &mut bytes, bincode::config::standard())?;
     let sum = hash_bytes(&bytes);
     bytes.extend_from_slice(&sum.to_le_bytes());
     crate::output::write_atomically(path, |tmp| Ok(std::fs::write(tmp, &bytes)?))
         .with_context(|| format!("cannot write checkpoint {}", path.display()))
 }
 
-/// The finished tiles of a checkpoint that matches `key`.
+/// The finished tiles and tasks of a checkpoint that matches `key`.
 pub fn read(path: &Path, key: &Key) -> Result<Resumed> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read checkpoint {}", path.display()))?;
     let refuse = |why: &str| anyhow::anyhow!("checkpoint {} refused: {why}", path.display());
@@ -88,7 +88,8 @@ pub fn read(path: &Path, key: &Key) -> Result<Resumed> {
     if hash_bytes(body).to_le_bytes() != sum {
         return Err(refuse("it is damaged (checksum mismatch: truncated or altered)"));
     }
-    let ((found, tile_size, tiles), used): ((Key, u32, Vec<TileResult>), usize) =
+    type Body = (Key, u32, Vec<TileResult>, Vec<TaskSums>);
+    let ((found, tile_size, tiles, tasks), used): (Body, usize) =
         bincode::decode_from_slice(&body[MAGIC.len()..], bincode::config::standard())
             .map_err(|e| refuse(&format!("undecodable ({e})")))?;
     ensure!(used == body.len() - MAGIC.len(), refuse("trailing bytes"));
@@ -101,16 +102,17 @@ pub fn read(path: &Path, key: &Key) -> Result<Resumed> {
     if found.settings_hash != key.settings_hash {
         bail!(refuse("it was made with other settings (size, spp, seed, depth, integrator, adaptive or guide layers)"));
     }
-    Ok(Resumed { tile_size, tiles })
+    Ok(Resumed { tile_size, tiles, tasks })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::film::{tiles::TileGrid, Layers};
+    use crate::math::Vec3;
 
     #[test]
-    fn a_spectral_films_tiles_come_back_bin_for_bin() {
+    fn a_spectral_films_tiles_and_finished_tasks_come_back_bin_for_bin() {
         let grid = TileGrid::new(4, 2, 2);
         let mut film = Film::new(&grid, false, 3);
         let mut layers = Layers::zeroed(4, false, 3);
@@ -121,9 +123,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.ckpt");
         let key = Key { version: "v".into(), scene_hash: 1, settings_hash: 2 };
-        write(&path, &key, &film, &grid).unwrap();
+        let observers = [crate::observer::Observer {
+            name: "line".into(),
+            kind: "sight_line",
+            power: false,
+            samples: 3 * crate::observer::tally::TASK_SAMPLES,
+            grid: None,
+            detectors: vec![crate::observer::Detector::SightLine { origin: Vec3::ZERO, direction: Vec3::Z }],
+        }];
+        let mut book = TaskBook::new(crate::observer::tally::tasks(&observers));
+        let task = TaskSums { task: 1, sum: vec![0.5, 2.0, 3.0], sum_sq: vec![1.0; 3], seconds: 0.1 };
+        book.place(task.clone()).unwrap();
+        write(&path, &key, (&film, &grid), &book).unwrap();
         let resumed = read(&path, &key).unwrap();
         assert_eq!(resumed.tiles.len(), 1);
         assert_eq!(resumed.tiles[0].layers.spectrum, tile.layers.spectrum);
+        assert_eq!(resumed.tasks, [task]);
     }
 }

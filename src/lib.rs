@@ -36,7 +36,7 @@ use cli::Cli;
 use comm::Transport;
 use film::tiles::{auto_tile_size, TileChoice, TileGrid, Workers};
 use film::Film;
-use render::engine::{self, CheckpointPlan};
+use render::engine::{self, CheckpointPlan, Collected};
 use scene::load::LoadedScene;
 use settings::Settings;
 use std::time::{Duration, Instant};
@@ -71,45 +71,27 @@ pub fn run(cli: &Cli, transport: &dyn Transport) -> Result<Outcome> {
         debug_pixel(&world, &settings, transport.rank(), x, y, s)?;
         return Ok(Outcome::Complete(None));
     }
-    let outcome = if image {
-        let job =
-            ImageJob { world: &world, settings: &settings, resumed, most_threads, threads, thread_source, phases };
-        render_image(cli, transport, job, (start, scene_hash))?
-    } else {
-        Outcome::Complete(None)
+    let job = Job {
+        world: &world,
+        observers: &observers,
+        settings: &settings,
+        image,
+        resumed,
+        most_threads,
+        threads,
+        thread_source,
+        phases,
     };
-    if observers.is_empty() || matches!(outcome, Outcome::Interrupted) {
-        return Ok(outcome);
-    }
-    // Every rank is past the image (rank 0 has written it): observer results
-    // cannot meet rank 0 while it still collects tiles.
-    transport.barrier();
-    let started = Instant::now();
-    let measured = render::observe::observe(&world, &settings, &observers, transport, threads)?;
-    if let Some(measured) = measured {
-        let path = settings.observers_output.as_deref().ok_or_else(|| anyhow!("no observers output was resolved"))?;
-        output::observers::write(path, &observers, &measured, settings.binning.as_ref())?;
-        if !cli.quiet {
-            let samples: u64 = observers.iter().map(|o| o.samples as u64 * o.detectors.len() as u64).sum();
-            let seconds = started.elapsed().as_secs_f64();
-            say(&format!(
-                "rsrender: {} observers ({} detectors, {samples} samples) measured in {seconds:.2} s on {} ranks × {threads} threads \
-                 ({:.3} M samples/s), written to {}",
-                observers.len(),
-                observers.iter().map(|o| o.detectors.len()).sum::<usize>(),
-                transport.size(),
-                samples as f64 / seconds.max(1e-9) / 1e6,
-                path.display()
-            ));
-        }
-    }
-    Ok(outcome)
+    render(cli, transport, job, (start, scene_hash))
 }
 
-/// What rendering the image needs from `run`.
-struct ImageJob<'a> {
+/// What rendering needs from `run`.
+struct Job<'a> {
     world: &'a scene::World,
+    observers: &'a [observer::Observer],
     settings: &'a Settings,
+    /// The scene has a camera (else its film has no pixels).
+    image: bool,
     resumed: Option<checkpoint::Resumed>,
     most_threads: usize,
     threads: usize,
@@ -117,14 +99,10 @@ struct ImageJob<'a> {
     phases: report::Phases,
 }
 
-/// Renders and writes the image (or a checkpoint when interrupted).
-fn render_image(
-    cli: &Cli,
-    transport: &dyn Transport,
-    job: ImageJob,
-    (start, scene_hash): (Instant, u64),
-) -> Result<Outcome> {
-    let ImageJob { world: scene, settings, resumed, most_threads, threads, thread_source, phases } = job;
+/// Renders the image and measures the observers, and writes them (or a
+/// checkpoint when interrupted).
+fn render(cli: &Cli, transport: &dyn Transport, job: Job, (start, scene_hash): (Instant, u64)) -> Result<Outcome> {
+    let Job { world, observers, settings, image, resumed, most_threads, threads, thread_source, phases } = job;
     let workers = Workers { ranks: transport.size(), threads: most_threads };
     let (tile_size, tile_choice) = match (settings.tile_size, &resumed) {
         (Some(size), _) => (size, TileChoice::Given),
@@ -134,20 +112,30 @@ fn render_image(
         }
     };
     let grid = TileGrid::new(settings.width, settings.height, tile_size);
-    let resumed = resumed.map(|r| r.tiles).unwrap_or_default();
-    let resumed_samples: u64 = resumed.iter().flat_map(|r| &r.layers.samples).map(|&n| n as u64).sum();
-    let checkpoint_path = checkpoint::path_for(&settings.output);
+    let resumed = resumed.unwrap_or_default();
+    let task_count = observer::tally::tasks(observers).len();
+    let resumed_samples = resumed_samples(&resumed, observers);
+    let checkpoint_path = settings.checkpoint.clone();
     let checkpoint_key = checkpoint::Key::new(scene_hash, settings);
+    let observer_samples: u64 = observers.iter().map(|o| o.samples as u64 * o.detectors.len() as u64).sum();
     let planned_samples = settings.adaptive.is_none().then(|| {
-        (settings.width as u64 * settings.height as u64 * settings.spp as u64).saturating_sub(resumed_samples)
+        (settings.width as u64 * settings.height as u64 * settings.spp as u64 + observer_samples)
+            .saturating_sub(resumed_samples)
     });
+    let pieces = match (image, task_count > 0) {
+        (true, true) => "tiles and tasks",
+        (true, false) => "tiles",
+        _ => "tasks",
+    };
+    let total_pieces = grid.count() as usize + task_count;
     let mut progress: Option<report::Progress> = None;
-    let mut on_progress = |film: &Film, samples: u64, elapsed: Duration| {
+    let mut on_progress = |collected: &Collected, samples: u64, elapsed: Duration| {
         if !cli.quiet {
             let interval = Duration::from_secs_f64(cli.progress_interval);
+            let done = collected.pieces_done();
             progress
-                .get_or_insert_with(|| report::Progress::new(film, grid.count() as usize, planned_samples, interval))
-                .update(film, samples, elapsed);
+                .get_or_insert_with(|| report::Progress::new(pieces, (done, total_pieces), planned_samples, interval))
+                .update(done, samples, elapsed);
         }
     };
     let mut on_pass = |film: &Film, pass: u32| -> Result<()> {
@@ -165,6 +153,7 @@ fn render_image(
     let options = engine::Options {
         threads,
         grid,
+        observers,
         report: report::RankReport {
             rank: transport.rank() as u32,
             host: report::host_name(),
@@ -172,7 +161,7 @@ fn render_image(
             cpu_seconds: 0.0,
             phases,
             peak_rss_bytes: 0,
-            scene: scene.memory(),
+            scene: world.memory(),
         },
         resumed,
         checkpoint: CheckpointPlan {
@@ -184,27 +173,35 @@ fn render_image(
         on_pass: &mut on_pass,
         on_progress: &mut on_progress,
     };
-    let rendered = engine::render(scene, settings, transport, options)?;
+    let rendered = engine::render(world, settings, transport, options)?;
     if let Some(p) = progress.as_mut() {
         p.finish();
     }
-    let Some(film) = rendered.film else {
+    let Some(collected) = rendered.collected else {
         return Ok(if interrupt::requested().is_some() { Outcome::Interrupted } else { Outcome::Complete(None) });
     };
-    if !film.is_complete() {
-        checkpoint::write(&checkpoint_path, &checkpoint_key, &film, &grid)?;
+    if !collected.is_complete() {
+        checkpoint::write(&checkpoint_path, &checkpoint_key, (&collected.film, &grid), &collected.book)?;
         eprintln!(
-            "rsrender: stopped by {}: {} of {} tiles done, checkpoint written to {}; \
+            "rsrender: stopped by {}: {} of {total_pieces} {pieces} done, checkpoint written to {}; \
              finish with the same command and --resume (any number of ranks)",
             interrupt::requested().unwrap_or("a signal"),
-            film.tiles_done(),
-            grid.count(),
+            collected.pieces_done(),
             checkpoint_path.display()
         );
         return Ok(Outcome::Interrupted);
     }
     let mut reports = rendered.reports;
-    reports[0].phases.time("write", || output::write_film(settings, &film))?;
+    let Collected { film, book } = collected;
+    reports[0].phases.time("write", || -> Result<()> {
+        if image {
+            output::write_film(settings, &film)?;
+        }
+        if let Some(path) = &settings.observers_output {
+            output::observers::write(path, observers, &book.measure(observers), settings.binning.as_ref())?;
+        }
+        Ok(())
+    })?;
     if checkpoint_path.exists() {
         std::fs::remove_file(&checkpoint_path)
             .map_err(|e| anyhow!("cannot remove the finished checkpoint {}: {e}", checkpoint_path.display()))?;
@@ -212,8 +209,9 @@ fn render_image(
     let stats = report::Stats {
         reports,
         tiles: rendered.tiles,
+        tasks: rendered.tasks,
         wall_seconds: start.elapsed().as_secs_f64(),
-        samples: film.total_samples() - resumed_samples,
+        samples: film.total_samples() + book.samples() - resumed_samples,
         grid: (grid.cols, grid.rows, grid.size),
     };
     if let Some(path) = &cli.stats {
@@ -222,18 +220,39 @@ fn render_image(
             .with_context(|| format!("cannot write --stats {}", path.display()))?;
     }
     if !cli.quiet {
-        let summary = report::Summary {
-            settings,
-            samples: film.total_samples(),
-            threads,
-            stats: &stats,
-            threads_from: thread_source.describe(),
-            grid,
-            tile_choice,
-        };
-        say(&format!("{summary}\n{}", stats.short_report()));
+        if image {
+            let summary = report::Summary {
+                settings,
+                samples: film.total_samples(),
+                threads,
+                stats: &stats,
+                threads_from: thread_source.describe(),
+                grid,
+                tile_choice,
+            };
+            say(&summary.to_string());
+        }
+        if let Some(path) = &settings.observers_output {
+            say(&format!(
+                "rsrender: wrote {}: {} observers ({} detectors, {} samples in {task_count} tasks) on {} ranks × {threads} threads",
+                path.display(),
+                observers.len(),
+                observers.iter().map(|o| o.detectors.len()).sum::<usize>(),
+                book.samples(),
+                transport.size(),
+            ));
+        }
+        say(&stats.short_report());
     }
-    Ok(Outcome::Complete(Some(Box::new(film))))
+    Ok(Outcome::Complete(image.then(|| Box::new(film))))
+}
+
+/// Samples in the tiles and tasks a checkpoint brought.
+fn resumed_samples(resumed: &checkpoint::Resumed, observers: &[observer::Observer]) -> u64 {
+    let tiles: u64 = resumed.tiles.iter().flat_map(|r| &r.layers.samples).map(|&n| n as u64).sum();
+    let tasks = observer::tally::tasks(observers);
+    let in_tasks: u64 = resumed.tasks.iter().filter_map(|t| tasks.get(t.task as usize)).map(|t| t.count as u64).sum();
+    tiles + in_tasks
 }
 
 type Prepared = (LoadedScene, Settings, Option<Resumed>);
@@ -265,7 +284,7 @@ fn prepare(cli: &Cli, rank: usize, ranks_on_node: usize) -> Result<Prepared> {
         }
     }
     let resumed = if cli.resume {
-        let path = checkpoint::path_for(&settings.output);
+        let path = settings.checkpoint.clone();
         let resumed = checkpoint::read(&path, &checkpoint::Key::new(loaded.hash, &settings))?;
         if let Some(given) = settings.tile_size.filter(|&t| t != resumed.tile_size) {
             bail!(

@@ -88,6 +88,9 @@ pub struct Settings {
     pub binning: Option<Binning>,
     /// Where the observers' results go; `None` without observers.
     pub observers_output: Option<PathBuf>,
+    /// Where an interrupted job saves its work: beside the image, or beside
+    /// the observers' results when the scene has no camera.
+    pub checkpoint: PathBuf,
 }
 
 impl Settings {
@@ -111,6 +114,10 @@ impl Settings {
         let spp = o.spp.unwrap_or(s.spp);
         let adaptive = desc.sampling.adaptive || o.adaptive;
         let observers_output = observers_output(desc, checked.image, &output, o)?;
+        let checkpoint = match (&observers_output, checked.image) {
+            (Some(observed), false) => with_ckpt(observed),
+            _ => with_ckpt(&output),
+        };
         Ok(Settings {
             width: checked.width,
             height: checked.height,
@@ -132,6 +139,7 @@ impl Settings {
             aovs: o.aovs.clone(),
             binning: checked.binning.clone(),
             observers_output,
+            checkpoint,
         })
     }
 }
@@ -157,6 +165,13 @@ fn observers_output(
             bail!("a scene without a [camera] writes only its observers: give --observers-output FILE.json")
         }
     }
+}
+
+/// `render.png` → `render.png.ckpt`.
+fn with_ckpt(output: &std::path::Path) -> PathBuf {
+    let mut name = output.file_name().unwrap_or_default().to_os_string();
+    name.push(".ckpt");
+    output.with_file_name(name)
 }
 
 fn output_format(path: &std::path::Path) -> Result<OutputFormat> {

@@ -38,8 +38,16 @@ fn reference() -> &'static Vec<f32> {
 /// rank 0 reports progress.
 fn start(n: usize, dir: &Path, delay_ms: &str, extra: &[&str]) -> Started {
     let out = dir.join("out.pfm");
+    let mut args = vec![CORNELL, "-o", out.to_str().unwrap()];
+    args.extend_from_slice(&RENDER);
+    args.extend_from_slice(extra);
+    start_job(n, dir, delay_ms, &args)
+}
+
+/// `mpirun -n N rsrender ARGS` in `dir`, as `start`.
+fn start_job(n: usize, dir: &Path, delay_ms: &str, args: &[&str]) -> Started {
     let mut c = mpirun();
-    c.arg("-n").arg(n.to_string()).arg(BIN).arg(CORNELL).arg("-o").arg(&out).args(RENDER).args(extra);
+    c.arg("-n").arg(n.to_string()).arg(BIN).args(args);
     c.env(rsrender::render::engine::TILE_DELAY_ENV, delay_ms);
     let mut child = c.current_dir(dir).stderr(Stdio::piped()).spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
@@ -194,6 +202,71 @@ fn a_stalled_rank_is_named_and_the_job_stops_with_a_checkpoint() {
     assert!(checkpoint_path(dir.path()).exists(), "{err}");
 }
 
+/// Observers alone (no camera): a CCD of 8 × 8 pixels, two tasks each, over
+/// a sky and a ground, so that every pixel has real variance.
+const OBSERVERS: &str = r#"
+[sampling]
+max_depth = 3
+[background]
+color = [0.8, 0.9, 1.0]
+[[observers]]
+name = "array"
+type = "ccd"
+pixels = [8, 8]
+size = [0.3, 0.3]
+transform = { rotate = [-60, 0, 0] }
+samples = 5000
+"#;
+
+#[test]
+fn observer_tasks_are_checkpointed_and_resume_bit_identically_with_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = dir.path().join("obs.toml");
+    std::fs::write(&scene, format!("{OBSERVERS}{GROUND}")).unwrap();
+    // Absolute paths: the ranks are found by the directory in their arguments.
+    let obs = dir.path().join("obs.json");
+    let run = [scene.to_str().unwrap(), "--threads", "1", "--progress-interval", "0.2", "--observers-output"];
+    // Uninterrupted, one rank, with --stats.
+    let mut args = run.to_vec();
+    args.extend(["reference.json", "--stats", "stats.json"]);
+    let (o, _) = run_alone(&args, dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let reference = (
+        std::fs::read(dir.path().join("reference.json")).unwrap(),
+        std::fs::read(dir.path().join("array.npy")).unwrap(),
+    );
+    std::fs::remove_file(dir.path().join("array.npy")).unwrap();
+    let stats: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("stats.json")).unwrap()).unwrap();
+    let tasks = stats["ranks"][0]["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 128, "every task's time is reported");
+    assert_eq!(stats["samples"], 8 * 8 * 5000);
+    // Four ranks, stopped by SIGTERM once rank 0 reports progress.
+    let mut args = run.to_vec();
+    args.push(obs.to_str().unwrap());
+    let (mut child, progress, reader) = start_job(4, dir.path(), TILE_DELAY_MS, &args);
+    wait_for_progress(&progress);
+    for pid in rank_pids(dir.path()) {
+        signal(pid, "TERM");
+    }
+    let status = child.wait().unwrap();
+    let err = reader.join().unwrap();
+    assert_interrupted(status, &err);
+    assert!(err.contains("rsrender: progress") && err.contains("/128 tasks"), "{err}");
+    let done = err.split("stopped by SIGTERM: ").nth(1).and_then(|t| t.split(' ').next()?.parse::<u32>().ok());
+    assert!(done.is_some_and(|n| n > 0 && n < 128) && err.contains("of 128 tasks done"), "{err}");
+    let ckpt = dir.path().join("obs.json.ckpt");
+    assert!(ckpt.exists() && !dir.path().join("obs.json").exists(), "{err}");
+    // Two ranks finish it: the same bytes as the uninterrupted run.
+    args.extend(["--resume", "-q"]);
+    let (o, _) = run_mpi(2, &args, dir.path());
+    assert!(o.status.success(), "resume: {}", stderr(&o));
+    let json = std::fs::read(dir.path().join("obs.json")).unwrap();
+    assert!(json == reference.0, "resumed observers differ");
+    assert!(std::fs::read(dir.path().join("array.npy")).unwrap() == reference.1, "resumed CCD differs");
+    assert!(!ckpt.exists());
+}
+
 #[test]
 fn damaged_and_foreign_checkpoints_are_refused() {
     let f = scene_file(GOOD);
@@ -205,7 +278,8 @@ fn damaged_and_foreign_checkpoints_are_refused() {
     let grid = rsrender::film::tiles::TileGrid::new(settings.width, settings.height, 16);
     let film = rsrender::film::Film::new(&grid, false, 0);
     let key = rsrender::checkpoint::Key::new(loaded.hash, &settings);
-    rsrender::checkpoint::write(&ckpt, &key, &film, &grid).unwrap();
+    let no_tasks = rsrender::observer::tally::TaskBook::new(Vec::new());
+    rsrender::checkpoint::write(&ckpt, &key, (&film, &grid), &no_tasks).unwrap();
     let good = std::fs::read(&ckpt).unwrap();
     let refused = |bytes: &[u8], extra: &[&str], why: &str| {
         std::fs::write(&ckpt, bytes).unwrap();
@@ -228,7 +302,7 @@ fn damaged_and_foreign_checkpoints_are_refused() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("holds 16 px tiles but the tile size is set to 8"), "{}", stderr(&o));
     let other = rsrender::checkpoint::Key { scene_hash: key.scene_hash ^ 1, ..key.clone() };
-    rsrender::checkpoint::write(&ckpt, &other, &film, &grid).unwrap();
+    rsrender::checkpoint::write(&ckpt, &other, (&film, &grid), &no_tasks).unwrap();
     refused(&std::fs::read(&ckpt).unwrap(), &[], "another scene");
     // The genuine one resumes (nothing was finished, so it renders it all).
     std::fs::write(&ckpt, &good).unwrap();

@@ -94,13 +94,6 @@ bins = 5
 max_depth = 3
 [background]
 color = { blackbody = 5800, scale = 1e-7 }
-[materials.ground]
-type = "diffuse"
-reflectance = 0.3
-[[shapes]]
-type = "rectangle"
-material = "ground"
-transform = { scale = 100, rotate = [-90, 0, 0], translate = [0, -0.5, 0] }
 [[observers]]
 name = "side"
 type = "pixel"
@@ -117,7 +110,7 @@ transform = { rotate = [-60, 0, 0] }
 samples = 300
 "#;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("obs.toml"), toml).unwrap();
+    std::fs::write(dir.path().join("obs.toml"), format!("{toml}{GROUND}")).unwrap();
     let mut outputs = Vec::new();
     for (ranks, threads) in [(1, 2), (2, 1), (3, 2), (4, 1)] {
         let out = format!("n{ranks}.json");

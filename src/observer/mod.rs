@@ -14,6 +14,8 @@
 //! }
 //! ```
 
+pub mod tally;
+
 use crate::math::{sampling, Frame, Ray, Vec2, Vec3};
 use std::f32::consts::PI;
 

@@ -1,6 +1,7 @@
-//! The per-rank engine. Every rank renders its own tiles on a rayon pool,
-//! each tile running all its passes, and its threads stop at the next pixel
-//! once a stop signal arrived or rank 0 met an error. On ranks above 0 the
+//! The per-rank engine. Every rank does its own work on a rayon pool (its
+//! tiles, each running all its passes, then its observer tasks), and its
+//! threads stop at the next pixel or sample once a stop signal arrived or
+//! rank 0 met an error. On ranks above 0 the
 //! main thread gathers results into batches and sends them to rank 0 with
 //! blocking sends (a heartbeat with its sample count when it has nothing
 //! else to say), then a last message with its figures. On rank 0 a
@@ -9,13 +10,16 @@
 //! has reported. Only the main thread touches the transport.
 
 use super::control::Control;
-use super::partition::tiles_for_rank;
+use super::observe::run_task;
+use super::partition::{work_for_rank, Work};
 use super::tile::render_tile;
-use super::wire::{self, Message};
-use crate::checkpoint;
+use super::wire::{self, Message, Piece};
+use crate::checkpoint::{self, Resumed};
 use crate::comm::Transport;
 use crate::film::tiles::TileGrid;
-use crate::film::{Film, TileResult};
+use crate::film::Film;
+use crate::observer::tally::{self, TaskBook};
+use crate::observer::Observer;
 use crate::report::{cpu_seconds, peak_rss_bytes, RankReport, TileTime};
 use crate::scene::World;
 use crate::settings::Settings;
@@ -41,17 +45,40 @@ const BATCHES_PER_RANK: usize = 16;
 /// Environment variable naming a rank that must fail mid-render (tests use it
 /// to check that one rank's failure ends the whole job).
 pub const FAIL_RANK_ENV: &str = "RSRENDER_FAIL_RANK";
-/// Environment variable with milliseconds every tile waits before it renders
-/// (tests use it to make small jobs last long enough to be signalled).
+/// Environment variable with milliseconds every tile and task waits before it
+/// runs (tests use it to make small jobs last long enough to be signalled).
 pub const TILE_DELAY_ENV: &str = "RSRENDER_TEST_TILE_DELAY_MS";
 
 /// Called on rank 0 each time every tile has finished one more pass.
 pub type OnPass<'a> = dyn FnMut(&Film, u32) -> Result<()> + 'a;
 /// Called on rank 0 whenever it has heard something (it rate-limits itself),
 /// with the samples every rank has taken in this run.
-pub type OnProgress<'a> = dyn FnMut(&Film, u64, Duration) + 'a;
+pub type OnProgress<'a> = dyn FnMut(&Collected, u64, Duration) + 'a;
 
-/// Where and how often rank 0 saves finished tiles.
+/// What rank 0 has collected: the image's film and the observers' tasks.
+pub struct Collected {
+    pub film: Film,
+    pub book: TaskBook,
+}
+
+impl Collected {
+    /// Every tile and every task is done.
+    pub fn is_complete(&self) -> bool {
+        self.film.is_complete() && self.book.is_complete()
+    }
+
+    /// Finished tiles and tasks.
+    pub fn pieces_done(&self) -> usize {
+        self.film.tiles_done() + self.book.done()
+    }
+
+    /// Samples in the finished tiles and tasks.
+    pub fn samples(&self) -> u64 {
+        self.film.total_samples() + self.book.samples()
+    }
+}
+
+/// Where and how often rank 0 saves finished tiles and tasks.
 pub struct CheckpointPlan {
     pub path: PathBuf,
     pub key: checkpoint::Key,
@@ -61,11 +88,13 @@ pub struct CheckpointPlan {
 
 pub struct Options<'a> {
     pub threads: usize,
+    /// The image's tiles (none when the scene has no camera).
     pub grid: TileGrid,
+    pub observers: &'a [Observer],
     /// This rank's figures so far (read, build, ...); rendering adds its own.
     pub report: RankReport,
-    /// Tiles an interrupted run already finished.
-    pub resumed: Vec<TileResult>,
+    /// Tiles and tasks an interrupted run already finished.
+    pub resumed: Resumed,
     pub checkpoint: CheckpointPlan,
     pub stall_timeout: Duration,
     pub on_pass: &'a mut OnPass<'a>,
@@ -74,24 +103,39 @@ pub struct Options<'a> {
 
 /// What this rank did, for the report.
 pub struct RankRender {
-    /// The assembled image (complete unless the job was told to stop), on
-    /// rank 0 only.
-    pub film: Option<Film>,
-    /// On rank 0: every rank's figures, by rank, and every tile's time.
+    /// The assembled image and observer tasks (complete unless the job was
+    /// told to stop), on rank 0 only.
+    pub collected: Option<Collected>,
+    /// On rank 0: every rank's figures, by rank, and every tile's and
+    /// task's time.
     pub reports: Vec<RankReport>,
     pub tiles: Vec<TileTime>,
+    pub tasks: Vec<TileTime>,
 }
 
 pub fn render(world: &World, settings: &Settings, transport: &dyn Transport, o: Options) -> Result<RankRender> {
     let grid = o.grid;
-    let mut finished = vec![false; grid.count() as usize];
-    for r in &o.resumed {
-        if let Some(f) = finished.get_mut(r.tile as usize) {
+    let tasks = tally::tasks(o.observers);
+    let mut tile_done = vec![false; grid.count() as usize];
+    for r in &o.resumed.tiles {
+        if let Some(f) = tile_done.get_mut(r.tile as usize) {
             *f = true;
         }
     }
-    let mine = tiles_for_rank(&grid, transport.rank(), transport.size(), |t| !finished[t as usize]);
+    let mut task_done = vec![false; tasks.len()];
+    for t in &o.resumed.tasks {
+        if let Some(f) = task_done.get_mut(t.task as usize) {
+            *f = true;
+        }
+    }
     let rank = transport.rank();
+    let mine = work_for_rank(
+        &grid,
+        tasks.len() as u32,
+        (rank, transport.size()),
+        |t| !tile_done[t as usize],
+        |t| !task_done[t as usize],
+    );
     let env_number = |key: &str| std::env::var(key).ok().and_then(|v| v.parse::<u64>().ok());
     let fail_here = env_number(FAIL_RANK_ENV) == Some(rank as u64);
     let tile_delay = Duration::from_millis(env_number(TILE_DELAY_ENV).unwrap_or(0));
@@ -113,24 +157,35 @@ pub fn render(world: &World, settings: &Settings, transport: &dyn Transport, o: 
         r
     };
     let control = Control::default();
-    let (tx, rx) = channel::<TileResult>();
+    let (tx, rx) = channel::<Piece>();
+    let observers = o.observers;
     std::thread::scope(|scope| {
-        let (pool, mine, control) = (&pool, &mine, &control);
+        let (pool, mine, control, tasks) = (&pool, &mine, &control, &tasks);
         scope.spawn(move || {
             pool.install(|| {
-                mine.par_iter().for_each_with(tx, |tx, &id| {
+                mine.par_iter().for_each_with(tx, |tx, &work| {
                     if fail_here {
                         panic!("injected failure ({FAIL_RANK_ENV}={rank})");
                     }
                     wait(tile_delay, control);
                     // The receiver outlives the senders unless the main thread failed.
-                    render_tile(world, settings, &grid.tile(id), control, |r| drop(tx.send(r)));
+                    match work {
+                        Work::Tile(id) => {
+                            render_tile(world, settings, &grid.tile(id), control, |r| drop(tx.send(Piece::Tile(r))))
+                        }
+                        Work::Task(i) => {
+                            if let Some(sums) = run_task(world, settings, observers, (i, tasks[i as usize]), control) {
+                                drop(tx.send(Piece::Task(sums)));
+                            }
+                        }
+                    }
                 })
             })
         });
         if rank == 0 {
             let layout = (settings.wants_guides(), settings.bins());
-            let result = Collector::new(grid, layout, transport, control, o).and_then(|c| c.run(&rx, &finished));
+            let book = TaskBook::new(tasks.clone());
+            let result = Collector::new(grid, layout, book, transport, control, o).and_then(|c| c.run(&rx, &finished));
             if result.is_err() {
                 // Stop this rank's threads now: the scope waits for them before
                 // the error can reach MPI_Abort.
@@ -140,7 +195,7 @@ pub fn render(world: &World, settings: &Settings, transport: &dyn Transport, o: 
         } else {
             let sending = forward(&rx, mine.len(), transport, control, HEARTBEAT.min(o.stall_timeout / 4));
             transport.send_to_root(&wire::encode(&Message::Done(finished(("send", sending)))));
-            Ok(RankRender { film: None, reports: Vec::new(), tiles: Vec::new() })
+            Ok(RankRender { collected: None, reports: Vec::new(), tiles: Vec::new(), tasks: Vec::new() })
         }
     })
 }
@@ -153,11 +208,11 @@ fn wait(delay: Duration, control: &Control) {
     }
 }
 
-/// Rank > 0: batches of finished passes to rank 0, until this rank is done.
+/// Rank > 0: batches of finished pieces to rank 0, until this rank is done.
 /// Returns the seconds spent blocked in sends.
 fn forward(
-    rx: &Receiver<TileResult>,
-    tile_count: usize,
+    rx: &Receiver<Piece>,
+    work_count: usize,
     transport: &dyn Transport,
     control: &Control,
     heartbeat: Duration,
@@ -168,7 +223,7 @@ fn forward(
         transport.send_to_root(&wire::encode(m));
         sending += t.elapsed().as_secs_f64();
     };
-    let batch_size = tile_count.div_ceil(BATCHES_PER_RANK).max(1);
+    let batch_size = work_count.div_ceil(BATCHES_PER_RANK).max(1);
     let mut batch = Vec::with_capacity(batch_size);
     let mut oldest = Instant::now();
     let mut last_sent = Instant::now();
@@ -186,7 +241,7 @@ fn forward(
         }
         let due = batch.len() >= batch_size || (!batch.is_empty() && oldest.elapsed() >= MAX_BATCH_AGE);
         if (due || done) && !batch.is_empty() {
-            send(&Message::Tiles(std::mem::take(&mut batch), control.samples()));
+            send(&Message::Pieces(std::mem::take(&mut batch), control.samples()));
             last_sent = Instant::now();
         } else if !done && last_sent.elapsed() >= heartbeat {
             send(&Message::Alive(control.samples()));
@@ -201,7 +256,7 @@ fn forward(
 /// Rank 0's main thread while the job renders: one method per duty.
 struct Collector<'a, 'o> {
     grid: TileGrid,
-    film: Film,
+    collected: Collected,
     transport: &'a dyn Transport,
     /// Rank 0's own threads.
     control: &'a Control,
@@ -213,6 +268,7 @@ struct Collector<'a, 'o> {
     samples: Vec<u64>,
     last_heard: Vec<Instant>,
     tile_times: Vec<Option<TileTime>>,
+    task_times: Vec<TileTime>,
     last_checkpoint: Instant,
     passes_seen: u32,
     /// Seconds spent receiving.
@@ -223,18 +279,22 @@ impl<'a, 'o> Collector<'a, 'o> {
     fn new(
         grid: TileGrid,
         (guides, bins): (bool, usize),
+        mut book: TaskBook,
         transport: &'a dyn Transport,
         control: &'a Control,
-        o: Options<'o>,
+        mut o: Options<'o>,
     ) -> Result<Self> {
         let mut film = Film::new(&grid, guides, bins);
-        for r in &o.resumed {
+        for r in &o.resumed.tiles {
             film.add(&grid, r).context("the checkpoint holds a bad tile")?;
+        }
+        for t in std::mem::take(&mut o.resumed.tasks) {
+            book.place(t).context("the checkpoint holds a bad observer task")?;
         }
         let ranks = transport.size();
         Ok(Collector {
             grid,
-            film,
+            collected: Collected { film, book },
             transport,
             control,
             start: Instant::now(),
@@ -242,6 +302,7 @@ impl<'a, 'o> Collector<'a, 'o> {
             samples: vec![0; ranks],
             last_heard: vec![Instant::now(); ranks],
             tile_times: vec![None; grid.count() as usize],
+            task_times: Vec::new(),
             last_checkpoint: Instant::now(),
             passes_seen: 0,
             receiving: 0.0,
@@ -250,7 +311,7 @@ impl<'a, 'o> Collector<'a, 'o> {
     }
 
     /// Until every rank (rank 0 included) has reported its end.
-    fn run(mut self, rx: &Receiver<TileResult>, finished: &dyn Fn((&str, f64)) -> RankReport) -> Result<RankRender> {
+    fn run(mut self, rx: &Receiver<Piece>, finished: &dyn Fn((&str, f64)) -> RankReport) -> Result<RankRender> {
         while self.reported.iter().any(Option::is_none) {
             crate::comm::abort_if_a_thread_failed();
             let own = self.place_own(rx, finished)?;
@@ -258,7 +319,7 @@ impl<'a, 'o> Collector<'a, 'o> {
             self.after_pass()?;
             if own || remote {
                 let samples = self.control.samples() + self.samples.iter().sum::<u64>();
-                (self.o.on_progress)(&self.film, samples, self.start.elapsed());
+                (self.o.on_progress)(&self.collected, samples, self.start.elapsed());
             }
             self.checkpoint_if_due()?;
             self.watch_for_stalls()?;
@@ -269,18 +330,18 @@ impl<'a, 'o> Collector<'a, 'o> {
         let mut reports: Vec<RankReport> = self.reported.into_iter().map(Option::unwrap_or_default).collect();
         reports[0].phases.add("receive", self.receiving);
         let tiles = self.tile_times.into_iter().flatten().collect();
-        Ok(RankRender { film: Some(self.film), reports, tiles })
+        Ok(RankRender { collected: Some(self.collected), reports, tiles, tasks: self.task_times })
     }
 
     /// Rank 0's own next result, waiting up to a poll interval; notes rank
     /// 0's end when its threads are done. True if a result was placed.
-    fn place_own(&mut self, rx: &Receiver<TileResult>, finished: &dyn Fn((&str, f64)) -> RankReport) -> Result<bool> {
+    fn place_own(&mut self, rx: &Receiver<Piece>, finished: &dyn Fn((&str, f64)) -> RankReport) -> Result<bool> {
         if self.reported[0].is_some() {
             return Ok(false);
         }
         match rx.recv_timeout(POLL_INTERVAL) {
-            Ok(result) => {
-                self.place(&result, 0).context("rank 0 produced a bad tile")?;
+            Ok(piece) => {
+                self.place(piece, 0).context("rank 0 produced a bad result")?;
                 Ok(true)
             }
             Err(RecvTimeoutError::Timeout) => Ok(false),
@@ -299,9 +360,9 @@ impl<'a, 'o> Collector<'a, 'o> {
             any = true;
             self.last_heard[source] = Instant::now();
             match wire::decode(&bytes).with_context(|| format!("from rank {source}"))? {
-                Message::Tiles(batch, samples) => {
-                    for result in &batch {
-                        self.place(result, source).with_context(|| format!("rank {source} sent a bad tile"))?;
+                Message::Pieces(batch, samples) => {
+                    for piece in batch {
+                        self.place(piece, source).with_context(|| format!("rank {source} sent a bad result"))?;
                     }
                     self.samples[source] = samples;
                 }
@@ -311,27 +372,35 @@ impl<'a, 'o> Collector<'a, 'o> {
                         bail!("rank {source} reported its end twice");
                     }
                 }
-                Message::Observed(_) => bail!("rank {source} sent observer results before the image was done"),
             }
         }
         self.receiving += started.elapsed().as_secs_f64();
         Ok(any)
     }
 
-    fn place(&mut self, tile: &TileResult, rank: usize) -> Result<()> {
-        self.film.add(&self.grid, tile)?;
-        let id = tile.tile;
-        let time = self.tile_times[id as usize].get_or_insert(TileTime { id, rank: rank as u32, seconds: 0.0 });
-        time.seconds += tile.seconds;
+    fn place(&mut self, piece: Piece, rank: usize) -> Result<()> {
+        match piece {
+            Piece::Tile(tile) => {
+                self.collected.film.add(&self.grid, &tile)?;
+                let id = tile.tile;
+                let time = self.tile_times[id as usize].get_or_insert(TileTime { id, rank: rank as u32, seconds: 0.0 });
+                time.seconds += tile.seconds;
+            }
+            Piece::Task(sums) => {
+                let time = TileTime { id: sums.task, rank: rank as u32, seconds: sums.seconds };
+                self.collected.book.place(sums)?;
+                self.task_times.push(time);
+            }
+        }
         Ok(())
     }
 
     /// The pass callback, once per pass that every tile has finished.
     fn after_pass(&mut self) -> Result<()> {
-        let passes = self.film.completed_passes();
+        let passes = self.collected.film.completed_passes();
         if passes > self.passes_seen {
             self.passes_seen = passes;
-            (self.o.on_pass)(&self.film, passes)?;
+            (self.o.on_pass)(&self.collected.film, passes)?;
         }
         Ok(())
     }
@@ -339,8 +408,8 @@ impl<'a, 'o> Collector<'a, 'o> {
     /// A periodic checkpoint (`--checkpoint-interval`).
     fn checkpoint_if_due(&mut self) -> Result<()> {
         let plan = &self.o.checkpoint;
-        if plan.interval.is_some_and(|i| self.last_checkpoint.elapsed() >= i) && !self.film.is_complete() {
-            checkpoint::write(&plan.path, &plan.key, &self.film, &self.grid)?;
+        if plan.interval.is_some_and(|i| self.last_checkpoint.elapsed() >= i) && !self.collected.is_complete() {
+            self.write_checkpoint()?;
             self.last_checkpoint = Instant::now();
         }
         Ok(())
@@ -353,16 +422,21 @@ impl<'a, 'o> Collector<'a, 'o> {
         let silent =
             (1..self.reported.len()).find(|&r| self.reported[r].is_none() && self.last_heard[r].elapsed() > timeout);
         if let Some(r) = silent {
-            let plan = &self.o.checkpoint;
-            checkpoint::write(&plan.path, &plan.key, &self.film, &self.grid)?;
+            self.write_checkpoint()?;
             bail!(
                 "rank {r} has sent nothing for {:.0} s while it still owes work (hung, or its node died); \
-                 checkpoint of {} finished tiles written to {}",
+                 checkpoint of {} finished tiles and {} observer tasks written to {}",
                 timeout.as_secs_f64(),
-                self.film.tiles_done(),
-                plan.path.display()
+                self.collected.film.tiles_done(),
+                self.collected.book.done(),
+                self.o.checkpoint.path.display()
             );
         }
         Ok(())
+    }
+
+    fn write_checkpoint(&self) -> Result<()> {
+        let (plan, c) = (&self.o.checkpoint, &self.collected);
+        checkpoint::write(&plan.path, &plan.key, (&c.film, &self.grid), &c.book)
     }
 }

@@ -1,15 +1,15 @@
-//! Who renders what: the static partition of tiles over ranks, the one
-//! function that computes pixels (`render_tile`), what threads share while
-//! they render (`control`), and the per-rank engine that runs tiles on a
-//! thread pool and moves results to rank 0; after the image, the observers'
-//! tasks (`observe`), dealt out and summed the same way. `rsrender::run` assembles its
-//! options; a test or a caller without MPI runs it on `comm::Serial`.
+//! Who renders what: the static partition of tiles and observer tasks over
+//! ranks, the one function that computes pixels (`render_tile`) and the one
+//! that runs an observer task (`observe`), what threads share while they
+//! render (`control`), and the per-rank engine that runs both on a thread
+//! pool and moves results to rank 0. `rsrender::run` assembles its options;
+//! a test or a caller without MPI runs it on `comm::Serial`.
 //!
 //! ```
 //! # use rsrender::{comm::Transport, render::engine, scene::World, settings::Settings};
 //! # fn usage(world: &World, settings: &Settings, transport: &dyn Transport, options: engine::Options) -> anyhow::Result<()> {
 //! let rendered = engine::render(world, settings, transport, options)?;
-//! if let Some(film) = rendered.film { /* rank 0: the whole image */ }
+//! if let Some(collected) = rendered.collected { /* rank 0: the image and the observers' tasks */ }
 //! # Ok(()) }
 //! ```
 

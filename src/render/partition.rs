@@ -4,7 +4,8 @@
 //! consecutive tiles, which cover one small patch of the image, is shared by
 //! all ranks. Expensive regions are therefore split evenly. (Rotating the
 //! deal per group by a hash was tried: with few tiles its randomness costs
-//! more balance than the regular lattice does.)
+//! more balance than the regular lattice does.) The observers' tasks
+//! follow the tiles, dealt round-robin in task order.
 
 use crate::film::tiles::TileGrid;
 
@@ -12,6 +13,27 @@ use crate::film::tiles::TileGrid;
 /// out of those for which `is_left` holds (all, unless resuming).
 pub fn tiles_for_rank(grid: &TileGrid, rank: usize, size: usize, is_left: impl Fn(u32) -> bool) -> Vec<u32> {
     morton_order(grid).into_iter().filter(|&t| is_left(t)).skip(rank).step_by(size.max(1)).collect()
+}
+
+/// One unit of work: an image tile, or an observer task (by number).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Work {
+    Tile(u32),
+    Task(u32),
+}
+
+/// The work rank `rank` of `size` does, in order: its tiles, then its
+/// tasks, out of the `tasks` tasks; only what is left (all, unless resuming).
+pub fn work_for_rank(
+    grid: &TileGrid,
+    tasks: u32,
+    (rank, size): (usize, usize),
+    tile_left: impl Fn(u32) -> bool,
+    task_left: impl Fn(u32) -> bool,
+) -> Vec<Work> {
+    let tiles = tiles_for_rank(grid, rank, size, tile_left).into_iter().map(Work::Tile);
+    let left_tasks = (0..tasks).filter(|&t| task_left(t)).skip(rank).step_by(size.max(1));
+    tiles.chain(left_tasks.map(Work::Task)).collect()
 }
 
 /// Every tile id, sorted along the Z-order curve over tile coordinates.
@@ -60,6 +82,22 @@ mod tests {
         let mut all: Vec<u32> = (0..3).flat_map(|r| tiles_for_rank(&grid, r, 3, left)).collect();
         all.sort();
         assert_eq!(all, (0..100).filter(|&t| left(t)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn tasks_follow_the_tiles_and_each_is_dealt_once() {
+        let grid = TileGrid::new(20, 10, 10);
+        let mut seen = vec![0; 7];
+        for rank in 0..3 {
+            let work = work_for_rank(&grid, 9, (rank, 3), |_| true, |t| t != 4 && t != 8);
+            let first_task = work.iter().position(|w| matches!(w, Work::Task(_))).unwrap_or(work.len());
+            assert!(work[..first_task].iter().all(|w| matches!(w, Work::Tile(_))));
+            for w in &work[first_task..] {
+                let Work::Task(t) = *w else { panic!("a tile after a task: {work:?}") };
+                seen[[0, 1, 2, 3, 5, 6, 7].iter().position(|&x| x == t).unwrap()] += 1;
+            }
+        }
+        assert_eq!(seen, [1; 7]);
     }
 
     #[test]

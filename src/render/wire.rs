@@ -1,25 +1,32 @@
 //! The messages from ranks above 0 to rank 0 (bincode, standard
-//! configuration), checked on arrival: batches of tile results and
-//! heartbeats, each with the sender's sample count, then one last message
-//! with the rank's own figures.
+//! configuration), checked on arrival: batches of results (tile passes and
+//! observer tasks) and heartbeats, each with the sender's sample count, then
+//! one last message with the rank's own figures.
 
-use super::observe::TaskSums;
 use crate::film::TileResult;
+use crate::observer::tally::TaskSums;
 use crate::report::RankReport;
 use anyhow::{Context, Result};
 use bincode::{Decode, Encode};
 
+/// One finished piece of work.
+#[derive(Clone, Debug, PartialEq, Encode, Decode)]
+pub enum Piece {
+    /// A tile's pass.
+    Tile(TileResult),
+    /// An observer task.
+    Task(TaskSums),
+}
+
 #[derive(Clone, Debug, PartialEq, Encode, Decode)]
 pub enum Message {
-    /// Finished passes, and the samples the sender has taken so far.
-    Tiles(Vec<TileResult>, u64),
+    /// Finished pieces, and the samples the sender has taken so far.
+    Pieces(Vec<Piece>, u64),
     /// Nothing finished lately, but the sender is alive (for the watchdog)
     /// and has taken this many samples (for the progress line).
     Alive(u64),
     /// The sender has rendered and sent everything.
     Done(RankReport),
-    /// The sender's share of the observers' tasks (after the image).
-    Observed(Vec<TaskSums>),
 }
 
 pub fn encode(message: &Message) -> Vec<u8> {
@@ -53,7 +60,14 @@ mod tests {
             },
         };
         for m in [
-            Message::Tiles(vec![tile.clone(), tile], 12_345),
+            Message::Pieces(
+                vec![
+                    Piece::Tile(tile.clone()),
+                    Piece::Task(TaskSums { task: 9, sum: vec![1.5; 3], sum_sq: vec![2.25; 3], seconds: 0.5 }),
+                    Piece::Tile(tile),
+                ],
+                12_345,
+            ),
             Message::Alive(7),
             Message::Done(RankReport { rank: 1, host: "node7".into(), threads: 4, ..RankReport::default() }),
         ] {

@@ -3,9 +3,9 @@
 //! (stderr is not a terminal) one line every `--progress-interval` seconds.
 //! Without adaptive sampling the share done is in samples, which every
 //! rank reports every few seconds, so the line moves inside long tiles; with
-//! it the number of samples is not known ahead, and the share is in tiles.
+//! it the number of samples is not known ahead, and the share is in pieces
+//! of work (tiles, and the observers' tasks).
 
-use crate::film::Film;
 use std::io::Write;
 use std::time::Duration;
 
@@ -16,37 +16,37 @@ pub struct Progress {
     terminal: bool,
     interval: Duration,
     next: Duration,
-    total_tiles: usize,
+    /// What the pieces are called ("tiles", "tasks" or both).
+    pieces: &'static str,
+    total: usize,
     /// Samples this run will take, when known (not adaptive).
     planned_samples: Option<u64>,
-    /// Tiles already done when this run started (resume).
-    start_tiles: usize,
+    /// Pieces already done when this run started (resume).
+    start: usize,
     drawn: bool,
 }
 
 impl Progress {
-    pub fn new(film: &Film, total_tiles: usize, planned_samples: Option<u64>, interval: Duration) -> Progress {
+    /// `(done, total)`: pieces of work done before this run, and in all.
+    pub fn new(
+        pieces: &'static str,
+        (done, total): (usize, usize),
+        planned_samples: Option<u64>,
+        interval: Duration,
+    ) -> Progress {
         // SAFETY: isatty only inspects the descriptor.
         let terminal = unsafe { libc::isatty(libc::STDERR_FILENO) } == 1;
         let interval = if terminal { BAR_REFRESH } else { interval };
-        Progress {
-            terminal,
-            interval,
-            next: interval,
-            total_tiles,
-            planned_samples,
-            start_tiles: film.tiles_done(),
-            drawn: false,
-        }
+        Progress { terminal, interval, next: interval, pieces, total, planned_samples, start: done, drawn: false }
     }
 
-    /// `samples`: taken in this run so far, by every rank.
-    pub fn update(&mut self, film: &Film, samples: u64, elapsed: Duration) {
+    /// `done`: pieces done; `samples`: taken in this run so far, by every rank.
+    pub fn update(&mut self, done: usize, samples: u64, elapsed: Duration) {
         if elapsed < self.next {
             return;
         }
         self.next = elapsed + self.interval.max(Duration::from_millis(1));
-        let line = self.describe(film, samples, elapsed);
+        let line = self.describe(done, samples, elapsed);
         let mut err = std::io::stderr().lock();
         let _ = if self.terminal { write!(err, "\r{line}\x1b[K") } else { writeln!(err, "rsrender: progress {line}") };
         let _ = err.flush();
@@ -60,18 +60,17 @@ impl Progress {
         }
     }
 
-    fn describe(&self, film: &Film, samples: u64, elapsed: Duration) -> String {
-        let done = film.tiles_done();
+    fn describe(&self, done: usize, samples: u64, elapsed: Duration) -> String {
         let secs = elapsed.as_secs_f64().max(1e-9);
         let rate = samples as f64 / secs;
         let (fraction, count) = match self.planned_samples {
             Some(planned) => {
                 let fraction = samples as f64 / planned.max(1) as f64;
-                (fraction, format!("{samples}/{planned} samples, {done}/{} tiles", self.total_tiles))
+                (fraction, format!("{samples}/{planned} samples, {done}/{} {}", self.total, self.pieces))
             }
             None => {
-                let fraction = (done - self.start_tiles) as f64 / (self.total_tiles - self.start_tiles).max(1) as f64;
-                (fraction, format!("{done}/{} tiles", self.total_tiles))
+                let fraction = (done - self.start) as f64 / (self.total - self.start).max(1) as f64;
+                (fraction, format!("{done}/{} {}", self.total, self.pieces))
             }
         };
         let eta = if fraction > 0.0 {

@@ -47,7 +47,7 @@ pub struct RankReport {
     pub scene: SceneMemory,
 }
 
-/// How long one tile took (all its passes), and who rendered it.
+/// How long one tile (all its passes) or observer task took, and who did it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TileTime {
     pub id: u32,
@@ -58,6 +58,7 @@ pub struct TileTime {
 pub struct Stats {
     pub reports: Vec<RankReport>,
     pub tiles: Vec<TileTime>,
+    pub tasks: Vec<TileTime>,
     pub wall_seconds: f64,
     /// Samples this run took.
     pub samples: u64,
@@ -152,12 +153,10 @@ impl Stats {
             .map(|r| {
                 let phases: serde_json::Map<String, Value> =
                     r.phases.0.iter().map(|(n, s)| (n.clone(), json!(s))).collect();
-                let tiles: Vec<Value> = self
-                    .tiles
-                    .iter()
-                    .filter(|t| t.rank == r.rank)
-                    .map(|t| json!({ "id": t.id, "seconds": t.seconds }))
-                    .collect();
+                let of_rank = |times: &[TileTime]| -> Vec<Value> {
+                    let mine = times.iter().filter(|t| t.rank == r.rank);
+                    mine.map(|t| json!({ "id": t.id, "seconds": t.seconds })).collect()
+                };
                 json!({
                     "rank": r.rank,
                     "host": r.host,
@@ -172,7 +171,8 @@ impl Stats {
                         "bytes_per_triangle": r.scene.bytes_per_triangle(),
                     },
                     "phases": phases,
-                    "tiles": tiles,
+                    "tiles": of_rank(&self.tiles),
+                    "tasks": of_rank(&self.tasks),
                 })
             })
             .collect();
@@ -229,6 +229,7 @@ mod tests {
         let stats = Stats {
             reports: vec![rank(0, &[("render", 3.0), ("receive", 0.1), ("agree", 0.1)]), rank(1, &[("render", 1.0)])],
             tiles: vec![TileTime { id: 0, rank: 1, seconds: 0.5 }],
+            tasks: vec![TileTime { id: 3, rank: 0, seconds: 0.25 }],
             wall_seconds: 4.0,
             samples: 600,
             grid: (1, 1, 32),
@@ -241,6 +242,8 @@ mod tests {
             assert!(j[key].is_number(), "{key}");
         }
         assert_eq!(j["ranks"][1]["tiles"][0]["id"], 0);
+        assert_eq!(j["ranks"][0]["tasks"][0]["id"], 3);
+        assert_eq!(j["ranks"][1]["tasks"].as_array().map(Vec::len), Some(0));
         assert_eq!(j["ranks"][0]["phases"]["render"], 3.0);
         assert!(stats.short_report().contains("render"));
     }

@@ -66,8 +66,8 @@ pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Re
         (None, _) if d.observers.is_empty() => {
             return Err(SceneError::new("camera", "a scene needs a [camera], [[observers]], or both"))
         }
-        // No picture: a placeholder film that nothing renders.
-        (None, _) => (1, 1),
+        // No picture: a film without pixels.
+        (None, _) => (0, 0),
     };
     let sampling = sampling(&d.sampling)?;
     let tile_size = d.render.tile_size.map(|t| count("render.tile_size", t, 1)).transpose()?;

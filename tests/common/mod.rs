@@ -143,3 +143,15 @@ pub fn read_pfm(path: &Path) -> (u32, u32, Vec<f32>) {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     rsrender::output::read_pfm(&bytes).expect("valid PFM")
 }
+
+/// A diffuse ground (reflectance 0.3) 0.5 below the origin, 200 wide: with a
+/// sky above, every direction from the origin sees something, with variance.
+pub const GROUND: &str = r#"
+[materials.ground]
+type = "diffuse"
+reflectance = 0.3
+[[shapes]]
+type = "rectangle"
+material = "ground"
+transform = { scale = 100, rotate = [-90, 0, 0], translate = [0, -0.5, 0] }
+"#;
