@@ -2,7 +2,7 @@
 """Renders small scenes in rsrender and in Mitsuba 3 (scalar_rgb) and tests,
 block by block, that they agree within noise.
 
-Usage: compare_mitsuba.py [RSRENDER] [SPP]   (needs `pip install mitsuba numpy`)
+Usage: compare_mitsuba.py [RSRENDER] [SPP] [CASE...]   (needs `pip install mitsuba numpy`)
 
 Each case is written in both formats by this script. Both renderers render
 it SEEDS times with different seeds; each 8x8-pixel block's noise is
@@ -10,6 +10,8 @@ estimated from the spread of its renders, and the two renderers' block
 means are compared with a t-test (2·(SEEDS − 1) degrees of freedom) at a
 family-wise 1% level (Sidak correction over all blocks and channels), as
 Mitsuba's own render tests do per pixel with a z-test.
+Texture cases write their own images (a PNG) and an OBJ with `vt` into
+the temporary directory, so both renderers read the same files.
 Prints one line per case and exits non-zero if any case fails.
 """
 import math
@@ -38,7 +40,75 @@ CASES = {
     "rough_plastic_black": {"sphere": ("plastic", {"reflectance": [0.0, 0.0, 0.0], "ior": 1.5, "roughness": 0.5})},
     "rough_dielectric_0.3": {"sphere": ("dielectric", {"ior": 1.5, "roughness": 0.3})},
     "rough_dielectric_0.7": {"sphere": ("dielectric", {"ior": 1.5, "roughness": 0.7})},
+    "checkerboard": {
+        "floor": {"checkerboard": {"even": [0.8, 0.8, 0.8], "odd": [0.1, 0.2, 0.5], "scale": 3}},
+        "sphere": ("diffuse", {"reflectance": {"checkerboard": {"even": [0.9, 0.3, 0.1], "odd": [0.1, 0.1, 0.1],
+                                                                "scale": 4}}}),
+    },
+    "bitmap": {
+        "sphere": ("plastic", {"reflectance": {"texture": "tex.png", "scale": [2, 1]}, "ior": 1.5}),
+        "pane": ("diffuse", {"reflectance": {"texture": "tex.png", "filter": "nearest"}}),
+    },
+    "bitmap_obj": {"pane": ("diffuse", {"reflectance": {"texture": "tex.png", "wrap": "mirror", "scale": [1.5, 1.5]}}),
+                   "pane_obj": True},
+    "envmap": {"envmap": {"scale": 0.5, "rotate_y": 60}},
 }
+
+
+def sky():
+    """A 64x32 sky: a blue gradient, a warm sun 25 degrees up, a darker ground."""
+    h, w = 32, 64
+    v = (np.arange(h) + 0.5) / h
+    u = (np.arange(w) + 0.5) / w
+    img = np.zeros((h, w, 3), np.float32)
+    img[:] = np.where(v[:, None, None] < 0.5, [0.3, 0.5, 1.0] * (1.2 - v[:, None, None]), [0.15, 0.12, 0.1])
+    img[9:11, 20:22] = [400.0, 350.0, 250.0]
+    img[:, :, 0] += 0.2 * u[None, :]
+    return img
+
+# A 5x4 sRGB texture: every texel a different colour.
+TEXELS = np.array([[[(37 * (x + 5 * y)) % 256, (91 * x + 53 * y) % 256, (200 - 40 * y + 13 * x) % 256]
+                    for x in range(5)] for y in range(4)], dtype=np.uint8)
+# The pane as an OBJ quad with texture coordinates (v flipped on reading).
+PANE_OBJ = """v -1 -1 0
+v 1 -1 0
+v 1 1 0
+v -1 1 0
+vt 0 0
+vt 1 0
+vt 1 1
+vt 0 1
+f 1/1 2/2 3/3 4/4
+"""
+
+
+def write_inputs(directory):
+    """The texture as a PNG (zlib, no filter tricks: 8-bit RGB) and the OBJ."""
+    import struct
+    import zlib
+    h, w, _ = TEXELS.shape
+    raw = b"".join(b"\x00" + TEXELS[y].tobytes() for y in range(h))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    with open(os.path.join(directory, "tex.png"), "wb") as f:
+        f.write(png)
+    with open(os.path.join(directory, "pane.obj"), "w") as f:
+        f.write(PANE_OBJ)
+    img = sky()
+    with open(os.path.join(directory, "sky.pfm"), "wb") as f:
+        f.write(f"PF\n{img.shape[1]} {img.shape[0]}\n-1.0\n".encode())
+        f.write(img[::-1].astype("<f4").tobytes())
+
+
+def toml_value(v):
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
+    if isinstance(v, str):
+        return f'"{v}"'
+    return str(v)
 
 
 def rsrender_scene(case, seed, out):
@@ -47,7 +117,13 @@ def rsrender_scene(case, seed, out):
     spot = case.get("spot", {"cutoff_angle": 30.0, "beam_width": 20.0})
 
     def keys(d):
-        return "\n".join(f"{k} = {v}" for k, v in d.items())
+        return "\n".join(f"{k} = {toml_value(v)}" for k, v in d.items())
+
+    floor = toml_value(case.get("floor", [0.5, 0.5, 0.5]))
+    env = case.get("envmap")
+    background = (f'type = "envmap"\nfile = "sky.pfm"\nscale = {env["scale"]}\n'
+                  f'transform = {{ rotate = [0, {env["rotate_y"]}, 0] }}' if env else "color = [0.2, 0.2, 0.2]")
+    pane_shape = ('type = "mesh"\nfile = "pane.obj"' if case.get("pane_obj") else 'type = "rectangle"')
 
     return f"""
 [film]
@@ -63,10 +139,10 @@ position = [0, 1.5, 4]
 look_at = [0, 0.3, 0]
 fov = 40
 [background]
-color = [0.2, 0.2, 0.2]
+{background}
 [materials.floor]
 type = "diffuse"
-reflectance = [0.5, 0.5, 0.5]
+reflectance = {floor}
 [materials.sphere]
 type = "{sphere_type}"
 {keys(sphere_keys)}
@@ -83,7 +159,7 @@ center = [-0.5, 0.6, 0]
 radius = 0.6
 material = "sphere"
 [[shapes]]
-type = "rectangle"
+{pane_shape}
 material = "pane"
 transform = {{ scale = [0.5, 0.6, 1], rotate = [0, -30, 0], translate = [0.8, 0.6, 0.3] }}
 [[lights]]
@@ -96,18 +172,33 @@ beam_width = {spot["beam_width"]}
 """
 
 
-def mitsuba_bsdf(kind, keys):
+def mitsuba_colour(v, directory):
+    """A colour or texture of this script's cases as a Mitsuba texture."""
+    T = mi.ScalarTransform4f
+    if isinstance(v, dict) and "checkerboard" in v:
+        c = v["checkerboard"]
+        return {"type": "checkerboard", "color0": {"type": "rgb", "value": c["even"]},
+                "color1": {"type": "rgb", "value": c["odd"]}, "to_uv": T().scale([c["scale"], c["scale"], 1])}
+    if isinstance(v, dict):
+        su, sv = v.get("scale", [1, 1])
+        return {"type": "bitmap", "filename": os.path.join(directory, v["texture"]),
+                "filter_type": v.get("filter", "bilinear"), "wrap_mode": v.get("wrap", "repeat"),
+                "to_uv": T().scale([su, sv, 1])}
+    return {"type": "rgb", "value": v}
+
+
+def mitsuba_bsdf(kind, keys, directory):
     if kind == "diffuse":
         # rsrender's diffuse reflects on both sides; Mitsuba's on the front only.
-        diffuse = {"type": "diffuse", "reflectance": {"type": "rgb", "value": keys["reflectance"]}}
+        diffuse = {"type": "diffuse", "reflectance": mitsuba_colour(keys["reflectance"], directory)}
         return {"type": "twosided", "bsdf": diffuse}
     if kind == "plastic" and keys.get("roughness", 0) > 0:
         return {"type": "roughplastic", "distribution": "ggx", "alpha": keys["roughness"] ** 2,
                 "int_ior": keys["ior"], "ext_ior": 1.0, "nonlinear": False,
-                "diffuse_reflectance": {"type": "rgb", "value": keys["reflectance"]}}
+                "diffuse_reflectance": mitsuba_colour(keys["reflectance"], directory)}
     if kind == "plastic":
         return {"type": "plastic", "int_ior": keys["ior"], "ext_ior": 1.0, "nonlinear": False,
-                "diffuse_reflectance": {"type": "rgb", "value": keys["reflectance"]}}
+                "diffuse_reflectance": mitsuba_colour(keys["reflectance"], directory)}
     if kind == "dielectric":
         return {"type": "roughdielectric", "distribution": "ggx", "alpha": keys["roughness"] ** 2,
                 "int_ior": keys["ior"], "ext_ior": 1.0}
@@ -116,7 +207,7 @@ def mitsuba_bsdf(kind, keys):
     raise ValueError(kind)
 
 
-def mitsuba_scene(case):
+def mitsuba_scene(case, directory):
     T = mi.ScalarTransform4f
     sphere = case.get("sphere", ("diffuse", {"reflectance": [0.7, 0.7, 0.7]}))
     pane = case.get("pane", ("diffuse", {"reflectance": [0.3, 0.6, 0.3]}))
@@ -130,13 +221,17 @@ def mitsuba_scene(case):
             "film": {"type": "hdrfilm", "width": SIZE, "height": SIZE, "rfilter": {"type": "box"}},
             "sampler": {"type": "independent", "sample_count": SPP},
         },
-        "sky": {"type": "constant", "radiance": {"type": "rgb", "value": 0.2}},
+        "sky": ({"type": "envmap", "filename": os.path.join(directory, "sky.pfm"), "scale": case["envmap"]["scale"],
+                 "to_world": T().rotate([0, 1, 0], case["envmap"]["rotate_y"])} if "envmap" in case
+                else {"type": "constant", "radiance": {"type": "rgb", "value": 0.2}}),
         "floor": {"type": "rectangle", "to_world": T().rotate([1, 0, 0], -90).scale(3),
-                  "bsdf": mitsuba_bsdf("diffuse", {"reflectance": [0.5, 0.5, 0.5]})},
-        "ball": {"type": "sphere", "center": [-0.5, 0.6, 0], "radius": 0.6, "bsdf": mitsuba_bsdf(*sphere)},
-        "pane": {"type": "rectangle",
+                  "bsdf": mitsuba_bsdf("diffuse", {"reflectance": case.get("floor", [0.5, 0.5, 0.5])}, directory)},
+        "ball": {"type": "sphere", "center": [-0.5, 0.6, 0], "radius": 0.6,
+                 "bsdf": mitsuba_bsdf(*sphere, directory)},
+        "pane": {**({"type": "obj", "filename": os.path.join(directory, "pane.obj"), "face_normals": True}
+                    if case.get("pane_obj") else {"type": "rectangle"}),
                  "to_world": T().translate([0.8, 0.6, 0.3]).rotate([0, 1, 0], -30).scale([0.5, 0.6, 1]),
-                 "bsdf": mitsuba_bsdf(*pane)},
+                 "bsdf": mitsuba_bsdf(*pane, directory)},
         "spot": {"type": "spot", "intensity": {"type": "rgb", "value": 12},
                  "cutoff_angle": spot["cutoff_angle"], "beam_width": spot["beam_width"],
                  "to_world": T().look_at(origin=[0.5, 3, 1], target=[0, 0, 0], up=[0, 1, 0])},
@@ -175,8 +270,12 @@ def student_t_quantile(p, dof):
 
 def main():
     failed = False
+    only = sys.argv[3:]
     with tempfile.TemporaryDirectory() as tmp:
+        write_inputs(tmp)
         for name, case in CASES.items():
+            if only and name not in only:
+                continue
             ours, theirs = [], []
             for seed in range(1, SEEDS + 1):
                 scene_path = os.path.join(tmp, f"{name}.toml")
@@ -185,7 +284,7 @@ def main():
                     f.write(rsrender_scene(case, seed, out))
                 subprocess.run([RSRENDER, scene_path, "-q", "-o", out], check=True)
                 ours.append(blocks(read_pfm(out)))
-                scene = mi.load_dict(mitsuba_scene(case))
+                scene = mi.load_dict(mitsuba_scene(case, tmp))
                 theirs.append(blocks(np.array(mi.render(scene, spp=SPP, seed=seed))))
             ours, theirs = np.array(ours), np.array(theirs)
             # Pooled variance of one render's block mean, from both renderers' spreads.

@@ -29,6 +29,7 @@ pub mod sampler;
 pub mod scene;
 pub mod settings;
 pub mod spectrum;
+pub mod texture;
 
 use anyhow::{anyhow, bail, Context, Result};
 use checkpoint::Resumed;

@@ -92,6 +92,17 @@ impl Geometry {
         }
     }
 
+    /// Texture coordinates of the point `p` that `hit` found (its
+    /// barycentrics `bary`); `None` on a mesh without them.
+    #[inline]
+    pub fn uv(&self, object: u32, prim: u32, bary: Vec2, p: Vec3) -> Option<Vec2> {
+        match &self.objects[object as usize] {
+            Object::Sphere(s) => Some(s.uv(p)),
+            Object::Triangles(m) => m.uv(prim, bary.x, bary.y),
+            Object::Instance(i) => self.meshes[i.mesh as usize].uv(prim, bary.x, bary.y),
+        }
+    }
+
     /// The world-space triangle `prim` of a triangle object, oriented so its
     /// normal is the outward one; `None` for spheres and collapsed triangles.
     pub fn world_triangle(&self, object: u32, prim: u32) -> Option<Triangle> {

@@ -60,6 +60,14 @@ impl Sphere {
         (t > 0.0 && t < t_max).then_some((t, 0.0, 0.0))
     }
 
+    /// Mitsuba's texture coordinates of a point on the sphere: from the
+    /// object-space direction, u = atan2(y, x)/2π in [0, 1), v = acos(z)/π.
+    pub fn uv(&self, p_world: Vec3) -> Vec2 {
+        let local = self.to_world.inverse_point(p_world).normalize_or(Vec3::Z);
+        let u = local.y.atan2(local.x) * std::f32::consts::FRAC_1_PI * 0.5;
+        Vec2::new(if u < 0.0 { u + 1.0 } else { u }, local.z.clamp(-1.0, 1.0).acos() * std::f32::consts::FRAC_1_PI)
+    }
+
     pub fn surface_point(&self, p_world: Vec3) -> SurfacePoint {
         let local = self.to_world.inverse_point(p_world).normalize();
         self.point_from_local(local)

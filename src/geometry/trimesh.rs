@@ -4,7 +4,7 @@
 //! four floats per vertex; the accelerator shares these buffers, never copies.
 
 use super::mesh::Mesh;
-use crate::math::Vec3;
+use crate::math::{Vec2, Vec3};
 
 #[derive(Clone, Debug)]
 pub struct TriMesh {
@@ -13,6 +13,8 @@ pub struct TriMesh {
     triangles: Vec<[u32; 3]>,
     /// One unit normal per vertex when smooth, else empty.
     normals: Vec<Vec3>,
+    /// Texture coordinates per vertex, or empty.
+    uvs: Vec<Vec2>,
 }
 
 impl TriMesh {
@@ -27,7 +29,9 @@ impl TriMesh {
         positions.shrink_to_fit();
         let mut triangles = mesh.triangles;
         triangles.shrink_to_fit();
-        TriMesh { positions, triangles, normals }
+        let mut uvs = mesh.uvs;
+        uvs.shrink_to_fit();
+        TriMesh { positions, triangles, normals, uvs }
     }
 
     /// Flat triangles from corner triples, three vertices each.
@@ -35,7 +39,15 @@ impl TriMesh {
         let mut positions: Vec<Vec3> = corners.iter().flatten().copied().collect();
         positions.push(Vec3::ZERO);
         let triangles = (0..corners.len() as u32).map(|i| [3 * i, 3 * i + 1, 3 * i + 2]).collect();
-        TriMesh { positions, triangles, normals: Vec::new() }
+        TriMesh { positions, triangles, normals: Vec::new(), uvs: Vec::new() }
+    }
+
+    /// The same triangles with texture coordinates, three per triangle in
+    /// corner order (for meshes made by `from_corners`).
+    pub fn with_corner_uvs(mut self, uvs: Vec<Vec2>) -> TriMesh {
+        debug_assert_eq!(uvs.len(), 3 * self.triangles.len());
+        self.uvs = uvs;
+        self
     }
 
     pub fn vertex_count(&self) -> usize {
@@ -71,12 +83,23 @@ impl TriMesh {
         Some(a * (1.0 - u - v) + b * u + c * v)
     }
 
+    /// The texture coordinates at barycentrics (u, v); `None` without them.
+    #[inline]
+    pub fn uv(&self, prim: u32, u: f32, v: f32) -> Option<Vec2> {
+        if self.uvs.is_empty() {
+            return None;
+        }
+        let [a, b, c] = self.triangles[prim as usize].map(|i| self.uvs[i as usize]);
+        Some(a * (1.0 - u - v) + b * u + c * v)
+    }
+
     /// Bytes of memory the mesh holds.
     pub fn bytes(&self) -> usize {
         use std::mem::size_of;
         self.positions.capacity() * size_of::<Vec3>()
             + self.triangles.capacity() * size_of::<[u32; 3]>()
             + self.normals.capacity() * size_of::<Vec3>()
+            + self.uvs.capacity() * size_of::<Vec2>()
     }
 }
 

@@ -11,7 +11,7 @@ pub fn first_hit_normal<S: Radiance>(scene: &Scene<S>, ray: &Ray) -> Vec3 {
 }
 
 pub fn first_hit_albedo<S: Radiance>(scene: &Scene<S>, ray: &Ray) -> Vec3 {
-    scene.intersect(ray).map_or(Vec3::ZERO, |si| scene.material(si.material).albedo)
+    scene.intersect(ray).map_or(Vec3::ZERO, |si| scene.material(si.material).albedo_at(|| scene.uv(&si)))
 }
 
 /// The `normals` view: normals mapped to [0, 1] colours, misses black.

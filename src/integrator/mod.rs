@@ -30,7 +30,7 @@ pub fn radiance<S: Radiance>(scene: &Scene<S>, settings: &Settings, ray: Ray, st
             path::li(scene, ray, stream, (settings.max_depth, settings.rr_depth), settings.strategy)
         }
         IntegratorKind::Whitted => whitted::li(scene, &ray, 1, settings.max_depth, S::ONE),
-        IntegratorKind::Normals => S::from_view(debug::normal_view(scene, &ray)),
-        IntegratorKind::Albedo => S::from_view(debug::first_hit_albedo(scene, &ray)),
+        IntegratorKind::Normals => S::from_rgb_only(debug::normal_view(scene, &ray)),
+        IntegratorKind::Albedo => S::from_rgb_only(debug::first_hit_albedo(scene, &ray)),
     }
 }

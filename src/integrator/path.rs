@@ -5,7 +5,7 @@
 //! its own), so that tests can check that all three agree.
 
 use crate::geometry::SurfacePoint;
-use crate::math::sampling::{power_heuristic, UNIFORM_SPHERE_PDF};
+use crate::math::sampling::power_heuristic;
 use crate::math::{offset_origin, shadow_ray, Frame, Ray, Vec3};
 use crate::sampler::SampleStream;
 use crate::scene::desc::Strategy;
@@ -57,13 +57,14 @@ pub fn li<S: Radiance>(
     let mut depth = 1u32;
     loop {
         let Some(si) = scene.intersect(&ray) else {
-            if scene.background.max_element() > 0.0 {
+            if !scene.background.is_black() {
                 let w = if prev_delta {
                     1.0
                 } else {
-                    weight(strategy, false, prev_pdf, scene.lights.background_pmf(prev_p, prev_n) * UNIFORM_SPHERE_PDF)
+                    let pdf = scene.lights.background_pmf(prev_p, prev_n) * scene.background.pdf(ray.dir);
+                    weight(strategy, false, prev_pdf, pdf)
                 };
-                l += beta * scene.background * w;
+                l += beta * scene.background.eval(ray.dir) * w;
             }
             break;
         };
@@ -81,7 +82,7 @@ pub fn li<S: Radiance>(
             break;
         }
         let frame = Frame::from_normal(si.ns);
-        let bsdf = &mat.bsdf;
+        let bsdf = &*mat.bsdf_at(|| scene.uv(&si));
         let (u_choose, u_prim, u_light) = (s.next_u64(), s.next_u64(), s.next_2d());
         if !bsdf.is_delta() && strategy != Strategy::Bsdf {
             if let Some((light, pmf)) = scene.lights.choose(si.p, si.n, u_choose) {

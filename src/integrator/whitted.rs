@@ -13,7 +13,7 @@ const MAX_RECURSION: u32 = 64;
 
 pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, throughput: S) -> S {
     let Some(si) = scene.intersect(ray) else {
-        return scene.background;
+        return scene.background.eval(ray.dir);
     };
     let wo = -ray.dir;
     let mat = scene.material(si.material);
@@ -22,9 +22,10 @@ pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, 
         return l;
     }
     let frame = Frame::from_normal(si.ns);
-    if mat.bsdf.is_delta() {
-        let lobes = mat.bsdf.specular_lobes(&frame, wo).into_iter().flatten();
-        for (wi, weight) in lobes.filter(|&(wi, _)| mat.bsdf.geometry_allows(si.n, wo, wi)) {
+    let bsdf = &*mat.bsdf_at(|| scene.uv(&si));
+    if bsdf.is_delta() {
+        let lobes = bsdf.specular_lobes(&frame, wo).into_iter().flatten();
+        for (wi, weight) in lobes.filter(|&(wi, _)| bsdf.geometry_allows(si.n, wo, wi)) {
             let t = throughput * weight;
             if t.max_element() > MIN_CONTRIBUTION {
                 let next = Ray::new(offset_origin(si.p, si.n, wi), wi);
@@ -40,8 +41,8 @@ pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, 
         let Some(ls) = light.sample_li(scene.geometry(), si.p, 0, Vec2::ZERO) else {
             continue;
         };
-        let f = mat.bsdf.eval(&frame, wo, ls.wi);
-        if f.max_element() <= 0.0 || !mat.bsdf.geometry_allows(si.n, wo, ls.wi) {
+        let f = bsdf.eval(&frame, wo, ls.wi);
+        if f.max_element() <= 0.0 || !bsdf.geometry_allows(si.n, wo, ls.wi) {
             continue;
         }
         let origin = offset_origin(si.p, si.n, ls.wi);

@@ -1,6 +1,6 @@
 //! Lights: point and directional (delta lights), area lights (emissive
 //! objects, each choosing its primitives from an exact table by area) and
-//! the uniform background; and the choice of one light for next-event
+//! the background (uniform or an environment map); and the choice of one light for next-event
 //! estimation (`LightSampler`): by power alone, or by a light BVH that also
 //! weighs distance and orientation from the shaded point.
 //!
@@ -13,16 +13,20 @@
 //! ```
 
 mod alias;
+mod background;
 mod bounds;
 mod bvh;
 mod emitter;
+mod envmap;
 mod sampler;
 
+pub use background::Background;
 pub use emitter::{Emitter, Emitters};
+pub use envmap::Envmap;
 pub use sampler::{LightChoice, LightSampler};
 
 use crate::geometry::{Geometry, SurfacePoint};
-use crate::math::{sampling, Vec2, Vec3};
+use crate::math::{Vec2, Vec3};
 use crate::spectrum::Radiance;
 use std::sync::Arc;
 
@@ -55,9 +59,8 @@ pub enum Light<S = Vec3> {
         emission: S,
         emitter: Arc<Emitter>,
     },
-    Background {
-        radiance: S,
-    },
+    /// The sky: a uniform colour or an environment map.
+    Background(Background<S>),
 }
 
 /// Light arriving at a point from a sampled light.
@@ -113,13 +116,10 @@ impl<S: Radiance> Light<S> {
                 let dist = to.length();
                 Some(LightSample { wi: to / dist, dist, radiance: *emission, pdf: pmf * pdf, delta: false })
             }
-            &Light::Background { radiance } => Some(LightSample {
-                wi: sampling::uniform_sphere(u),
-                dist: f32::INFINITY,
-                radiance,
-                pdf: sampling::UNIFORM_SPHERE_PDF,
-                delta: false,
-            }),
+            Light::Background(background) => {
+                let (wi, radiance, pdf) = background.sample(u)?;
+                Some(LightSample { wi, dist: f32::INFINITY, radiance, pdf, delta: false })
+            }
         }
     }
 

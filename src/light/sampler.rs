@@ -58,7 +58,7 @@ impl<S: Radiance> LightSampler<S> {
                 Chooser::Bvh(LightBvh::new(&bounds))
             }
         };
-        let background = lights.iter().position(|l| matches!(l, Light::Background { .. }));
+        let background = lights.iter().position(|l| matches!(l, Light::Background(_)));
         LightSampler { lights, chooser, background }
     }
 
@@ -102,7 +102,7 @@ fn power<S: Radiance>(light: &Light<S>, placed: Option<&Placed>, scene_radius: f
         (Light::Directional { irradiance, .. }, _) => disk * irradiance.mean(),
         (Light::Area { emission, .. }, Some(placed)) => PI * placed.area as f32 * emission.mean(),
         (Light::Area { .. }, None) => 0.0,
-        (Light::Background { radiance }, _) => 4.0 * PI * disk * radiance.mean(),
+        (Light::Background(background), _) => 4.0 * PI * disk * background.mean(),
     };
     p as f64
 }
@@ -125,7 +125,7 @@ fn light_bounds<S>(light: &Light<S>, placed: Option<&Placed>, phi: f32) -> Optio
         (Light::Area { .. }, Some(placed)) => {
             Some(LightBounds { bounds: placed.bounds, phi, normals: placed.normals, cos_theta_e: 0.0 })
         }
-        (Light::Area { .. }, None) | (Light::Directional { .. }, _) | (Light::Background { .. }, _) => None,
+        (Light::Area { .. }, None) | (Light::Directional { .. }, _) | (Light::Background(_), _) => None,
     }
 }
 

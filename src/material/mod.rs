@@ -26,6 +26,8 @@ pub use rough_plastic::RoughPlastic;
 
 use crate::math::{sampling, Frame, Vec2, Vec3};
 use crate::spectrum::Radiance;
+use crate::texture::Texture;
+use std::borrow::Cow;
 use std::f32::consts::FRAC_1_PI;
 
 #[derive(Clone, Debug)]
@@ -73,6 +75,8 @@ pub struct Material<S = Vec3> {
     pub emission: S,
     /// The linear sRGB albedo that the `albedo` view and guide layer show.
     pub albedo: Vec3,
+    /// A texture for the BSDF's colour (reflectance or tint), RGB mode only.
+    pub texture: Option<Texture>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -96,9 +100,45 @@ impl<S: Radiance> Material<S> {
     pub fn is_emissive(&self) -> bool {
         self.emission.max_element() > 0.0
     }
+
+    /// The BSDF at a surface point; `uv` is asked for only when a texture
+    /// colours it.
+    #[inline]
+    pub fn bsdf_at(&self, uv: impl FnOnce() -> Vec2) -> Cow<'_, Bsdf<S>> {
+        match &self.texture {
+            None => Cow::Borrowed(&self.bsdf),
+            Some(t) => Cow::Owned(self.bsdf.with_colour(S::from_rgb_only(t.eval(uv())))),
+        }
+    }
+
+    /// The albedo guide's colour at a surface point.
+    pub fn albedo_at(&self, uv: impl FnOnce() -> Vec2) -> Vec3 {
+        self.texture.as_ref().map_or(self.albedo, |t| t.eval(uv()))
+    }
 }
 
 impl<S: Radiance> Bsdf<S> {
+    /// This BSDF with another colour: the reflectance of a diffuse surface,
+    /// plastic base or Schlick conductor, or the tint of glass.
+    pub fn with_colour(&self, colour: S) -> Bsdf<S> {
+        match self {
+            Bsdf::Diffuse { .. } => Bsdf::Diffuse { reflectance: colour },
+            Bsdf::Conductor { fresnel: Fresnel::Schlick(_), alpha } => {
+                Bsdf::Conductor { fresnel: Fresnel::Schlick(colour), alpha: *alpha }
+            }
+            Bsdf::Dielectric { ior, dispersive, lanes, .. } => {
+                Bsdf::Dielectric { ior: *ior, tint: colour, dispersive: *dispersive, lanes: *lanes }
+            }
+            Bsdf::RoughDielectric { ior, alpha, .. } => {
+                Bsdf::RoughDielectric { ior: *ior, tint: colour, alpha: *alpha }
+            }
+            Bsdf::ThinDielectric { ior, .. } => Bsdf::ThinDielectric { ior: *ior, tint: colour },
+            Bsdf::Plastic(p) => Bsdf::Plastic(Plastic::new(colour, p.eta)),
+            Bsdf::RoughPlastic(p) => Bsdf::RoughPlastic(Box::new(p.with_reflectance(colour))),
+            Bsdf::Conductor { .. } | Bsdf::Black => self.clone(),
+        }
+    }
+
     /// True when every lobe is a delta distribution (mirror, glass): light
     /// sampling is useless there.
     pub fn is_delta(&self) -> bool {

@@ -27,6 +27,8 @@ pub struct RoughPlastic<S> {
     alpha: f32,
     /// The base's reflectance / (1 − internal reflectance) / η² / π.
     scaled: S,
+    /// `scaled` over the base's reflectance.
+    base_scale: f32,
     specular_weight: f32,
     /// Transmittance of the interface from outside, at cos θ = i / 63.
     transmittance: [f32; RESOLUTION],
@@ -38,8 +40,15 @@ impl<S: Radiance> RoughPlastic<S> {
         let transmittance = std::array::from_fn(|i| interface(eta, alpha, mu(i)).1);
         let internal = 2.0 * (0..RESOLUTION).map(|i| interface(1.0 / eta, alpha, mu(i)).0 * mu(i)).sum::<f32>()
             / RESOLUTION as f32;
-        let scaled = reflectance * (FRAC_1_PI / ((1.0 - internal) * eta * eta));
-        RoughPlastic { eta, alpha, scaled, specular_weight: 1.0 / (reflectance.mean() + 1.0), transmittance }
+        let base_scale = FRAC_1_PI / ((1.0 - internal) * eta * eta);
+        let specular_weight = 1.0 / (reflectance.mean() + 1.0);
+        RoughPlastic { eta, alpha, scaled: reflectance * base_scale, base_scale, specular_weight, transmittance }
+    }
+
+    /// The same coating (its tables kept) over a base of another reflectance.
+    pub fn with_reflectance(&self, reflectance: S) -> RoughPlastic<S> {
+        let specular_weight = 1.0 / (reflectance.mean() + 1.0);
+        RoughPlastic { scaled: reflectance * self.base_scale, specular_weight, ..self.clone() }
     }
 
     fn t(&self, cos: f32) -> f32 {

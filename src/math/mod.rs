@@ -10,6 +10,7 @@
 
 mod aabb;
 mod cone;
+pub mod distribution;
 mod frame;
 mod ray;
 pub mod sampling;

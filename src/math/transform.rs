@@ -46,6 +46,11 @@ impl Transform {
     }
 
     #[inline]
+    pub fn vector(&self, v: Vec3) -> Vec3 {
+        self.m.transform_vector3(v)
+    }
+
+    #[inline]
     pub fn inverse_vector(&self, v: Vec3) -> Vec3 {
         self.inv.transform_vector3(v)
     }

@@ -25,7 +25,6 @@ mod png;
 
 pub use atomic::{check_writable, write_atomically};
 pub use npy::wavelengths_path;
-pub use pfm::read as read_pfm;
 
 use crate::film::Film;
 use crate::settings::{OutputFormat, Settings};

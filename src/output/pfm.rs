@@ -21,34 +21,10 @@ pub fn write(path: &Path, width: u32, height: u32, channels: usize, values: &[f3
     Ok(())
 }
 
-/// Reads a little-endian PFM written by `write` back to rows top to bottom
-/// (for tests and tools), RGB or one channel.
-pub fn read(bytes: &[u8]) -> Option<(u32, u32, Vec<f32>)> {
-    let mut parts = bytes.splitn(4, |&b| b == b'\n');
-    let (magic, size, scale, data) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let channels = match magic {
-        b"PF" => 3,
-        b"Pf" => 1,
-        _ => return None,
-    };
-    if !std::str::from_utf8(scale).ok()?.trim().starts_with('-') {
-        return None;
-    }
-    let size = std::str::from_utf8(size).ok()?;
-    let mut wh = size.split_whitespace().map(|s| s.parse::<u32>());
-    let (w, h) = (wh.next()?.ok()?, wh.next()?.ok()?);
-    let row = w as usize * channels;
-    if data.len() != row * h as usize * 4 {
-        return None;
-    }
-    let floats: Vec<f32> = data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-    let rgb = (0..h as usize).rev().flat_map(|y| floats[y * row..(y + 1) * row].to_vec()).collect();
-    Some((w, h, rgb))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::texture::image::parse_pfm as read;
 
     #[test]
     fn rows_are_stored_bottom_up_and_read_back() {

@@ -134,14 +134,15 @@ impl Stats {
         let m = self.reports[0].scene;
         out += &format!(
             "\nrsrender: memory: peak resident {} per rank at most, {} over all ranks; scene {} triangles \
-             ({} placed): geometry {} + BVH {}, {:.1} bytes per triangle",
+             ({} placed): geometry {} + BVH {}, {:.1} bytes per triangle; textures {}",
             mib(peak),
             mib(total),
             m.triangles,
             m.instanced_triangles,
             mib(m.geometry_bytes),
             mib(m.accel_bytes),
-            m.bytes_per_triangle()
+            m.bytes_per_triangle(),
+            mib(m.texture_bytes)
         );
         out
     }
@@ -168,6 +169,7 @@ impl Stats {
                         "instanced_triangles": r.scene.instanced_triangles,
                         "geometry_bytes": r.scene.geometry_bytes,
                         "accel_bytes": r.scene.accel_bytes,
+                        "texture_bytes": r.scene.texture_bytes,
                         "bytes_per_triangle": r.scene.bytes_per_triangle(),
                     },
                     "phases": phases,

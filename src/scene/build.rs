@@ -10,11 +10,11 @@ use super::runtime::{Scene, SpectralScene, World, NO_LIGHT};
 use super::validate::Checked;
 use crate::accel::Accel;
 use crate::camera::{Camera, Projection};
-use crate::geometry::shapes::{oriented, Corners};
+use crate::geometry::shapes::{oriented, Corners, TRIANGLE_UVS};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
-use crate::light::{Emitter, Emitters, Light, LightChoice, LightSampler};
+use crate::light::{Background, Emitter, Emitters, Envmap, Light, LightChoice, LightSampler};
 use crate::material::{Bsdf, Fresnel, Material, Plastic, RoughPlastic};
-use crate::math::{Aabb, Vec3};
+use crate::math::{Aabb, Transform, Vec3};
 use crate::observer::{Detector, Observer, Target};
 use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum, RGB_MODE_NM};
 use anyhow::{bail, Result};
@@ -29,14 +29,17 @@ struct Shapes {
     radius: f32,
     choice: LightChoice,
     camera: Camera,
+    /// Bytes of the textures' images.
+    texture_bytes: u64,
 }
 
 /// Builds the scene, its acceleration structure with `threads` threads, and
 /// its observers, their targets resolved. The loaded meshes move into the
 /// scene (no copy).
 pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -> Result<(World, Vec<Observer>)> {
-    let LoadedScene { desc: d, checked, meshes, shape_mesh, observers, .. } = loaded;
-    let (shapes, targets) = shapes(&d, &checked, (meshes, shape_mesh), (width, height), threads)?;
+    let LoadedScene { desc: d, checked, meshes, shape_mesh, observers, texture_bytes, .. } = loaded;
+    let (mut shapes, targets) = shapes(&d, &checked, (meshes, shape_mesh), (width, height), threads)?;
+    shapes.texture_bytes = texture_bytes;
     let observers = observers
         .into_iter()
         .map(|c| {
@@ -83,8 +86,8 @@ fn shapes(
             ShapeDesc::Rectangle(_) => flat(rectangle_triangles(&t), flip),
             ShapeDesc::Cube(_) => flat(cube_triangles(&t), flip),
             ShapeDesc::Triangle(tri) => {
-                let [a, b, c] = tri.vertices.map(|v| t.point(Vec3::from(v)));
-                flat(oriented(&t, a, b, c).into_iter().collect(), flip)
+                let corners = tri.vertices.map(|v| t.point(Vec3::from(v)));
+                flat(oriented(&t, corners, TRIANGLE_UVS).into_iter().collect(), flip)
             }
             ShapeDesc::Mesh(_) | ShapeDesc::Instance(_) => {
                 let Some(k) = shape_mesh.get(i).copied().flatten().filter(|&k| k < geometry.meshes.len()) else {
@@ -116,7 +119,8 @@ fn shapes(
     };
     // A scene of observers alone has no camera; nothing uses this one.
     let camera = d.camera.as_ref().map_or_else(|| unused_camera(width, height), |c| camera(c, width, height));
-    Ok((Shapes { accel, object_material: object_material.into(), emitters, radius, choice, camera }, targets))
+    let object_material = object_material.into();
+    Ok((Shapes { accel, object_material, emitters, radius, choice, camera, texture_bytes: 0 }, targets))
 }
 
 fn unused_camera(width: u32, height: u32) -> Camera {
@@ -173,9 +177,9 @@ fn shade<P: Palette>(d: &SceneDesc, palette: &P, shapes: &Shapes) -> Scene<P::Ra
             },
         });
     }
-    let background = palette.colour(d.background.color.spectrum(), Role::Emission);
-    if background.max_element() > 0.0 {
-        lights.push(Light::Background { radiance: background });
+    let background = background(&d.background, palette);
+    if !background.is_black() {
+        lights.push(Light::Background(background.clone()));
     }
     let lights = LightSampler::new(lights, shapes.accel.geometry(), shapes.radius, shapes.choice);
     Scene {
@@ -186,6 +190,21 @@ fn shade<P: Palette>(d: &SceneDesc, palette: &P, shapes: &Shapes) -> Scene<P::Ra
         lights,
         background,
         camera: shapes.camera.clone(),
+        texture_bytes: shapes.texture_bytes,
+    }
+}
+
+/// The sky; an envmap whose image `load` did not read (it always does) or
+/// that validation would refuse is black.
+fn background<P: Palette>(b: &BackgroundDesc, palette: &P) -> Background<P::Radiance> {
+    let black = Background::Uniform(P::Radiance::ZERO);
+    match (b.kind, &b.image) {
+        (BackgroundKind::Color, _) => Background::Uniform(palette.colour(b.color.spectrum(), Role::Emission)),
+        (BackgroundKind::Envmap, Some(image)) => {
+            let to_world = b.transform.as_ref().and_then(|t| t.to_transform().ok()).unwrap_or(Transform::IDENTITY);
+            Envmap::new(image.clone(), to_world, b.scale).map_or(black, |map| Background::Envmap(Arc::new(map)))
+        }
+        (BackgroundKind::Envmap, None) => black,
     }
 }
 
@@ -193,9 +212,14 @@ fn shade<P: Palette>(d: &SceneDesc, palette: &P, shapes: &Shapes) -> Scene<P::Ra
 /// `None` when the transform left none.
 fn flat(mut corners: Vec<Corners>, flip: bool) -> Option<Object> {
     if flip {
-        corners.iter_mut().for_each(|c| c.swap(1, 2));
+        corners.iter_mut().for_each(|(c, uv)| {
+            c.swap(1, 2);
+            uv.swap(1, 2);
+        });
     }
-    (!corners.is_empty()).then(|| Object::Triangles(TriMesh::from_corners(&corners)))
+    let positions: Vec<[Vec3; 3]> = corners.iter().map(|c| c.0).collect();
+    let uvs = corners.iter().flat_map(|c| c.1).collect();
+    (!corners.is_empty()).then(|| Object::Triangles(TriMesh::from_corners(&positions).with_corner_uvs(uvs)))
 }
 
 fn material<P: Palette>(m: &MaterialDesc, p: &P) -> Material<P::Radiance> {
@@ -236,7 +260,10 @@ fn material<P: Palette>(m: &MaterialDesc, p: &P) -> Material<P::Radiance> {
         MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => (Bsdf::Black, Vec3::ZERO),
     };
     let emission = m.emission().map_or(P::Radiance::ZERO, |e| p.colour(e.spectrum(), Role::Emission));
-    Material { bsdf, emission, albedo }
+    // `load` allows textures in RGB mode only; a colour of another kind
+    // (a conductor's eta and k) leaves the BSDF's own.
+    let texture = m.colour().and_then(SpectrumDesc::texture).cloned();
+    Material { bsdf, emission, albedo, texture }
 }
 
 /// A conductor's Fresnel term, and its RGB albedo at normal incidence.

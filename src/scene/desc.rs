@@ -175,11 +175,34 @@ fn default_ortho_height() -> f32 {
     2.0
 }
 
+/// The sky: a uniform `color`, or (`type = "envmap"`) an equirectangular
+/// image `file` times `scale`, turned by `transform` (Mitsuba's `envmap`).
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct BackgroundDesc {
+    #[serde(rename = "type", default)]
+    pub kind: BackgroundKind,
     #[serde(default = "black")]
     pub color: SpectrumDesc,
+    pub file: Option<String>,
+    #[serde(default = "unit")]
+    pub scale: f32,
+    pub transform: Option<TransformDesc>,
+    /// The envmap's image, read by `load`.
+    #[serde(skip)]
+    pub image: Option<std::sync::Arc<crate::texture::Image>>,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BackgroundKind {
+    #[default]
+    Color,
+    Envmap,
+}
+
+fn unit() -> f32 {
+    1.0
 }
 
 /// One variant per `type`; each variant's keys are its own struct, so that an
@@ -227,6 +250,22 @@ impl MaterialDesc {
             MaterialDesc::Plastic(p) => p.emission.as_mut(),
             MaterialDesc::Emitter(e) => Some(&mut e.emission),
             MaterialDesc::Null(_) => None,
+        }
+    }
+
+    /// True when a texture colours it.
+    pub fn is_textured(&self) -> bool {
+        self.colour().is_some_and(|c| matches!(c, SpectrumDesc::Texture(_)))
+    }
+
+    /// The colour a texture may give: a reflectance or a tint.
+    pub fn colour(&self) -> Option<&SpectrumDesc> {
+        match self {
+            MaterialDesc::Diffuse(d) => Some(&d.reflectance),
+            MaterialDesc::Conductor(c) => c.reflectance.as_ref(),
+            MaterialDesc::Dielectric(g) | MaterialDesc::ThinDielectric(g) => Some(&g.tint),
+            MaterialDesc::Plastic(p) => Some(&p.reflectance),
+            MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => None,
         }
     }
 
@@ -292,7 +331,14 @@ pub struct EmitterDesc {
 
 impl Default for BackgroundDesc {
     fn default() -> Self {
-        BackgroundDesc { color: black() }
+        BackgroundDesc {
+            kind: BackgroundKind::Color,
+            color: black(),
+            file: None,
+            scale: 1.0,
+            transform: None,
+            image: None,
+        }
     }
 }
 

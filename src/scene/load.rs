@@ -2,15 +2,20 @@
 //! turning each mistake into an error that names the file, the key path and
 //! the line: `scene.toml:12: shapes[3].radius: must be > 0, got -1`.
 
-use super::desc::{SceneDesc, ShapeDesc, SpectrumDesc};
+use super::desc::{BackgroundDesc, BackgroundKind, MaterialDesc, SceneDesc, ShapeDesc, SpectrumDesc};
 use super::locate;
 use super::observers::CheckedObserver;
 use super::spectrum_desc::read_csv;
+use super::spectrum_desc::{TextureDesc, TextureKind};
 use super::validate::{self, Checked};
 use crate::geometry::mesh::{self, Mesh};
+use crate::math::Vec2;
 use crate::spectrum::{Spectrum, Table};
+use crate::texture::{Image, Texture};
 use anyhow::{anyhow, Context, Result};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A scene file as read by this rank: its description and a hash of every byte
 /// that went into it, which ranks compare to be sure they read the same thing.
@@ -30,6 +35,8 @@ pub struct LoadedScene {
     pub hash: u64,
     /// `[[observers]]`, checked and ready to sample (targets unresolved).
     pub observers: Vec<CheckedObserver>,
+    /// Bytes of the textures' images (each read once).
+    pub texture_bytes: u64,
 }
 
 #[derive(Debug)]
@@ -59,15 +66,37 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
     })?;
     let mut desc = parse(path, &source)?;
     let mut hash = hash;
+    let spectral = desc.spectrum.is_some();
+    let mut images: HashMap<(PathBuf, bool), Arc<Image>> = HashMap::new();
     for (key, spectrum) in desc.spectra_mut() {
-        if let SpectrumDesc::File(file) = spectrum {
-            let (table, file_hash) =
-                read_spectrum(path, file).map_err(|m| located(path, &source, &SceneError::new(key, m)))?;
-            hash = crate::hash::mix64(hash ^ file_hash);
-            *spectrum = SpectrumDesc::Given(Spectrum::Tabulated(table));
+        let fail = |m: String| located(path, &source, &SceneError::new(key.clone(), m));
+        match spectrum {
+            SpectrumDesc::File(file) => {
+                let (table, file_hash) = read_spectrum(path, file).map_err(fail)?;
+                hash = crate::hash::mix64(hash ^ file_hash);
+                *spectrum = SpectrumDesc::Given(Spectrum::Tabulated(table));
+            }
+            SpectrumDesc::Texture(t) => {
+                texture_allowed(&key, spectral).map_err(fail)?;
+                hash =
+                    crate::hash::mix64(hash ^ read_texture(path, t, &mut images).map_err(|e| fail(format!("{e:#}")))?);
+            }
+            SpectrumDesc::Given(_) => {}
         }
     }
-    let checked = validate::validate(&desc, &super::room::available_memory).map_err(|e| located(path, &source, &e))?;
+    let mut texture_bytes: u64 = images.values().map(|i| i.bytes() as u64).sum();
+    let mut envmap_warning = None;
+    if desc.background.kind == BackgroundKind::Envmap {
+        let (image, file_hash, warning) =
+            read_envmap(path, &desc.background, spectral).map_err(|e| located(path, &source, &e))?;
+        hash = crate::hash::mix64(hash ^ file_hash);
+        texture_bytes += image.bytes() as u64;
+        envmap_warning = warning;
+        desc.background.image = Some(Arc::new(image));
+    }
+    let mut checked =
+        validate::validate(&desc, &super::room::available_memory).map_err(|e| located(path, &source, &e))?;
+    checked.warnings.extend(envmap_warning);
     let observers = super::observers::check(&desc, path).map_err(|e| located(path, &source, &e))?;
     for rays_hash in observers.iter().filter_map(|o| o.rays_hash) {
         hash = crate::hash::mix64(hash ^ rays_hash);
@@ -101,7 +130,98 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
             _ => None,
         });
     }
-    Ok(LoadedScene { path: path.to_path_buf(), desc, checked, meshes, shape_mesh, hash, observers })
+    for (i, (shape, mesh)) in desc.shapes.iter().zip(&shape_mesh).enumerate() {
+        let textured = desc.materials.get(shape.material()).is_some_and(MaterialDesc::is_textured);
+        if mesh.is_some_and(|k| textured && meshes[k].mesh.uvs.is_empty()) {
+            let file = match shape {
+                ShapeDesc::Mesh(m) => m.file.as_str(),
+                ShapeDesc::Instance(inst) => desc.meshes.get(&inst.mesh).map_or("", |m| m.file.as_str()),
+                _ => "",
+            };
+            let message = format!(
+                "material `{}` has a texture but mesh file {file} has no texture coordinates (OBJ `vt`, PLY `u v`)",
+                shape.material()
+            );
+            return Err(located(path, &source, &SceneError::new(format!("shapes[{i}].material"), message)));
+        }
+    }
+    let loaded =
+        LoadedScene { path: path.to_path_buf(), desc, checked, meshes, shape_mesh, hash, observers, texture_bytes };
+    Ok(loaded)
+}
+
+/// An envmap's image (relative to the scene), the hash of its bytes, and a
+/// warning when it is not twice as wide as high.
+fn read_envmap(scene: &Path, b: &BackgroundDesc, spectral: bool) -> Result<(Image, u64, Option<String>), SceneError> {
+    let error = |key: &str, m: String| SceneError::new(format!("background.{key}"), m);
+    if spectral {
+        return Err(error(
+            "type",
+            "environment maps are RGB-mode only for now: remove [spectrum] or give a `color`".into(),
+        ));
+    }
+    let Some(file) = &b.file else {
+        return Err(error("file", "an envmap needs a `file` (EXR, HDR or PFM, equirectangular)".into()));
+    };
+    if !(b.scale.is_finite() && b.scale >= 0.0) {
+        return Err(error("scale", format!("must be finite and ≥ 0, got {}", b.scale)));
+    }
+    if let Some(t) = &b.transform {
+        t.to_transform().map_err(|m| error("transform", m))?;
+    }
+    let full = scene.parent().unwrap_or(Path::new(".")).join(file);
+    let image = Image::load(&full, false).map_err(|e| error("file", format!("{e:#}")))?;
+    if image.height < 2 {
+        return Err(error("file", format!("{} has {} row: an envmap needs at least 2", full.display(), image.height)));
+    }
+    let bytes = std::fs::read(&full).map_err(|e| error("file", format!("cannot read {}: {e}", full.display())))?;
+    let warning = (image.width != 2 * image.height).then(|| {
+        format!(
+            "background.file: {} is {}×{}, not 2:1; it is stretched over the sphere as an equirectangular map",
+            full.display(),
+            image.width,
+            image.height
+        )
+    });
+    Ok((image, crate::hash::hash_bytes(&bytes), warning))
+}
+
+/// Textures colour materials' `reflectance` and `tint`, in RGB mode.
+fn texture_allowed(key: &str, spectral: bool) -> Result<(), String> {
+    if spectral {
+        return Err("textures are RGB-mode only for now: remove [spectrum] or give a colour".into());
+    }
+    let colour = key.starts_with("materials.") && (key.ends_with(".reflectance") || key.ends_with(".tint"));
+    if !colour {
+        return Err(
+            "a texture may colour a material's `reflectance` or `tint` only (not yet emission or lights)".into()
+        );
+    }
+    Ok(())
+}
+
+/// Reads a bitmap texture's image (once per file and `raw`), relative to
+/// the scene; returns the hash of the file's bytes.
+fn read_texture(scene: &Path, t: &mut TextureDesc, images: &mut HashMap<(PathBuf, bool), Arc<Image>>) -> Result<u64> {
+    let TextureKind::Bitmap { file, raw, wrap, filter, scale, offset } = &t.kind else {
+        return Ok(0);
+    };
+    let full = scene.parent().unwrap_or(Path::new(".")).join(file);
+    let image = match images.get(&(full.clone(), *raw)) {
+        Some(image) => image.clone(),
+        None => {
+            let image = Arc::new(Image::load(&full, *raw)?);
+            images.insert((full.clone(), *raw), image.clone());
+            image
+        }
+    };
+    let bytes = std::fs::read(&full).with_context(|| format!("cannot read texture {}", full.display()))?;
+    let sum = image.texels.iter().fold(glam::DVec3::ZERO, |s, t| s + glam::DVec3::from(t.map(f64::from)));
+    let mean = sum / image.texels.len() as f64;
+    t.mean = Spectrum::Rgb(mean.as_vec3().to_array());
+    let (scale, offset) = (Vec2::from(*scale), Vec2::from(*offset));
+    t.texture = Some(Texture::Bitmap { image, wrap: *wrap, filter: *filter, scale, offset });
+    Ok(crate::hash::hash_bytes(&bytes))
 }
 
 /// A spectrum's CSV, relative to the scene file, and the hash of its bytes.

@@ -7,9 +7,9 @@
 use crate::accel::Accel;
 use crate::camera::Camera;
 use crate::geometry::Geometry;
-use crate::light::LightSampler;
+use crate::light::{Background, LightSampler};
 use crate::material::Material;
-use crate::math::{Ray, Vec3};
+use crate::math::{Ray, Vec2, Vec3};
 use crate::spectrum::{bins_to_rgb, Binning, Bins, Radiance};
 use bincode::{Decode, Encode};
 use glam::DVec3;
@@ -26,8 +26,10 @@ pub struct Scene<S = Vec3> {
     pub(super) object_light: Vec<u32>,
     pub materials: Vec<Material<S>>,
     pub lights: LightSampler<S>,
-    pub background: S,
+    pub background: Background<S>,
     pub camera: Camera,
+    /// Bytes of the textures' images (shared by every group of bins).
+    pub texture_bytes: u64,
 }
 
 /// What a rank renders: the RGB scene, or the spectral scene's groups.
@@ -91,6 +93,8 @@ pub struct Interaction {
     pub t: f32,
     pub object: u32,
     pub prim: u32,
+    /// The hit's barycentrics on a triangle (for texture coordinates).
+    pub bary: Vec2,
     pub material: u32,
     /// Index of the area light this object is, or `NO_LIGHT`.
     pub light: u32,
@@ -109,9 +113,17 @@ impl<S: Radiance> Scene<S> {
             t: hit.t,
             object: hit.object,
             prim: hit.prim,
+            bary: Vec2::new(hit.u, hit.v),
             material: self.object_material[hit.object as usize],
             light: self.object_light[hit.object as usize],
         })
+    }
+
+    /// Texture coordinates at an interaction ((0, 0) on a mesh without
+    /// them, which `load` allows only for untextured materials).
+    #[inline]
+    pub fn uv(&self, si: &Interaction) -> Vec2 {
+        self.geometry().uv(si.object, si.prim, si.bary, si.p).unwrap_or(Vec2::ZERO)
     }
 
     #[inline]
@@ -133,6 +145,7 @@ impl<S: Radiance> Scene<S> {
             instanced_triangles,
             geometry_bytes: g.bytes() as u64,
             accel_bytes: self.accel.bytes() as u64,
+            texture_bytes: self.texture_bytes,
         }
     }
 
@@ -153,6 +166,8 @@ pub struct SceneMemory {
     pub geometry_bytes: u64,
     /// The BVHs, as Embree counts them, after the build.
     pub accel_bytes: u64,
+    /// The textures' images.
+    pub texture_bytes: u64,
 }
 
 impl SceneMemory {

@@ -2,11 +2,15 @@
 //! `spectrum` types as they are read, so that a bad value is an error at
 //! its key: `[r, g, b]`, a number, `{ blackbody = T, scale = s }`,
 //! `{ wavelengths = [...], values = [...] }`, `{ file = "x.csv" }` (read by
-//! `load`, relative to the scene), `{ lines = [[nm, W/m²/sr], ...] }`; an
-//! `ior` is a number, `{ sellmeier = [...] }`, `{ cauchy = [A, B] }`, a table
-//! or a catalogue name.
+//! `load`, relative to the scene), `{ lines = [[nm, W/m²/sr], ...] }`, or a
+//! texture: `{ texture = "x.png", raw, scale, offset, wrap, filter }` (read
+//! by `load`) or `{ checkerboard = { even, odd, scale } }`; an `ior` is a
+//! number, `{ sellmeier = [...] }`, `{ cauchy = [A, B] }`, a table or a
+//! catalogue name.
 
+use crate::math::Vec3;
 use crate::spectrum::{Ior, Spectrum, Table, GLASSES};
+use crate::texture::{Filter, Texture, Wrap};
 use serde::de::Error;
 use serde::{Deserialize, Deserializer};
 use toml::Value;
@@ -18,6 +22,26 @@ pub enum SpectrumDesc {
     /// A two-column CSV (nm, value), relative to the scene: `load` reads it
     /// and replaces it by `Given`.
     File(String),
+    /// A colour that varies over the surface (RGB mode only).
+    Texture(Box<TextureDesc>),
+}
+
+/// A texture as the file gives it, and once `load` has read its image, the
+/// texture itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextureDesc {
+    pub kind: TextureKind,
+    /// Set by `load` (a checkerboard needs no file and is set at once).
+    pub texture: Option<Texture>,
+    /// The mean colour: what stands for the texture where one colour must
+    /// (the albedo guide's bounds, light power estimates).
+    pub mean: Spectrum,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TextureKind {
+    Bitmap { file: String, raw: bool, wrap: Wrap, filter: Filter, scale: [f32; 2], offset: [f32; 2] },
+    Checkerboard,
 }
 
 impl SpectrumDesc {
@@ -25,12 +49,22 @@ impl SpectrumDesc {
         SpectrumDesc::Given(Spectrum::Rgb(rgb))
     }
 
-    /// The spectrum (an unread file, which `load` never leaves, is black).
+    /// The spectrum (an unread file, which `load` never leaves, is black; a
+    /// texture gives its mean).
     pub fn spectrum(&self) -> &Spectrum {
         const BLACK: Spectrum = Spectrum::Constant(0.0);
         match self {
             SpectrumDesc::Given(s) => s,
             SpectrumDesc::File(_) => &BLACK,
+            SpectrumDesc::Texture(t) => &t.mean,
+        }
+    }
+
+    /// The texture, once loaded.
+    pub fn texture(&self) -> Option<&Texture> {
+        match self {
+            SpectrumDesc::Texture(t) => t.texture.as_ref(),
+            _ => None,
         }
     }
 
@@ -66,7 +100,7 @@ impl<'de> Deserialize<'de> for SpectrumDesc {
 
 fn spectrum(value: Value) -> Result<SpectrumDesc, String> {
     const EXPECTED: &str = "expected [r, g, b], a number, or a table with `blackbody`, `wavelengths` and \
-                            `values`, `file` or `lines`";
+                            `values`, `file`, `lines`, `texture` or `checkerboard`";
     let given = |s| Ok(SpectrumDesc::Given(s));
     match value {
         Value::Integer(_) | Value::Float(_) => given(Spectrum::Constant(non_negative("the value", number(&value)?)?)),
@@ -80,6 +114,7 @@ fn spectrum(value: Value) -> Result<SpectrumDesc, String> {
             }
             given(Spectrum::Rgb([r as f32, g as f32, b as f32]))
         }
+        Value::Table(t) if t.contains_key("texture") || t.contains_key("checkerboard") => texture(t),
         Value::Table(t) => {
             let t: SpectrumTable = Value::Table(t).try_into().map_err(|e: toml::de::Error| e.message().to_string())?;
             match t {
@@ -131,6 +166,109 @@ fn spectrum(value: Value) -> Result<SpectrumDesc, String> {
         }
         _ => Err(EXPECTED.to_string()),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BitmapTable {
+    texture: String,
+    #[serde(default)]
+    raw: bool,
+    #[serde(default = "unit_scale")]
+    scale: [f32; 2],
+    #[serde(default)]
+    offset: [f32; 2],
+    #[serde(default)]
+    wrap: WrapName,
+    #[serde(default)]
+    filter: FilterName,
+}
+
+fn unit_scale() -> [f32; 2] {
+    [1.0, 1.0]
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+enum WrapName {
+    #[default]
+    Repeat,
+    Clamp,
+    Mirror,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+enum FilterName {
+    #[default]
+    Bilinear,
+    Nearest,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckerboardTable {
+    checkerboard: CheckerboardKeys,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckerboardKeys {
+    #[serde(default = "dark")]
+    even: SpectrumDesc,
+    #[serde(default = "darker")]
+    odd: SpectrumDesc,
+    #[serde(default = "one")]
+    scale: f32,
+}
+
+/// Mitsuba's `checkerboard` defaults: 0.4 and 0.2.
+fn dark() -> SpectrumDesc {
+    SpectrumDesc::Given(Spectrum::Constant(0.4))
+}
+fn darker() -> SpectrumDesc {
+    SpectrumDesc::Given(Spectrum::Constant(0.2))
+}
+fn one() -> f32 {
+    1.0
+}
+
+fn texture(t: toml::Table) -> Result<SpectrumDesc, String> {
+    let message = |e: toml::de::Error| e.message().to_string();
+    if t.contains_key("checkerboard") {
+        let c: CheckerboardTable = Value::Table(t).try_into().map_err(message)?;
+        let c = c.checkerboard;
+        let colour = |which: &str, s: &SpectrumDesc| match s.spectrum() {
+            Spectrum::Rgb(rgb) => Ok(Vec3::from(*rgb)),
+            Spectrum::Constant(v) => Ok(Vec3::splat(*v as f32)),
+            _ => Err(format!("checkerboard.{which} must be [r, g, b] or a number")),
+        };
+        let (even, odd) = (colour("even", &c.even)?, colour("odd", &c.odd)?);
+        if !(c.scale.is_finite() && c.scale > 0.0) {
+            return Err(format!("checkerboard.scale must be > 0, got {}", c.scale));
+        }
+        let mean = (even + odd) * 0.5;
+        return Ok(SpectrumDesc::Texture(Box::new(TextureDesc {
+            kind: TextureKind::Checkerboard,
+            texture: Some(Texture::Checkerboard { even, odd, scale: c.scale }),
+            mean: Spectrum::Rgb(mean.to_array()),
+        })));
+    }
+    let b: BitmapTable = Value::Table(t).try_into().map_err(message)?;
+    if b.scale.iter().chain(&b.offset).any(|v| !v.is_finite()) {
+        return Err("a texture's scale and offset must be finite".into());
+    }
+    let wrap = match b.wrap {
+        WrapName::Repeat => Wrap::Repeat,
+        WrapName::Clamp => Wrap::Clamp,
+        WrapName::Mirror => Wrap::Mirror,
+    };
+    let filter = match b.filter {
+        FilterName::Bilinear => Filter::Bilinear,
+        FilterName::Nearest => Filter::Nearest,
+    };
+    let kind = TextureKind::Bitmap { file: b.texture, raw: b.raw, wrap, filter, scale: b.scale, offset: b.offset };
+    Ok(SpectrumDesc::Texture(Box::new(TextureDesc { kind, texture: None, mean: Spectrum::Constant(0.5) })))
 }
 
 /// A tabulated function: wavelengths (nm) > 0 and strictly increasing,

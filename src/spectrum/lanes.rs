@@ -37,9 +37,10 @@ pub trait Radiance:
     fn lane(self, i: usize) -> f32;
     /// This value in lane `i`, zero in every other.
     fn only_lane(self, i: usize) -> Self;
-    /// A debug view's RGB colour (the normals and albedo views, which
-    /// validation allows in RGB mode only; spectral lanes take r, g, b).
-    fn from_view(rgb: Vec3) -> Self;
+    /// A colour that only RGB mode has: the normals and albedo views and
+    /// texture lookups, which validation refuses in spectral mode (were one
+    /// to get there, spectral lanes would take r, g, b).
+    fn from_rgb_only(rgb: Vec3) -> Self;
 }
 
 impl Radiance for Vec3 {
@@ -71,7 +72,7 @@ impl Radiance for Vec3 {
         v[i] = self[i];
         v
     }
-    fn from_view(rgb: Vec3) -> Self {
+    fn from_rgb_only(rgb: Vec3) -> Self {
         rgb
     }
 }
@@ -125,7 +126,7 @@ impl Radiance for Bins {
         v.0[i] = self.0[i];
         v
     }
-    fn from_view(rgb: Vec3) -> Self {
+    fn from_rgb_only(rgb: Vec3) -> Self {
         let mut v = Bins::ZERO;
         v.0[..3].copy_from_slice(&rgb.to_array());
         v

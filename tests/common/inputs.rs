@@ -67,6 +67,49 @@ pub struct BadInput {
 
 pub const BAD_INPUTS: &[BadInput] = &[
     BadInput {
+        name: "envmap without a file",
+        from: "[materials.white]\n",
+        to: "[background]\ntype = \"envmap\"\n[materials.white]\n",
+        flags: &[],
+        expect: &["scene.toml:", "background.file", "an envmap needs a `file`"],
+    },
+    BadInput {
+        name: "missing envmap image",
+        from: "[materials.white]\n",
+        to: "[background]\ntype = \"envmap\"\nfile = \"sky.exr\"\n[materials.white]\n",
+        flags: &[],
+        expect: &["scene.toml:16:", "background.file", "sky.exr"],
+    },
+    BadInput {
+        name: "missing texture image",
+        from: "type = \"diffuse\"\n",
+        to: "type = \"diffuse\"\nreflectance = { texture = \"missing.png\" }\n",
+        flags: &[],
+        expect: &["scene.toml:16:", "materials.white.reflectance", "missing.png"],
+    },
+    BadInput {
+        name: "unsupported texture format",
+        from: "type = \"diffuse\"\n",
+        to: "type = \"diffuse\"\nreflectance = { texture = \"leaf.gif\" }\n",
+        flags: &[],
+        expect: &["scene.toml:16:", "materials.white.reflectance", "leaf.gif: unsupported format"],
+    },
+    BadInput {
+        name: "texture in spectral mode",
+        from: "type = \"diffuse\"\n",
+        to: "type = \"diffuse\"\nreflectance = { checkerboard = { even = 0.8 } }\n\
+             [spectrum]\nmin_wavelength = 400\nmax_wavelength = 700\nbins = 4\n",
+        flags: &[],
+        expect: &["scene.toml:16:", "materials.white.reflectance", "RGB-mode only"],
+    },
+    BadInput {
+        name: "texture on emission",
+        from: "type = \"diffuse\"\n",
+        to: "type = \"diffuse\"\nemission = { checkerboard = { scale = 2 } }\n",
+        flags: &[],
+        expect: &["scene.toml:16:", "materials.white.emission", "`reflectance` or `tint` only"],
+    },
+    BadInput {
         name: "undefined mesh name",
         from: "type = \"sphere\"\ncenter = [0, 0, 0]\nradius = 1",
         to: "type = \"instance\"\nmesh = \"bunny\"",

@@ -141,7 +141,7 @@ pub fn stderr(o: &Output) -> String {
 
 pub fn read_pfm(path: &Path) -> (u32, u32, Vec<f32>) {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    rsrender::output::read_pfm(&bytes).expect("valid PFM")
+    rsrender::texture::image::parse_pfm(&bytes).expect("valid PFM")
 }
 
 /// A diffuse ground (reflectance 0.3) 0.5 below the origin, 200 wide: with a

@@ -84,7 +84,7 @@ pub fn icosphere(levels: u32, bumps: f32) -> Mesh {
         }
     }
     let normals = positions.iter().map(|p| p.normalize()).collect();
-    Mesh { positions, triangles, normals }
+    Mesh { positions, triangles, normals, uvs: Vec::new() }
 }
 
 /// A height field of 2·n² triangles over [-1, 1]² in the xz plane, facing +y.
@@ -104,7 +104,7 @@ pub fn terrain(n: u32, height: f32) -> Mesh {
             [[v, v + side, v + 1], [v + 1, v + side, v + side + 1]]
         })
         .collect();
-    Mesh { positions, triangles, normals: Vec::new() }
+    Mesh { positions, triangles, normals: Vec::new(), uvs: Vec::new() }
 }
 
 pub fn write_obj(m: &Mesh, path: &Path) -> std::io::Result<()> {

@@ -16,7 +16,7 @@ mod obj;
 mod ply;
 mod stl;
 
-use crate::math::Vec3;
+use crate::math::{Vec2, Vec3};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 
@@ -49,6 +49,9 @@ pub struct Mesh {
     pub triangles: Vec<[u32; 3]>,
     /// One per position when the file has vertex normals, else empty.
     pub normals: Vec<Vec3>,
+    /// One per position when the file has texture coordinates, else empty
+    /// (image convention: v = 0 at the top row).
+    pub uvs: Vec<Vec2>,
 }
 
 /// The mesh in `path`, and a hash of the file's bytes (ranks compare it).
@@ -99,6 +102,12 @@ impl Mesh {
         }
         if !self.normals.is_empty() && self.normals.len() != n {
             bail!("{} vertex normals for {n} vertices", self.normals.len());
+        }
+        if !self.uvs.is_empty() && self.uvs.len() != n {
+            bail!("{} texture coordinates for {n} vertices", self.uvs.len());
+        }
+        if let Some(i) = self.uvs.iter().position(|uv| !uv.is_finite()) {
+            bail!("vertex {i} has a texture coordinate that is not a finite number");
         }
         Ok(())
     }

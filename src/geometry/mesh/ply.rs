@@ -7,8 +7,11 @@
 //! refused with the elements and properties it does have.
 
 use super::{Mesh, PlyEncoding as Format};
-use crate::math::Vec3;
+use crate::math::{Vec2, Vec3};
 use anyhow::{anyhow, bail, Result};
+
+/// The vertex properties that hold texture coordinates, as (u, v) pairs.
+const UV_NAMES: [(&str, &str); 3] = [("u", "v"), ("s", "t"), ("texture_u", "texture_v")];
 
 #[derive(Clone, Copy)]
 enum Scalar {
@@ -75,10 +78,12 @@ pub fn parse(bytes: &[u8]) -> Result<Mesh> {
     let mut reader = Reader { format, body, pos: 0, words };
     let mut mesh = Mesh::default();
     let mut normals = Vec::new();
+    let mut uvs = Vec::new();
     for e in &elements {
         for item in 0..e.count {
             let mut xyz = [0.0f64; 3];
             let mut nxyz = [0.0f64; 3];
+            let mut uv = [0.0f64; 2];
             for p in &e.properties {
                 match p.list {
                     Some(count_type) => {
@@ -112,7 +117,15 @@ pub fn parse(bytes: &[u8]) -> Result<Mesh> {
                                 "nx" => nxyz[0] = v,
                                 "ny" => nxyz[1] = v,
                                 "nz" => nxyz[2] = v,
-                                _ => {}
+                                name => {
+                                    for (u_name, v_name) in UV_NAMES {
+                                        if name == u_name {
+                                            uv[0] = v;
+                                        } else if name == v_name {
+                                            uv[1] = v;
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -121,12 +134,17 @@ pub fn parse(bytes: &[u8]) -> Result<Mesh> {
             if e.name == "vertex" {
                 mesh.positions.push(Vec3::new(xyz[0] as f32, xyz[1] as f32, xyz[2] as f32));
                 normals.push(Vec3::new(nxyz[0] as f32, nxyz[1] as f32, nxyz[2] as f32));
+                uvs.push(Vec2::new(uv[0] as f32, uv[1] as f32));
             }
         }
     }
     let vertex = elements.iter().find(|e| e.name == "vertex");
     if vertex.is_some_and(|v| v.properties.iter().any(|p| p.name == "nx")) {
         mesh.normals = normals;
+    }
+    let has = |name: &str| vertex.is_some_and(|v| v.properties.iter().any(|p| p.name == name));
+    if UV_NAMES.iter().any(|(u, v)| has(u) && has(v)) {
+        mesh.uvs = uvs;
     }
     if mesh.triangles.is_empty() {
         bail!("no triangles: rsrender reads them from `face` (list vertex_indices or vertex_index) and `tristrips` (list vertex_indices); this file has {}", describe(&elements));
