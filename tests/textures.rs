@@ -4,7 +4,8 @@
 //! each pixel shows its texel, decoded from sRGB, at the place Mitsuba's
 //! conventions put it: texel (0, 0) at uv (0, 0), a rectangle's uv
 //! ((x + 1)/2, (y + 1)/2), an OBJ's `vt` read as (u, 1 − v). A texture on a
-//! mesh without texture coordinates is refused, naming the shape.
+//! mesh without texture coordinates is refused, naming the shape. A blend
+//! with a textured weight mixes its parts exactly.
 
 mod common;
 use common::inputs::furnace;
@@ -82,4 +83,20 @@ fn a_texture_on_a_mesh_without_texture_coordinates_is_refused() {
     let err = format!("{:#}", rsrender::scene::load::load(&path).unwrap_err());
     assert!(err.contains("shapes[0].material") && err.contains("no texture coordinates"), "{err}");
     assert!(err.contains("quad.obj"), "{err}");
+}
+
+#[test]
+fn a_blend_mixes_its_parts_by_a_textured_weight() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "[render]\nstrategy = \"bsdf\"\n[materials.red]\ntype = \"diffuse\"\nreflectance = [0.8, 0, 0]\n\
+                [materials.blue]\ntype = \"diffuse\"\nreflectance = [0, 0, 0.4]\n[materials.mix]\ntype = \"blend\"\n\
+                materials = [\"red\", \"blue\"]\nweight = { checkerboard = { even = 0.25, odd = 1 } }\n\
+                [[shapes]]\ntype = \"rectangle\"\nmaterial = \"mix\"\n";
+    let (_, rgb) = render_in(dir.path(), &furnace(2.0, body), &Default::default(), 1);
+    // Top left is uv (0.25, 0.75): odd, all blue; bottom left uv (0.25, 0.25): even.
+    let [top_left, top_right, bottom_left, _] = quadrants(&rgb);
+    let (odd, even) = ([0.0, 0.0, 0.4], [0.75 * 0.8, 0.0, 0.25 * 0.4]);
+    for (got, want) in [(top_left, odd), (top_right, even), (bottom_left, even)] {
+        assert!(got.iter().zip(want).all(|(g, w)| (g - w).abs() < 1e-5), "{got:?} vs {want:?}");
+    }
 }

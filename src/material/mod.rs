@@ -12,6 +12,7 @@
 //! # Some(()) }
 //! ```
 
+mod blend;
 mod conductor;
 mod dielectric;
 mod fresnel;
@@ -20,6 +21,7 @@ mod plastic;
 mod rough_dielectric;
 mod rough_plastic;
 
+pub use blend::Blend;
 pub use fresnel::Fresnel;
 pub use plastic::Plastic;
 pub use rough_plastic::RoughPlastic;
@@ -64,6 +66,8 @@ pub enum Bsdf<S = Vec3> {
     Plastic(Plastic<S>),
     /// A diffuse base under a rough (GGX) dielectric coating.
     RoughPlastic(Box<RoughPlastic<S>>),
+    /// Two BSDFs mixed by a weight (Mitsuba's `blendbsdf`).
+    Blend(Box<Blend<S>>),
     /// Absorbs everything: the `emitter` material.
     Black,
 }
@@ -75,8 +79,42 @@ pub struct Material<S = Vec3> {
     pub emission: S,
     /// The linear sRGB albedo that the `albedo` view and guide layer show.
     pub albedo: Vec3,
-    /// A texture for the BSDF's colour (reflectance or tint), RGB mode only.
-    pub texture: Option<Texture>,
+    /// What varies over the surface (RGB mode only); `None` when nothing does.
+    pub varying: Option<Box<Varying<S>>>,
+}
+
+/// The parts of a material that textures vary.
+#[derive(Clone, Debug)]
+pub enum Varying<S = Vec3> {
+    /// The BSDF's colour (reflectance or tint).
+    Colour(Texture),
+    /// A blend whose parts or weight vary.
+    Blend { a: Material<S>, b: Material<S>, weight: Option<Texture> },
+}
+
+impl<S: Radiance> Varying<S> {
+    /// The BSDF at texture coordinates `uv`, from the uniform one `base`.
+    fn bsdf(&self, base: &Bsdf<S>, uv: Vec2) -> Bsdf<S> {
+        match self {
+            Varying::Colour(t) => base.with_colour(S::from_rgb_only(t.eval(uv))),
+            Varying::Blend { a, b, weight } => {
+                let weight = self.blend_weight(base, weight.as_ref(), uv);
+                Bsdf::Blend(Box::new(Blend {
+                    a: a.bsdf_at(|| uv).into_owned(),
+                    b: b.bsdf_at(|| uv).into_owned(),
+                    weight,
+                }))
+            }
+        }
+    }
+
+    fn blend_weight(&self, base: &Bsdf<S>, weight: Option<&Texture>, uv: Vec2) -> f32 {
+        match (weight, base) {
+            (Some(t), _) => t.eval_scalar(uv).clamp(0.0, 1.0),
+            (None, Bsdf::Blend(b)) => b.weight,
+            (None, _) => 0.5,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -105,15 +143,29 @@ impl<S: Radiance> Material<S> {
     /// colours it.
     #[inline]
     pub fn bsdf_at(&self, uv: impl FnOnce() -> Vec2) -> Cow<'_, Bsdf<S>> {
-        match &self.texture {
+        match self.varying.as_deref() {
             None => Cow::Borrowed(&self.bsdf),
-            Some(t) => Cow::Owned(self.bsdf.with_colour(S::from_rgb_only(t.eval(uv())))),
+            Some(v) => Cow::Owned(v.bsdf(&self.bsdf, uv())),
         }
     }
 
     /// The albedo guide's colour at a surface point.
     pub fn albedo_at(&self, uv: impl FnOnce() -> Vec2) -> Vec3 {
-        self.texture.as_ref().map_or(self.albedo, |t| t.eval(uv()))
+        match self.varying {
+            None => self.albedo,
+            Some(_) => self.albedo_varying(uv()),
+        }
+    }
+
+    fn albedo_varying(&self, uv: Vec2) -> Vec3 {
+        match self.varying.as_deref() {
+            None => self.albedo,
+            Some(Varying::Colour(t)) => t.eval(uv),
+            Some(v @ Varying::Blend { a, b, weight }) => {
+                let w = v.blend_weight(&self.bsdf, weight.as_ref(), uv);
+                a.albedo_varying(uv) * (1.0 - w) + b.albedo_varying(uv) * w
+            }
+        }
     }
 }
 
@@ -135,7 +187,7 @@ impl<S: Radiance> Bsdf<S> {
             Bsdf::ThinDielectric { ior, .. } => Bsdf::ThinDielectric { ior: *ior, tint: colour },
             Bsdf::Plastic(p) => Bsdf::Plastic(Plastic::new(colour, p.eta)),
             Bsdf::RoughPlastic(p) => Bsdf::RoughPlastic(Box::new(p.with_reflectance(colour))),
-            Bsdf::Conductor { .. } | Bsdf::Black => self.clone(),
+            Bsdf::Conductor { .. } | Bsdf::Blend(_) | Bsdf::Black => self.clone(),
         }
     }
 
@@ -150,12 +202,17 @@ impl<S: Radiance> Bsdf<S> {
             | Bsdf::RoughPlastic(_)
             | Bsdf::RoughDielectric { .. }
             | Bsdf::Black => false,
+            Bsdf::Blend(b) => b.a.is_delta() && b.b.is_delta(),
         }
     }
 
     /// Whether light may pass to the other side (glass); the others reflect.
     pub fn transmits(&self) -> bool {
-        matches!(self, Bsdf::Dielectric { .. } | Bsdf::ThinDielectric { .. } | Bsdf::RoughDielectric { .. })
+        match self {
+            Bsdf::Dielectric { .. } | Bsdf::ThinDielectric { .. } | Bsdf::RoughDielectric { .. } => true,
+            Bsdf::Blend(b) => b.a.transmits() || b.b.transmits(),
+            _ => false,
+        }
     }
 
     /// With shading normals, a reflective BSDF may only pair directions on
@@ -182,6 +239,9 @@ impl<S: Radiance> Bsdf<S> {
         if wo.z == 0.0 {
             return None;
         }
+        if let Bsdf::Blend(b) = self {
+            return b.sample(frame, wo_world, u_lobe, u, hero);
+        }
         let local = match self {
             Bsdf::Diffuse { reflectance } => {
                 let mut wi = sampling::cosine_hemisphere(u);
@@ -204,7 +264,7 @@ impl<S: Radiance> Bsdf<S> {
             &Bsdf::RoughDielectric { ior, tint, alpha } => rough_dielectric::sample(ior, tint, alpha, wo, u_lobe, u)?,
             Bsdf::Plastic(p) => p.sample(wo, u_lobe, u)?,
             Bsdf::RoughPlastic(p) => p.sample(wo, u_lobe, u)?,
-            Bsdf::Black => return None,
+            Bsdf::Black | Bsdf::Blend(_) => return None,
         };
         Some(BsdfSample { wi: frame.to_world(local.wi), ..local })
     }
@@ -229,6 +289,8 @@ impl<S: Radiance> Bsdf<S> {
                 let reflected = Vec3::new(-wo.x, -wo.y, wo.z);
                 [Some((frame.to_world(reflected), S::splat(r))), Some((-wo_world, tint * (1.0 - r)))]
             }
+            // Whitted follows a blend's `a` lobes, scaled by its share.
+            Bsdf::Blend(b) => b.a.specular_lobes(frame, wo_world).map(|l| l.map(|(d, w)| (d, w * (1.0 - b.weight)))),
             _ => [None, None],
         }
     }
@@ -236,8 +298,10 @@ impl<S: Radiance> Bsdf<S> {
     /// f · |cos θi| for a pair of world directions (zero for delta lobes).
     pub fn eval(&self, frame: &Frame, wo_world: Vec3, wi_world: Vec3) -> S {
         let (wo, wi) = (frame.to_local(wo_world), frame.to_local(wi_world));
-        if let &Bsdf::RoughDielectric { ior, tint, alpha } = self {
-            return rough_dielectric::eval(ior, tint, alpha, wo, wi);
+        match self {
+            &Bsdf::RoughDielectric { ior, tint, alpha } => return rough_dielectric::eval(ior, tint, alpha, wo, wi),
+            Bsdf::Blend(b) => return b.eval(frame, wo_world, wi_world),
+            _ => {}
         }
         if wo.z * wi.z <= 0.0 {
             return S::ZERO;
@@ -254,8 +318,10 @@ impl<S: Radiance> Bsdf<S> {
     /// The density `sample` gives to `wi_world` (solid angle).
     pub fn pdf(&self, frame: &Frame, wo_world: Vec3, wi_world: Vec3) -> f32 {
         let (wo, wi) = (frame.to_local(wo_world), frame.to_local(wi_world));
-        if let &Bsdf::RoughDielectric { ior, alpha, .. } = self {
-            return rough_dielectric::pdf(ior, alpha, wo, wi);
+        match self {
+            &Bsdf::RoughDielectric { ior, alpha, .. } => return rough_dielectric::pdf(ior, alpha, wo, wi),
+            Bsdf::Blend(b) => return b.pdf(frame, wo_world, wi_world),
+            _ => {}
         }
         if wo.z * wi.z <= 0.0 {
             return 0.0;
@@ -313,6 +379,20 @@ mod tests {
             let (s, e) = albedo_two_ways(&bsdf, Vec3::new(0.5, 0.1, 0.8).normalize());
             assert!((s - expected).abs() < 0.005, "alpha {alpha}: sampled {s}, expected {expected}");
             assert!((s - e).abs() < 0.03, "alpha {alpha}: sampled {s} vs evaluated {e}");
+        }
+    }
+
+    #[test]
+    fn a_blends_albedo_is_the_weighted_mix_of_its_parts() {
+        let rough = Bsdf::Conductor { fresnel: Fresnel::Schlick(Vec3::ONE), alpha: 0.5 };
+        let diffuse = Bsdf::Diffuse { reflectance: Vec3::splat(0.6) };
+        let mirror = Bsdf::Conductor { fresnel: Fresnel::Schlick(Vec3::splat(0.9)), alpha: 0.0 };
+        let wo = Vec3::new(0.5, 0.1, 0.8).normalize();
+        for (a, b, w) in [(&diffuse, &rough, 0.3f32), (&diffuse, &mirror, 0.6)] {
+            let blend = Bsdf::Blend(Box::new(Blend { a: a.clone(), b: b.clone(), weight: w }));
+            let (s, _) = albedo_two_ways(&blend, wo);
+            let expected = (1.0 - w as f64) * albedo_two_ways(a, wo).0 + w as f64 * albedo_two_ways(b, wo).0;
+            assert!((s - expected).abs() < 0.01, "weight {w}: sampled {s}, expected {expected}");
         }
     }
 

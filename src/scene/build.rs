@@ -13,11 +13,12 @@ use crate::camera::{Camera, Projection};
 use crate::geometry::shapes::{oriented, Corners, TRIANGLE_UVS};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
 use crate::light::{Background, Emitter, Emitters, Envmap, Light, LightChoice, LightSampler};
-use crate::material::{Bsdf, Fresnel, Material, Plastic, RoughPlastic};
+use crate::material::{Blend, Bsdf, Fresnel, Material, Plastic, RoughPlastic, Varying};
 use crate::math::{Aabb, Transform, Vec3};
 use crate::observer::{Detector, Observer, Target};
 use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum, RGB_MODE_NM};
 use anyhow::{bail, Result};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// What every colour kind shares: the placed geometry and its BVH.
@@ -143,7 +144,8 @@ fn bounding_sphere(object: &Object, meshes: &[TriMesh]) -> Target {
 
 /// The scene with colours from `palette`.
 fn shade<P: Palette>(d: &SceneDesc, palette: &P, shapes: &Shapes) -> Scene<P::Radiance> {
-    let materials: Vec<Material<P::Radiance>> = d.materials.values().map(|m| material(m, palette)).collect();
+    let materials: Vec<Material<P::Radiance>> =
+        d.materials.values().map(|m| material(m, &d.materials, palette)).collect();
     let mut lights = Vec::new();
     let mut object_light = vec![NO_LIGHT; shapes.object_material.len()];
     for (object, emitter) in shapes.emitters.iter().enumerate() {
@@ -222,7 +224,9 @@ fn flat(mut corners: Vec<Corners>, flip: bool) -> Option<Object> {
     (!corners.is_empty()).then(|| Object::Triangles(TriMesh::from_corners(&positions).with_corner_uvs(uvs)))
 }
 
-fn material<P: Palette>(m: &MaterialDesc, p: &P) -> Material<P::Radiance> {
+/// A material; `all` (every material, by name) for the parts of blends,
+/// which validation has checked exist and do not cycle.
+fn material<P: Palette>(m: &MaterialDesc, all: &BTreeMap<String, MaterialDesc>, p: &P) -> Material<P::Radiance> {
     let reflectance = |s: &SpectrumDesc| p.colour(s.spectrum(), Role::Reflectance);
     let albedo = |s: &SpectrumDesc| s.spectrum().rgb(Role::Reflectance);
     let (bsdf, albedo) = match m {
@@ -256,14 +260,28 @@ fn material<P: Palette>(m: &MaterialDesc, p: &P) -> Material<P::Radiance> {
             };
             (bsdf, albedo(&p.reflectance))
         }
+        MaterialDesc::Blend(b) => return blend(b, all, p),
         // Null shapes are left out of the BVH: nothing ever hits them.
         MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => (Bsdf::Black, Vec3::ZERO),
     };
     let emission = m.emission().map_or(P::Radiance::ZERO, |e| p.colour(e.spectrum(), Role::Emission));
     // `load` allows textures in RGB mode only; a colour of another kind
     // (a conductor's eta and k) leaves the BSDF's own.
-    let texture = m.colour().and_then(SpectrumDesc::texture).cloned();
-    Material { bsdf, emission, albedo, texture }
+    let varying = m.colour().and_then(SpectrumDesc::texture).map(|t| Box::new(Varying::Colour(t.clone())));
+    Material { bsdf, emission, albedo, varying }
+}
+
+/// A blend of two named materials (black parts if a name is missing).
+fn blend<P: Palette>(b: &BlendDesc, all: &BTreeMap<String, MaterialDesc>, p: &P) -> Material<P::Radiance> {
+    let black = || Material { bsdf: Bsdf::Black, emission: P::Radiance::ZERO, albedo: Vec3::ZERO, varying: None };
+    let [a, c] = b.materials.each_ref().map(|name| all.get(name).map_or_else(black, |m| material(m, all, p)));
+    let weight = b.weight.value().clamp(0.0, 1.0);
+    let albedo = a.albedo * (1.0 - weight) + c.albedo * weight;
+    let bsdf = Bsdf::Blend(Box::new(Blend { a: a.bsdf.clone(), b: c.bsdf.clone(), weight }));
+    let texture = b.weight.texture().cloned();
+    let varying = (texture.is_some() || a.varying.is_some() || c.varying.is_some())
+        .then(|| Box::new(Varying::Blend { a, b: c, weight: texture }));
+    Material { bsdf, emission: P::Radiance::ZERO, albedo, varying }
 }
 
 /// A conductor's Fresnel term, and its RGB albedo at normal incidence.

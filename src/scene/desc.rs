@@ -2,7 +2,7 @@
 //! (see docs/scene-format.md). Unknown keys are refused. Numbers stay as
 //! written (integers as i64) so that range checks can say what was wrong.
 
-pub use super::spectrum_desc::{IorDesc, SpectrumDesc};
+pub use super::spectrum_desc::{IorDesc, ScalarDesc, SpectrumDesc};
 use crate::math::{Mat4, Transform, Vec3};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -217,6 +217,8 @@ pub enum MaterialDesc {
     /// keys of a dielectric.
     ThinDielectric(DielectricDesc),
     Plastic(PlasticDesc),
+    /// Two named materials mixed (Mitsuba's `blendbsdf`).
+    Blend(BlendDesc),
     Emitter(EmitterDesc),
     /// Invisible to light: rays pass through. Its shapes can be named and
     /// targeted (the opening of an aperture).
@@ -237,7 +239,7 @@ impl MaterialDesc {
             MaterialDesc::ThinDielectric(g) => g.emission.as_ref(),
             MaterialDesc::Plastic(p) => p.emission.as_ref(),
             MaterialDesc::Emitter(e) => Some(&e.emission),
-            MaterialDesc::Null(_) => None,
+            MaterialDesc::Blend(_) | MaterialDesc::Null(_) => None,
         }
     }
 
@@ -249,7 +251,7 @@ impl MaterialDesc {
             MaterialDesc::ThinDielectric(g) => g.emission.as_mut(),
             MaterialDesc::Plastic(p) => p.emission.as_mut(),
             MaterialDesc::Emitter(e) => Some(&mut e.emission),
-            MaterialDesc::Null(_) => None,
+            MaterialDesc::Blend(_) | MaterialDesc::Null(_) => None,
         }
     }
 
@@ -265,7 +267,7 @@ impl MaterialDesc {
             MaterialDesc::Conductor(c) => c.reflectance.as_ref(),
             MaterialDesc::Dielectric(g) | MaterialDesc::ThinDielectric(g) => Some(&g.tint),
             MaterialDesc::Plastic(p) => Some(&p.reflectance),
-            MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => None,
+            MaterialDesc::Blend(_) | MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => None,
         }
     }
 
@@ -321,6 +323,19 @@ pub struct PlasticDesc {
     #[serde(default)]
     pub roughness: f32,
     pub emission: Option<SpectrumDesc>,
+}
+
+/// `materials = ["a", "b"]` mixed by `weight` (0 gives "a").
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct BlendDesc {
+    pub materials: [String; 2],
+    #[serde(default = "half")]
+    pub weight: ScalarDesc,
+}
+
+fn half() -> ScalarDesc {
+    ScalarDesc::number(0.5)
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -618,6 +633,7 @@ impl SceneDesc {
                 MaterialDesc::ThinDielectric(g) => (vec![("tint", &mut g.tint)], g.emission.as_mut()),
                 MaterialDesc::Plastic(p) => (vec![("reflectance", &mut p.reflectance)], p.emission.as_mut()),
                 MaterialDesc::Emitter(e) => (Vec::new(), Some(&mut e.emission)),
+                MaterialDesc::Blend(b) => (vec![("weight", &mut b.weight.0)], None),
                 MaterialDesc::Null(_) => (Vec::new(), None),
             };
             out.extend(own.into_iter().map(|(key, s)| (format!("{path}.{key}"), s)));

@@ -131,7 +131,7 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
         });
     }
     for (i, (shape, mesh)) in desc.shapes.iter().zip(&shape_mesh).enumerate() {
-        let textured = desc.materials.get(shape.material()).is_some_and(MaterialDesc::is_textured);
+        let textured = is_textured(&desc, shape.material());
         if mesh.is_some_and(|k| textured && meshes[k].mesh.uvs.is_empty()) {
             let file = match shape {
                 ShapeDesc::Mesh(m) => m.file.as_str(),
@@ -186,16 +186,29 @@ fn read_envmap(scene: &Path, b: &BackgroundDesc, spectral: bool) -> Result<(Imag
     Ok((image, crate::hash::hash_bytes(&bytes), warning))
 }
 
-/// Textures colour materials' `reflectance` and `tint`, in RGB mode.
+/// Whether a texture varies the material `name` (a blend: its weight or
+/// either part; validation has refused blends that contain themselves).
+fn is_textured(desc: &SceneDesc, name: &str) -> bool {
+    match desc.materials.get(name) {
+        Some(MaterialDesc::Blend(b)) => {
+            b.weight.texture().is_some() || b.materials.iter().any(|part| part != name && is_textured(desc, part))
+        }
+        Some(m) => m.is_textured(),
+        None => false,
+    }
+}
+
+/// Textures vary materials' `reflectance`, `tint` and blend `weight`, in
+/// RGB mode.
 fn texture_allowed(key: &str, spectral: bool) -> Result<(), String> {
     if spectral {
         return Err("textures are RGB-mode only for now: remove [spectrum] or give a colour".into());
     }
-    let colour = key.starts_with("materials.") && (key.ends_with(".reflectance") || key.ends_with(".tint"));
-    if !colour {
-        return Err(
-            "a texture may colour a material's `reflectance` or `tint` only (not yet emission or lights)".into()
-        );
+    let allowed = [".reflectance", ".tint", ".weight"];
+    if !(key.starts_with("materials.") && allowed.iter().any(|k| key.ends_with(k))) {
+        return Err("a texture may vary a material's `reflectance`, `tint` or blend `weight` only \
+                    (not yet emission or lights)"
+            .into());
     }
     Ok(())
 }

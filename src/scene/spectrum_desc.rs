@@ -26,6 +26,40 @@ pub enum SpectrumDesc {
     Texture(Box<TextureDesc>),
 }
 
+/// A number or a texture (for scalar parameters such as a blend's weight):
+/// the form of a spectrum, refused unless it is a plain number or a texture.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScalarDesc(pub SpectrumDesc);
+
+impl ScalarDesc {
+    pub fn number(v: f64) -> ScalarDesc {
+        ScalarDesc(SpectrumDesc::Given(Spectrum::Constant(v)))
+    }
+
+    /// The number, or a texture's mean luminance.
+    pub fn value(&self) -> f32 {
+        match self.0.spectrum() {
+            Spectrum::Constant(v) => *v as f32,
+            Spectrum::Rgb(rgb) => crate::texture::luminance(Vec3::from(*rgb)),
+            _ => 0.0,
+        }
+    }
+
+    pub fn texture(&self) -> Option<&Texture> {
+        self.0.texture()
+    }
+}
+
+impl<'de> Deserialize<'de> for ScalarDesc {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        match spectrum(value).map_err(D::Error::custom)? {
+            s @ (SpectrumDesc::Given(Spectrum::Constant(_)) | SpectrumDesc::Texture(_)) => Ok(ScalarDesc(s)),
+            _ => Err(D::Error::custom("expected a number or a texture")),
+        }
+    }
+}
+
 /// A texture as the file gives it, and once `load` has read its image, the
 /// texture itself.
 #[derive(Clone, Debug, PartialEq)]

@@ -77,6 +77,9 @@ pub fn validate(d: &SceneDesc, available_memory: &dyn Fn() -> Option<u64>) -> Re
     let binning = d.spectrum.as_ref().map(spectral).transpose()?;
     for (name, m) in &d.materials {
         material(&format!("materials.{name}"), m)?;
+        if let MaterialDesc::Blend(b) = m {
+            blend(&format!("materials.{name}"), name, b, d)?;
+        }
     }
     let shapes =
         d.shapes.iter().enumerate().map(|(i, s)| shape(&format!("shapes[{i}]"), s, d)).collect::<Result<_, _>>()?;
@@ -232,7 +235,43 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
             reflectance(&format!("{path}.reflectance"), &p.reflectance)?;
             unit(&format!("{path}.roughness"), p.roughness)?;
         }
-        MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => {}
+        MaterialDesc::Blend(_) | MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => {}
+    }
+    Ok(())
+}
+
+/// A blend's parts exist, are surfaces (not `emitter` or `null`), and do not
+/// lead back to the blend; its weight is in [0, 1].
+fn blend(path: &str, name: &str, b: &BlendDesc, d: &SceneDesc) -> Check {
+    if b.weight.texture().is_none() {
+        unit(&format!("{path}.weight"), b.weight.value())?;
+    }
+    for (i, part) in b.materials.iter().enumerate() {
+        let key = format!("{path}.materials[{i}]");
+        match d.materials.get(part) {
+            None => {
+                let known: Vec<&str> = d.materials.keys().map(String::as_str).collect();
+                return Err(SceneError::new(
+                    key,
+                    format!("undefined material `{part}`; defined: {}", known.join(", ")),
+                ));
+            }
+            Some(MaterialDesc::Emitter(_) | MaterialDesc::Null(_)) => {
+                return Err(SceneError::new(key, format!("`{part}` is an emitter or null: a blend mixes surfaces")));
+            }
+            Some(_) => {}
+        }
+    }
+    // Depth-first over the blends it reaches: meeting `name` again is a cycle.
+    let mut stack: Vec<&str> = b.materials.iter().map(String::as_str).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(next) = stack.pop() {
+        if next == name {
+            return Err(SceneError::new(format!("{path}.materials"), "a blend cannot contain itself"));
+        }
+        if let (true, Some(MaterialDesc::Blend(inner))) = (seen.insert(next), d.materials.get(next)) {
+            stack.extend(inner.materials.iter().map(String::as_str));
+        }
     }
     Ok(())
 }

@@ -67,6 +67,20 @@ pub struct BadInput {
 
 pub const BAD_INPUTS: &[BadInput] = &[
     BadInput {
+        name: "blend of an unknown material",
+        from: "type = \"diffuse\"\n",
+        to: "type = \"diffuse\"\n[materials.mix]\ntype = \"blend\"\nmaterials = [\"white\", \"nope\"]\n",
+        flags: &[],
+        expect: &["scene.toml:18:", "materials.mix.materials[1]", "undefined material `nope`"],
+    },
+    BadInput {
+        name: "blend that contains itself",
+        from: "type = \"diffuse\"\n",
+        to: "type = \"diffuse\"\n[materials.mix]\ntype = \"blend\"\nmaterials = [\"white\", \"mix\"]\n",
+        flags: &[],
+        expect: &["scene.toml:18:", "materials.mix.materials", "cannot contain itself"],
+    },
+    BadInput {
         name: "envmap without a file",
         from: "[materials.white]\n",
         to: "[background]\ntype = \"envmap\"\n[materials.white]\n",
@@ -107,7 +121,7 @@ pub const BAD_INPUTS: &[BadInput] = &[
         from: "type = \"diffuse\"\n",
         to: "type = \"diffuse\"\nemission = { checkerboard = { scale = 2 } }\n",
         flags: &[],
-        expect: &["scene.toml:16:", "materials.white.emission", "`reflectance` or `tint` only"],
+        expect: &["scene.toml:16:", "materials.white.emission", "`reflectance`, `tint` or blend `weight` only"],
     },
     BadInput {
         name: "undefined mesh name",
