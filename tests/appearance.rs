@@ -44,6 +44,25 @@ fn white_plastic_and_a_thin_pane_vanish_in_a_furnace() {
 }
 
 #[test]
+fn a_blend_of_white_plastic_and_glass_mixes_their_furnace_answers() {
+    // A plane tilted 30° in a furnace: white plastic returns everything;
+    // one glass interface returns R + (1 − R)/η² (light that enters stays
+    // in the glass, its radiance divided by η²). A blend with weight 0.3
+    // (plastic: a delta coating over a smooth base; glass: all delta)
+    // returns 0.7 and 0.3 of those only if its sampling density is the
+    // mixture's, as MIS with the background light needs.
+    let body = "[materials.m]\ntype = \"blend\"\nmaterials = [\"white\", \"glass\"]\nweight = 0.3\n\
+                [materials.white]\ntype = \"plastic\"\nreflectance = 1\n[materials.glass]\ntype = \"dielectric\"\n\
+                [[shapes]]\ntype = \"rectangle\"\nmaterial = \"m\"\ntransform = { scale = 50, rotate = [30, 0, 0] }\n";
+    let rgb = render_default(&furnace(0.5, body));
+    let r = fresnel(30f64.to_radians().cos(), 1.5);
+    let expected = 0.7 + 0.3 * (r + (1.0 - r) / 2.25);
+    for m in channel_means(&rgb) {
+        assert!((m - expected).abs() < 0.005, "blend in a furnace: {m} vs {expected}");
+    }
+}
+
+#[test]
 fn a_thin_pane_passes_one_minus_r_over_one_plus_r() {
     let toml = r#"
 [film]

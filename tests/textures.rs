@@ -8,7 +8,7 @@
 //! with a textured weight mixes its parts exactly.
 
 mod common;
-use common::inputs::furnace;
+use common::inputs::{furnace, looking_down};
 use common::*;
 use std::path::Path;
 
@@ -98,5 +98,39 @@ fn a_blend_mixes_its_parts_by_a_textured_weight() {
     let (odd, even) = ([0.0, 0.0, 0.4], [0.75 * 0.8, 0.0, 0.25 * 0.4]);
     for (got, want) in [(top_left, odd), (top_right, even), (bottom_left, even)] {
         assert!(got.iter().zip(want).all(|(g, w)| (g - w).abs() < 1e-5), "{got:?} vs {want:?}");
+    }
+}
+
+/// A black screen with `opacity` above a floor of reflectance 0.5, lit
+/// straight down by a directional light of irradiance 2, seen from above.
+fn cutout_scene(opacity: &str) -> String {
+    let body = format!(
+        "[materials.floor]\ntype = \"diffuse\"\nreflectance = 0.5\n[materials.screen]\ntype = \"diffuse\"\n\
+         reflectance = 0\nopacity = {opacity}\n[[shapes]]\ntype = \"rectangle\"\nmaterial = \"floor\"\n\
+         transform = {{ scale = 5 }}\n[[shapes]]\ntype = \"rectangle\"\nmaterial = \"screen\"\n\
+         transform = {{ scale = 5, translate = [0, 0, 1] }}\n[[lights]]\ntype = \"directional\"\n\
+         direction = [0, 0, -1]\nirradiance = [2, 2, 2]\n"
+    );
+    looking_down(2.0, "", 3, &body)
+}
+
+#[test]
+fn shadows_and_camera_rays_see_through_cutouts_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let lit = 0.5 * 2.0 / std::f32::consts::PI;
+    // Opacity 0.4: the floor gets 0.6 of the light and the camera sees it
+    // through the screen 0.6 of the time.
+    let (_, rgb) = render_in(dir.path(), &cutout_scene("0.4"), &Default::default(), 2);
+    let mean = channel_means(&rgb);
+    for m in mean {
+        assert_close(m, (0.6 * 0.6 * lit) as f64, 0.02, "uniform cut-out");
+    }
+    // Holes from a texture (even squares clear): exact, no randomness.
+    let checks = "{ checkerboard = { even = 0, odd = 1 } }";
+    let (_, rgb) = render_in(dir.path(), &cutout_scene(checks), &Default::default(), 2);
+    let [top_left, top_right, bottom_left, bottom_right] = quadrants(&rgb);
+    // uv = ((x/5 + 1)/2, (y/5 + 1)/2): x < 0 and y < 0 is even (a hole).
+    for (got, want) in [(bottom_left, lit), (top_right, lit), (top_left, 0.0), (bottom_right, 0.0)] {
+        assert!(got.iter().all(|g| (g - want).abs() < 1e-5), "{got:?} vs {want}");
     }
 }

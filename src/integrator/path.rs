@@ -5,11 +5,12 @@
 //! its own), so that tests can check that all three agree.
 
 use crate::geometry::SurfacePoint;
+use crate::material::Material;
 use crate::math::sampling::power_heuristic;
 use crate::math::{offset_origin, shadow_ray, Frame, Ray, Vec3};
 use crate::sampler::SampleStream;
 use crate::scene::desc::Strategy;
-use crate::scene::runtime::NO_LIGHT;
+use crate::scene::runtime::{MAX_CUTOUTS, NO_LIGHT};
 use crate::scene::{Interaction, Scene};
 use crate::spectrum::Radiance;
 
@@ -55,6 +56,7 @@ pub fn li<S: Radiance>(
     // without the radiance scaling at interfaces, which roulette should see.
     let mut eta_scale = 1.0f32;
     let mut depth = 1u32;
+    let mut cutouts = 0u32;
     loop {
         let Some(si) = scene.intersect(&ray) else {
             if !scene.background.is_black() {
@@ -68,8 +70,18 @@ pub fn li<S: Radiance>(
             }
             break;
         };
-        let wo = -ray.dir;
         let mat = scene.material(si.material);
+        if passes_through(scene, mat, &si, s) {
+            // A cut-out: the same ray goes on, and the vertex before stays
+            // the one MIS and light densities refer to.
+            cutouts += 1;
+            if cutouts > MAX_CUTOUTS {
+                break;
+            }
+            ray = scene.continue_through(&si, &ray);
+            continue;
+        }
+        let wo = -ray.dir;
         if si.light != NO_LIGHT && si.n.dot(wo) > 0.0 {
             let w = if prev_delta {
                 1.0
@@ -90,11 +102,12 @@ pub fn li<S: Radiance>(
                     let f = bsdf.eval(&frame, wo, ls.wi);
                     if f.max_element() > 0.0 && bsdf.geometry_allows(si.n, wo, ls.wi) {
                         let origin = offset_origin(si.p, si.n, ls.wi);
-                        if !scene.occluded(&shadow_ray(origin, si.p, ls.wi, ls.dist)) {
+                        let visible = scene.visibility(&shadow_ray(origin, si.p, ls.wi, ls.dist));
+                        if visible > 0.0 {
                             let pdf = pmf * ls.pdf;
                             let w =
                                 if ls.delta { 1.0 } else { weight(strategy, true, pdf, bsdf.pdf(&frame, wo, ls.wi)) };
-                            l += beta * f * ls.radiance * (w / pdf);
+                            l += beta * f * ls.radiance * (w * visible / pdf);
                         }
                     }
                 }
@@ -128,6 +141,19 @@ pub fn li<S: Radiance>(
         depth += 1;
     }
     l
+}
+
+/// Whether a path passes through the cut-out it hit: with probability
+/// 1 − opacity (a random number is drawn only where the opacity is below 1).
+#[inline]
+fn passes_through<S: Radiance>(scene: &Scene<S>, mat: &Material<S>, si: &Interaction, s: &mut SampleStream) -> bool {
+    mat.opacity.is_some() && draws_pass(scene, mat, si, s)
+}
+
+#[inline(never)]
+fn draws_pass<S: Radiance>(scene: &Scene<S>, mat: &Material<S>, si: &Interaction, s: &mut SampleStream) -> bool {
+    let alpha = mat.opacity_at(|| scene.uv(si));
+    alpha < 1.0 && s.next_1d() >= alpha
 }
 
 /// Density with which next-event estimation from the vertex `from` (point

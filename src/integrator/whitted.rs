@@ -1,6 +1,7 @@
 //! The classic recursive ray tracer: direct light from point and directional
 //! lights at diffuse and rough surfaces, every lobe of mirrors and glass
-//! followed recursively, emitters and the background seen directly.
+//! followed recursively, emitters and the background seen directly; a
+//! cut-out blends its surface with what lies behind by its opacity.
 
 use crate::math::{offset_origin, shadow_ray, Frame, Ray, Vec2};
 use crate::scene::Scene;
@@ -21,6 +22,18 @@ pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, 
     if depth >= max_depth.min(MAX_RECURSION) {
         return l;
     }
+    // A cut-out: the surface's share, plus what lies behind for the rest.
+    let alpha = mat.opacity_at(|| scene.uv(&si));
+    if alpha < 1.0 {
+        let behind = throughput * (1.0 - alpha);
+        if behind.max_element() > MIN_CONTRIBUTION {
+            l += li(scene, &scene.continue_through(&si, ray), depth + 1, max_depth, behind) * (1.0 - alpha);
+        }
+        if alpha <= 0.0 {
+            return l;
+        }
+    }
+    let surface = |v: S| v * alpha;
     let frame = Frame::from_normal(si.ns);
     let bsdf = &*mat.bsdf_at(|| scene.uv(&si));
     if bsdf.is_delta() {
@@ -29,7 +42,7 @@ pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, 
             let t = throughput * weight;
             if t.max_element() > MIN_CONTRIBUTION {
                 let next = Ray::new(offset_origin(si.p, si.n, wi), wi);
-                l += weight * li(scene, &next, depth + 1, max_depth, t);
+                l += surface(weight * li(scene, &next, depth + 1, max_depth, t));
             }
         }
         return l;
@@ -46,8 +59,9 @@ pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, 
             continue;
         }
         let origin = offset_origin(si.p, si.n, ls.wi);
-        if !scene.occluded(&shadow_ray(origin, si.p, ls.wi, ls.dist)) {
-            l += f * ls.radiance;
+        let visible = scene.visibility(&shadow_ray(origin, si.p, ls.wi, ls.dist));
+        if visible > 0.0 {
+            l += surface(f * ls.radiance * visible);
         }
     }
     l

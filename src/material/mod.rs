@@ -81,6 +81,25 @@ pub struct Material<S = Vec3> {
     pub albedo: Vec3,
     /// What varies over the surface (RGB mode only); `None` when nothing does.
     pub varying: Option<Box<Varying<S>>>,
+    /// A cut-out (Mitsuba's `mask`): the share of light the surface stops;
+    /// `None` is solid.
+    pub opacity: Option<Opacity>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Opacity {
+    Constant(f32),
+    /// Its luminance, clamped to [0, 1].
+    Texture(Texture),
+}
+
+impl Opacity {
+    pub fn at(&self, uv: Vec2) -> f32 {
+        match self {
+            Opacity::Constant(a) => *a,
+            Opacity::Texture(t) => t.eval_scalar(uv).clamp(0.0, 1.0),
+        }
+    }
 }
 
 /// The parts of a material that textures vary.
@@ -94,6 +113,7 @@ pub enum Varying<S = Vec3> {
 
 impl<S: Radiance> Varying<S> {
     /// The BSDF at texture coordinates `uv`, from the uniform one `base`.
+    #[inline(never)]
     fn bsdf(&self, base: &Bsdf<S>, uv: Vec2) -> Bsdf<S> {
         match self {
             Varying::Colour(t) => base.with_colour(S::from_rgb_only(t.eval(uv))),
@@ -137,6 +157,12 @@ pub struct BsdfSample<S = Vec3> {
 impl<S: Radiance> Material<S> {
     pub fn is_emissive(&self) -> bool {
         self.emission.max_element() > 0.0
+    }
+
+    /// The share of light stopped at a surface point (1: solid).
+    #[inline]
+    pub fn opacity_at(&self, uv: impl FnOnce() -> Vec2) -> f32 {
+        self.opacity.as_ref().map_or(1.0, |o| o.at(uv()))
     }
 
     /// The BSDF at a surface point; `uv` is asked for only when a texture
@@ -227,6 +253,7 @@ impl<S: Radiance> Bsdf<S> {
     /// one on flat surfaces); `geometry_allows` guards sidedness against the
     /// geometric normal. `hero` is the lane an earlier dispersive
     /// refraction chose, if any.
+    #[inline(always)]
     pub fn sample(
         &self,
         frame: &Frame,

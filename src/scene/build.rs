@@ -13,7 +13,7 @@ use crate::camera::{Camera, Projection};
 use crate::geometry::shapes::{oriented, Corners, TRIANGLE_UVS};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
 use crate::light::{Background, Emitter, Emitters, Envmap, Light, LightChoice, LightSampler};
-use crate::material::{Blend, Bsdf, Fresnel, Material, Plastic, RoughPlastic, Varying};
+use crate::material::{Blend, Bsdf, Fresnel, Material, Opacity, Plastic, RoughPlastic, Varying};
 use crate::math::{Aabb, Transform, Vec3};
 use crate::observer::{Detector, Observer, Target};
 use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum, RGB_MODE_NM};
@@ -188,8 +188,9 @@ fn shade<P: Palette>(d: &SceneDesc, palette: &P, shapes: &Shapes) -> Scene<P::Ra
         accel: shapes.accel.clone(),
         object_material: shapes.object_material.clone(),
         object_light,
-        materials,
         lights,
+        has_cutouts: materials.iter().any(|m| m.opacity.is_some()),
+        materials,
         background,
         camera: shapes.camera.clone(),
         texture_bytes: shapes.texture_bytes,
@@ -268,12 +269,24 @@ fn material<P: Palette>(m: &MaterialDesc, all: &BTreeMap<String, MaterialDesc>, 
     // `load` allows textures in RGB mode only; a colour of another kind
     // (a conductor's eta and k) leaves the BSDF's own.
     let varying = m.colour().and_then(SpectrumDesc::texture).map(|t| Box::new(Varying::Colour(t.clone())));
-    Material { bsdf, emission, albedo, varying }
+    Material { bsdf, emission, albedo, varying, opacity: opacity(m.opacity()) }
+}
+
+/// A cut-out's opacity, as validated.
+fn opacity(o: Option<&ScalarDesc>) -> Option<Opacity> {
+    let o = o?;
+    Some(o.texture().map_or(Opacity::Constant(o.value()), |t| Opacity::Texture(t.clone())))
 }
 
 /// A blend of two named materials (black parts if a name is missing).
 fn blend<P: Palette>(b: &BlendDesc, all: &BTreeMap<String, MaterialDesc>, p: &P) -> Material<P::Radiance> {
-    let black = || Material { bsdf: Bsdf::Black, emission: P::Radiance::ZERO, albedo: Vec3::ZERO, varying: None };
+    let black = || Material {
+        bsdf: Bsdf::Black,
+        emission: P::Radiance::ZERO,
+        albedo: Vec3::ZERO,
+        varying: None,
+        opacity: None,
+    };
     let [a, c] = b.materials.each_ref().map(|name| all.get(name).map_or_else(black, |m| material(m, all, p)));
     let weight = b.weight.value().clamp(0.0, 1.0);
     let albedo = a.albedo * (1.0 - weight) + c.albedo * weight;
@@ -281,7 +294,7 @@ fn blend<P: Palette>(b: &BlendDesc, all: &BTreeMap<String, MaterialDesc>, p: &P)
     let texture = b.weight.texture().cloned();
     let varying = (texture.is_some() || a.varying.is_some() || c.varying.is_some())
         .then(|| Box::new(Varying::Blend { a, b: c, weight: texture }));
-    Material { bsdf, emission: P::Radiance::ZERO, albedo, varying }
+    Material { bsdf, emission: P::Radiance::ZERO, albedo, varying, opacity: opacity(b.opacity.as_ref()) }
 }
 
 /// A conductor's Fresnel term, and its RGB albedo at normal incidence.

@@ -255,9 +255,22 @@ impl MaterialDesc {
         }
     }
 
-    /// True when a texture colours it.
+    /// Its `opacity` (a cut-out: 1 is solid, 0 lets every ray through).
+    pub fn opacity(&self) -> Option<&ScalarDesc> {
+        match self {
+            MaterialDesc::Diffuse(d) => d.opacity.as_ref(),
+            MaterialDesc::Conductor(c) => c.opacity.as_ref(),
+            MaterialDesc::Dielectric(g) | MaterialDesc::ThinDielectric(g) => g.opacity.as_ref(),
+            MaterialDesc::Plastic(p) => p.opacity.as_ref(),
+            MaterialDesc::Blend(b) => b.opacity.as_ref(),
+            MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => None,
+        }
+    }
+
+    /// True when a texture colours it or cuts it out.
     pub fn is_textured(&self) -> bool {
         self.colour().is_some_and(|c| matches!(c, SpectrumDesc::Texture(_)))
+            || self.opacity().is_some_and(|o| o.texture().is_some())
     }
 
     /// The colour a texture may give: a reflectance or a tint.
@@ -283,6 +296,7 @@ pub struct DiffuseDesc {
     #[serde(default = "grey")]
     pub reflectance: SpectrumDesc,
     pub emission: Option<SpectrumDesc>,
+    pub opacity: Option<ScalarDesc>,
 }
 
 /// A conductor's Fresnel term from `reflectance` at normal incidence
@@ -297,6 +311,7 @@ pub struct ConductorDesc {
     #[serde(default)]
     pub roughness: f32,
     pub emission: Option<SpectrumDesc>,
+    pub opacity: Option<ScalarDesc>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -310,6 +325,7 @@ pub struct DielectricDesc {
     #[serde(default = "white")]
     pub tint: SpectrumDesc,
     pub emission: Option<SpectrumDesc>,
+    pub opacity: Option<ScalarDesc>,
 }
 
 /// A diffuse base under a dielectric coating (Mitsuba's `plastic`).
@@ -323,6 +339,7 @@ pub struct PlasticDesc {
     #[serde(default)]
     pub roughness: f32,
     pub emission: Option<SpectrumDesc>,
+    pub opacity: Option<ScalarDesc>,
 }
 
 /// `materials = ["a", "b"]` mixed by `weight` (0 gives "a").
@@ -332,6 +349,7 @@ pub struct BlendDesc {
     pub materials: [String; 2],
     #[serde(default = "half")]
     pub weight: ScalarDesc,
+    pub opacity: Option<ScalarDesc>,
 }
 
 fn half() -> ScalarDesc {
@@ -623,19 +641,27 @@ impl SceneDesc {
         let mut out = vec![("background.color".to_string(), &mut self.background.color)];
         for (name, m) in self.materials.iter_mut() {
             let path = format!("materials.{name}");
-            let (own, emission): (Vec<(&str, &mut SpectrumDesc)>, Option<&mut SpectrumDesc>) = match m {
-                MaterialDesc::Diffuse(d) => (vec![("reflectance", &mut d.reflectance)], d.emission.as_mut()),
+            type Keyed<'a> = Vec<(&'static str, &'a mut SpectrumDesc)>;
+            let (mut own, emission, opacity): (Keyed, Option<&mut SpectrumDesc>, Option<&mut ScalarDesc>) = match m {
+                MaterialDesc::Diffuse(d) => {
+                    (vec![("reflectance", &mut d.reflectance)], d.emission.as_mut(), d.opacity.as_mut())
+                }
                 MaterialDesc::Conductor(c) => {
                     let keys = [("reflectance", c.reflectance.as_mut()), ("eta", c.eta.as_mut()), ("k", c.k.as_mut())];
-                    (keys.into_iter().filter_map(|(k, s)| s.map(|s| (k, s))).collect(), c.emission.as_mut())
+                    let own = keys.into_iter().filter_map(|(k, s)| s.map(|s| (k, s))).collect();
+                    (own, c.emission.as_mut(), c.opacity.as_mut())
                 }
-                MaterialDesc::Dielectric(g) => (vec![("tint", &mut g.tint)], g.emission.as_mut()),
-                MaterialDesc::ThinDielectric(g) => (vec![("tint", &mut g.tint)], g.emission.as_mut()),
-                MaterialDesc::Plastic(p) => (vec![("reflectance", &mut p.reflectance)], p.emission.as_mut()),
-                MaterialDesc::Emitter(e) => (Vec::new(), Some(&mut e.emission)),
-                MaterialDesc::Blend(b) => (vec![("weight", &mut b.weight.0)], None),
-                MaterialDesc::Null(_) => (Vec::new(), None),
+                MaterialDesc::Dielectric(g) | MaterialDesc::ThinDielectric(g) => {
+                    (vec![("tint", &mut g.tint)], g.emission.as_mut(), g.opacity.as_mut())
+                }
+                MaterialDesc::Plastic(p) => {
+                    (vec![("reflectance", &mut p.reflectance)], p.emission.as_mut(), p.opacity.as_mut())
+                }
+                MaterialDesc::Emitter(e) => (Vec::new(), Some(&mut e.emission), None),
+                MaterialDesc::Blend(b) => (vec![("weight", &mut b.weight.0)], None, b.opacity.as_mut()),
+                MaterialDesc::Null(_) => (Vec::new(), None, None),
             };
+            own.extend(opacity.map(|o| ("opacity", &mut o.0)));
             out.extend(own.into_iter().map(|(key, s)| (format!("{path}.{key}"), s)));
             out.extend(emission.map(|e| (format!("{path}.emission"), e)));
         }

@@ -191,22 +191,23 @@ fn read_envmap(scene: &Path, b: &BackgroundDesc, spectral: bool) -> Result<(Imag
 fn is_textured(desc: &SceneDesc, name: &str) -> bool {
     match desc.materials.get(name) {
         Some(MaterialDesc::Blend(b)) => {
-            b.weight.texture().is_some() || b.materials.iter().any(|part| part != name && is_textured(desc, part))
+            let own = b.weight.texture().is_some() || b.opacity.as_ref().is_some_and(|o| o.texture().is_some());
+            own || b.materials.iter().any(|part| part != name && is_textured(desc, part))
         }
         Some(m) => m.is_textured(),
         None => false,
     }
 }
 
-/// Textures vary materials' `reflectance`, `tint` and blend `weight`, in
-/// RGB mode.
+/// Textures vary materials' `reflectance`, `tint`, `opacity` and blend
+/// `weight`, in RGB mode.
 fn texture_allowed(key: &str, spectral: bool) -> Result<(), String> {
     if spectral {
         return Err("textures are RGB-mode only for now: remove [spectrum] or give a colour".into());
     }
-    let allowed = [".reflectance", ".tint", ".weight"];
+    let allowed = [".reflectance", ".tint", ".weight", ".opacity"];
     if !(key.starts_with("materials.") && allowed.iter().any(|k| key.ends_with(k))) {
-        return Err("a texture may vary a material's `reflectance`, `tint` or blend `weight` only \
+        return Err("a texture may vary a material's `reflectance`, `tint`, `opacity` or blend `weight` only \
                     (not yet emission or lights)"
             .into());
     }

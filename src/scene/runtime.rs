@@ -9,11 +9,14 @@ use crate::camera::Camera;
 use crate::geometry::Geometry;
 use crate::light::{Background, LightSampler};
 use crate::material::Material;
-use crate::math::{Ray, Vec2, Vec3};
+use crate::math::{offset_origin, Ray, Vec2, Vec3};
 use crate::spectrum::{bins_to_rgb, Binning, Bins, Radiance};
 use bincode::{Decode, Encode};
 use glam::DVec3;
 use std::sync::Arc;
+
+/// A path or shadow ray passes at most this many cut-outs (then it stops).
+pub const MAX_CUTOUTS: u32 = 256;
 
 /// Marks an object that emits nothing.
 pub const NO_LIGHT: u32 = u32::MAX;
@@ -25,6 +28,8 @@ pub struct Scene<S = Vec3> {
     /// Per object: its area light's index, or `NO_LIGHT`.
     pub(super) object_light: Vec<u32>,
     pub materials: Vec<Material<S>>,
+    /// Some material has an `opacity`: shadow rays must look through cut-outs.
+    pub has_cutouts: bool,
     pub lights: LightSampler<S>,
     pub background: Background<S>,
     pub camera: Camera,
@@ -101,7 +106,8 @@ pub struct Interaction {
 }
 
 impl<S: Radiance> Scene<S> {
-    #[inline]
+    // Always inlined: as a call it costs 3-4% on Mitsuba's box (measured).
+    #[inline(always)]
     pub fn intersect(&self, ray: &Ray) -> Option<Interaction> {
         let hit = self.accel.intersect(ray)?;
         let (sp, ns) = self.geometry().surface(&hit, ray);
@@ -129,6 +135,41 @@ impl<S: Radiance> Scene<S> {
     #[inline]
     pub fn occluded(&self, ray: &Ray) -> bool {
         self.accel.occluded(ray)
+    }
+
+    /// The share of light that passes along a shadow ray: 0 or 1, or
+    /// through cut-outs the product of (1 − opacity) over the surfaces it
+    /// crosses (what stochastic pass-through gives camera paths on average).
+    #[inline]
+    pub fn visibility(&self, ray: &Ray) -> f32 {
+        if !self.has_cutouts {
+            return if self.occluded(ray) { 0.0 } else { 1.0 };
+        }
+        self.visibility_through_cutouts(ray)
+    }
+
+    #[inline(never)]
+    fn visibility_through_cutouts(&self, ray: &Ray) -> f32 {
+        let (mut through, mut ray) = (1.0, *ray);
+        for _ in 0..MAX_CUTOUTS {
+            let Some(si) = self.intersect(&ray) else {
+                return through;
+            };
+            through *= 1.0 - self.material(si.material).opacity_at(|| self.uv(&si));
+            if through <= 0.0 {
+                return 0.0;
+            }
+            ray = self.continue_through(&si, &ray);
+        }
+        0.0
+    }
+
+    /// The same ray continued past the surface it hit (what passes a cut-out).
+    #[inline]
+    pub fn continue_through(&self, si: &Interaction, ray: &Ray) -> Ray {
+        let origin = offset_origin(si.p, si.n, ray.dir);
+        let t_max = ray.t_max - (origin - ray.origin).dot(ray.dir);
+        Ray::segment(origin, ray.dir, t_max.max(0.0))
     }
 
     #[inline]

@@ -215,6 +215,14 @@ fn camera(c: &CameraDesc) -> Check {
 }
 
 fn material(path: &str, m: &MaterialDesc) -> Check {
+    if let Some(o) = m.opacity() {
+        if o.texture().is_none() {
+            unit(&format!("{path}.opacity"), o.value())?;
+        }
+        if m.emits() {
+            return Err(SceneError::new(format!("{path}.opacity"), "a cut-out cannot emit (give no emission)"));
+        }
+    }
     match m {
         MaterialDesc::Diffuse(d) => reflectance(&format!("{path}.reflectance"), &d.reflectance)?,
         MaterialDesc::Conductor(c) => {

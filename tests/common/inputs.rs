@@ -6,6 +6,13 @@ use super::{scene_file, SceneFile};
 /// An orthographic camera looking down -z at `extent` world units of a
 /// white furnace (background radiance 1, unlimited depth), with `body` added.
 pub fn furnace(extent: f32, body: &str) -> String {
+    looking_down(extent, "[background]\ncolor = [1, 1, 1]", -1, body)
+}
+
+/// An orthographic camera looking down -z at `extent` world units, 24 × 24
+/// pixels at 128 spp, with `sky` (a `[background]` table or nothing),
+/// `max_depth` and `body` added.
+pub fn looking_down(extent: f32, sky: &str, max_depth: i32, body: &str) -> String {
     format!(
         r#"
 [film]
@@ -14,14 +21,13 @@ height = 24
 output = "out.pfm"
 [sampling]
 spp = 128
-max_depth = -1
+max_depth = {max_depth}
 [camera]
 type = "orthographic"
 position = [0, 0, 10]
 look_at = [0, 0, 0]
 height = {extent}
-[background]
-color = [1, 1, 1]
+{sky}
 {body}
 "#
     )
@@ -66,6 +72,13 @@ pub struct BadInput {
 }
 
 pub const BAD_INPUTS: &[BadInput] = &[
+    BadInput {
+        name: "cut-out that emits",
+        from: "type = \"diffuse\"\n",
+        to: "type = \"diffuse\"\nemission = [1, 1, 1]\nopacity = 0.5\n",
+        flags: &[],
+        expect: &["scene.toml:17:", "materials.white.opacity", "a cut-out cannot emit"],
+    },
     BadInput {
         name: "blend of an unknown material",
         from: "type = \"diffuse\"\n",
@@ -121,7 +134,7 @@ pub const BAD_INPUTS: &[BadInput] = &[
         from: "type = \"diffuse\"\n",
         to: "type = \"diffuse\"\nemission = { checkerboard = { scale = 2 } }\n",
         flags: &[],
-        expect: &["scene.toml:16:", "materials.white.emission", "`reflectance`, `tint` or blend `weight` only"],
+        expect: &["scene.toml:16:", "materials.white.emission", "`reflectance`, `tint`, `opacity` or blend `weight` only"],
     },
     BadInput {
         name: "undefined mesh name",
