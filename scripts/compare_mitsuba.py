@@ -68,6 +68,8 @@ CASES = {
     "cutout": {"pane": ("diffuse", {"reflectance": [0.3, 0.6, 0.3], "opacity": {"texture": "tex.png"}}),
                "sphere": ("plastic", {"reflectance": [0.2, 0.4, 0.8], "ior": 1.5, "opacity": 0.6}),
                "spot": {"cutoff_angle": 30.0, "beam_width": 20.0, "intensity": 0}},
+    # Roughness r varies (a PFM of r); Mitsuba takes α = r² (a PFM of r²).
+    "rough_texture": {"sphere": ("dielectric", {"ior": 1.5, "roughness": {"texture": "rough.pfm"}})},
     "blend_texture": {
         "materials": {"red": ("diffuse", {"reflectance": [0.8, 0.1, 0.1]}),
                       "shiny": ("plastic", {"reflectance": {"texture": "tex.png"}, "ior": 1.5, "roughness": 0.3})},
@@ -119,6 +121,12 @@ def write_inputs(directory):
         f.write(png)
     with open(os.path.join(directory, "pane.obj"), "w") as f:
         f.write(PANE_OBJ)
+    # Roughness 0.05 to 0.4 around the sphere's u, and its square for Mitsuba.
+    rough = np.tile(np.linspace(0.05, 0.4, 8, dtype=np.float32)[None, :, None], (4, 1, 3))
+    for name, img in [("rough.pfm", rough), ("alpha.pfm", rough ** 2)]:
+        with open(os.path.join(directory, name), "wb") as f:
+            f.write(f"PF\n{img.shape[1]} {img.shape[0]}\n-1.0\n".encode())
+            f.write(np.ascontiguousarray(img[::-1]).astype("<f4").tobytes())
     img = sky()
     with open(os.path.join(directory, "sky.pfm"), "wb") as f:
         f.write(f"PF\n{img.shape[1]} {img.shape[0]}\n-1.0\n".encode())
@@ -245,7 +253,10 @@ def mitsuba_bsdf(kind, keys, directory, case=None):
         return {"type": "plastic", "int_ior": keys["ior"], "ext_ior": 1.0, "nonlinear": False,
                 "diffuse_reflectance": mitsuba_colour(keys["reflectance"], directory)}
     if kind == "dielectric":
-        return {"type": "roughdielectric", "distribution": "ggx", "alpha": keys["roughness"] ** 2,
+        r = keys["roughness"]
+        alpha = ({"type": "bitmap", "filename": os.path.join(directory, "alpha.pfm"), "raw": True}
+                 if isinstance(r, dict) else r ** 2)
+        return {"type": "roughdielectric", "distribution": "ggx", "alpha": alpha,
                 "int_ior": keys["ior"], "ext_ior": 1.0}
     if kind == "thin_dielectric":
         return {"type": "thindielectric", "int_ior": keys["ior"], "ext_ior": 1.0}

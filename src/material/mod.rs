@@ -102,11 +102,15 @@ impl Opacity {
     }
 }
 
+/// The smallest α a rough dielectric takes (a roughness texture's 0 there
+/// is very smooth glass, not the delta one).
+pub const MIN_ROUGH_ALPHA: f32 = 1e-4;
+
 /// The parts of a material that textures vary.
 #[derive(Clone, Debug)]
 pub enum Varying<S = Vec3> {
-    /// The BSDF's colour (reflectance or tint).
-    Colour(Texture),
+    /// The BSDF's colour (reflectance or tint) and roughness (α = r²).
+    Surface { colour: Option<Texture>, roughness: Option<Texture> },
     /// A blend whose parts or weight vary.
     Blend { a: Material<S>, b: Material<S>, weight: Option<Texture> },
 }
@@ -116,7 +120,14 @@ impl<S: Radiance> Varying<S> {
     #[inline(never)]
     fn bsdf(&self, base: &Bsdf<S>, uv: Vec2) -> Bsdf<S> {
         match self {
-            Varying::Colour(t) => base.with_colour(S::from_rgb_only(t.eval(uv))),
+            Varying::Surface { colour, roughness } => {
+                let coloured = colour.as_ref().map(|t| base.with_colour(S::from_rgb_only(t.eval(uv))));
+                let bsdf = coloured.as_ref().unwrap_or(base);
+                match roughness {
+                    Some(t) => bsdf.with_alpha(t.eval_scalar(uv).clamp(0.0, 1.0).powi(2)),
+                    None => coloured.unwrap_or_else(|| base.clone()),
+                }
+            }
             Varying::Blend { a, b, weight } => {
                 let weight = self.blend_weight(base, weight.as_ref(), uv);
                 Bsdf::Blend(Box::new(Blend {
@@ -186,7 +197,8 @@ impl<S: Radiance> Material<S> {
     fn albedo_varying(&self, uv: Vec2) -> Vec3 {
         match self.varying.as_deref() {
             None => self.albedo,
-            Some(Varying::Colour(t)) => t.eval(uv),
+            Some(Varying::Surface { colour: Some(t), .. }) => t.eval(uv),
+            Some(Varying::Surface { colour: None, .. }) => self.albedo,
             Some(v @ Varying::Blend { a, b, weight }) => {
                 let w = v.blend_weight(&self.bsdf, weight.as_ref(), uv);
                 a.albedo_varying(uv) * (1.0 - w) + b.albedo_varying(uv) * w
@@ -214,6 +226,18 @@ impl<S: Radiance> Bsdf<S> {
             Bsdf::Plastic(p) => Bsdf::Plastic(Plastic::new(colour, p.eta)),
             Bsdf::RoughPlastic(p) => Bsdf::RoughPlastic(Box::new(p.with_reflectance(colour))),
             Bsdf::Conductor { .. } | Bsdf::Blend(_) | Bsdf::Black => self.clone(),
+        }
+    }
+
+    /// This BSDF with another GGX α (conductors and rough glass; others as
+    /// they are).
+    pub fn with_alpha(&self, alpha: f32) -> Bsdf<S> {
+        match self {
+            Bsdf::Conductor { fresnel, .. } => Bsdf::Conductor { fresnel: fresnel.clone(), alpha },
+            &Bsdf::RoughDielectric { ior, tint, .. } => {
+                Bsdf::RoughDielectric { ior, tint, alpha: alpha.max(MIN_ROUGH_ALPHA) }
+            }
+            _ => self.clone(),
         }
     }
 
@@ -343,6 +367,7 @@ impl<S: Radiance> Bsdf<S> {
     }
 
     /// The density `sample` gives to `wi_world` (solid angle).
+    #[inline(always)]
     pub fn pdf(&self, frame: &Frame, wo_world: Vec3, wi_world: Vec3) -> f32 {
         let (wo, wi) = (frame.to_local(wo_world), frame.to_local(wi_world));
         match self {
@@ -421,6 +446,32 @@ mod tests {
             let expected = (1.0 - w as f64) * albedo_two_ways(a, wo).0 + w as f64 * albedo_two_ways(b, wo).0;
             assert!((s - expected).abs() < 0.01, "weight {w}: sampled {s}, expected {expected}");
         }
+    }
+
+    #[test]
+    fn a_roughness_texture_sets_alpha_per_point_and_keeps_the_colour_texture() {
+        let checks =
+            |even: f32, odd: f32| Texture::Checkerboard { even: Vec3::splat(even), odd: Vec3::splat(odd), scale: 1.0 };
+        let m = Material {
+            bsdf: Bsdf::Conductor { fresnel: Fresnel::Schlick(Vec3::ONE), alpha: 0.25 },
+            emission: Vec3::ZERO,
+            albedo: Vec3::ONE,
+            varying: Some(Box::new(Varying::Surface {
+                colour: Some(checks(0.2, 0.9)),
+                roughness: Some(checks(0.3, 1.0)),
+            })),
+            opacity: None,
+        };
+        for (uv, alpha, r0) in [(Vec2::new(0.25, 0.25), 0.09f32, 0.2f32), (Vec2::new(0.75, 0.25), 1.0, 0.9)] {
+            match &*m.bsdf_at(|| uv) {
+                Bsdf::Conductor { fresnel: Fresnel::Schlick(c), alpha: a } => {
+                    assert!((a - alpha).abs() < 1e-6 && (c.x - r0).abs() < 1e-6, "{uv}: {a} {c}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        let glass = Bsdf::RoughDielectric { ior: 1.5, tint: Vec3::ONE, alpha: 0.5 };
+        assert!(matches!(glass.with_alpha(0.0), Bsdf::RoughDielectric { alpha, .. } if alpha == MIN_ROUGH_ALPHA));
     }
 
     #[test]

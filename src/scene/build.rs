@@ -13,7 +13,7 @@ use crate::camera::{Camera, Projection};
 use crate::geometry::shapes::{oriented, Corners, TRIANGLE_UVS};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
 use crate::light::{Background, Emitter, Emitters, Envmap, Light, LightChoice, LightSampler};
-use crate::material::{Blend, Bsdf, Fresnel, Material, Opacity, Plastic, RoughPlastic, Varying};
+use crate::material::{Blend, Bsdf, Fresnel, Material, Opacity, Plastic, RoughPlastic, Varying, MIN_ROUGH_ALPHA};
 use crate::math::{Aabb, Transform, Vec3};
 use crate::observer::{Detector, Observer, Target};
 use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum, RGB_MODE_NM};
@@ -235,12 +235,12 @@ fn material<P: Palette>(m: &MaterialDesc, all: &BTreeMap<String, MaterialDesc>, 
             (Bsdf::Diffuse { reflectance: reflectance(&d.reflectance) }, albedo(&d.reflectance))
         }
         MaterialDesc::Conductor(c) => {
-            let alpha = c.roughness * c.roughness;
+            let alpha = c.roughness.value().powi(2);
             let (fresnel, rgb) = conductor(c, p);
             (Bsdf::Conductor { fresnel, alpha }, rgb)
         }
-        MaterialDesc::Dielectric(g) if g.roughness > 0.0 => {
-            let (ior, alpha) = (g.ior.0.at(RGB_MODE_NM) as f32, g.roughness * g.roughness);
+        MaterialDesc::Dielectric(g) if g.roughness.texture().is_some() || g.roughness.value() > 0.0 => {
+            let (ior, alpha) = (g.ior.0.at(RGB_MODE_NM) as f32, g.roughness.value().powi(2).max(MIN_ROUGH_ALPHA));
             (Bsdf::RoughDielectric { ior, tint: reflectance(&g.tint), alpha }, albedo(&g.tint))
         }
         MaterialDesc::Dielectric(g) => {
@@ -254,8 +254,8 @@ fn material<P: Palette>(m: &MaterialDesc, all: &BTreeMap<String, MaterialDesc>, 
         }
         MaterialDesc::Plastic(p) => {
             let (base, eta) = (reflectance(&p.reflectance), p.ior.0.at(RGB_MODE_NM) as f32);
-            let bsdf = if p.roughness > 0.0 {
-                Bsdf::RoughPlastic(Box::new(RoughPlastic::new(base, eta, p.roughness * p.roughness)))
+            let bsdf = if p.roughness.value() > 0.0 {
+                Bsdf::RoughPlastic(Box::new(RoughPlastic::new(base, eta, p.roughness.value().powi(2))))
             } else {
                 Bsdf::Plastic(Plastic::new(base, eta))
             };
@@ -268,7 +268,9 @@ fn material<P: Palette>(m: &MaterialDesc, all: &BTreeMap<String, MaterialDesc>, 
     let emission = m.emission().map_or(P::Radiance::ZERO, |e| p.colour(e.spectrum(), Role::Emission));
     // `load` allows textures in RGB mode only; a colour of another kind
     // (a conductor's eta and k) leaves the BSDF's own.
-    let varying = m.colour().and_then(SpectrumDesc::texture).map(|t| Box::new(Varying::Colour(t.clone())));
+    let colour = m.colour().and_then(SpectrumDesc::texture).cloned();
+    let roughness = m.roughness().and_then(ScalarDesc::texture).cloned();
+    let varying = (colour.is_some() || roughness.is_some()).then(|| Box::new(Varying::Surface { colour, roughness }));
     Material { bsdf, emission, albedo, varying, opacity: opacity(m.opacity()) }
 }
 

@@ -267,10 +267,21 @@ impl MaterialDesc {
         }
     }
 
-    /// True when a texture colours it or cuts it out.
+    /// True when a texture colours it, roughens it or cuts it out.
     pub fn is_textured(&self) -> bool {
         self.colour().is_some_and(|c| matches!(c, SpectrumDesc::Texture(_)))
             || self.opacity().is_some_and(|o| o.texture().is_some())
+            || self.roughness().is_some_and(|r| r.texture().is_some())
+    }
+
+    /// Its `roughness`, where it has one.
+    pub fn roughness(&self) -> Option<&ScalarDesc> {
+        match self {
+            MaterialDesc::Conductor(c) => Some(&c.roughness),
+            MaterialDesc::Dielectric(g) | MaterialDesc::ThinDielectric(g) => Some(&g.roughness),
+            MaterialDesc::Plastic(p) => Some(&p.roughness),
+            _ => None,
+        }
     }
 
     /// The colour a texture may give: a reflectance or a tint.
@@ -308,8 +319,9 @@ pub struct ConductorDesc {
     pub eta: Option<SpectrumDesc>,
     pub k: Option<SpectrumDesc>,
     pub metal: Option<String>,
-    #[serde(default)]
-    pub roughness: f32,
+    /// GGX α = roughness²; a number or a texture.
+    #[serde(default = "zero")]
+    pub roughness: ScalarDesc,
     pub emission: Option<SpectrumDesc>,
     pub opacity: Option<ScalarDesc>,
 }
@@ -319,9 +331,10 @@ pub struct ConductorDesc {
 pub struct DielectricDesc {
     #[serde(default = "default_ior")]
     pub ior: IorDesc,
-    /// GGX α = roughness² (0: smooth glass). Not for thin_dielectric.
-    #[serde(default)]
-    pub roughness: f32,
+    /// GGX α = roughness² (0: smooth glass), a number or a texture. Not
+    /// for thin_dielectric.
+    #[serde(default = "zero")]
+    pub roughness: ScalarDesc,
     #[serde(default = "white")]
     pub tint: SpectrumDesc,
     pub emission: Option<SpectrumDesc>,
@@ -336,8 +349,9 @@ pub struct PlasticDesc {
     pub reflectance: SpectrumDesc,
     #[serde(default = "default_ior")]
     pub ior: IorDesc,
-    #[serde(default)]
-    pub roughness: f32,
+    /// A number: the rough coating is tabulated for one roughness.
+    #[serde(default = "zero")]
+    pub roughness: ScalarDesc,
     pub emission: Option<SpectrumDesc>,
     pub opacity: Option<ScalarDesc>,
 }
@@ -350,6 +364,10 @@ pub struct BlendDesc {
     #[serde(default = "half")]
     pub weight: ScalarDesc,
     pub opacity: Option<ScalarDesc>,
+}
+
+fn zero() -> ScalarDesc {
+    ScalarDesc::number(0.0)
 }
 
 fn half() -> ScalarDesc {
@@ -648,14 +666,18 @@ impl SceneDesc {
                 }
                 MaterialDesc::Conductor(c) => {
                     let keys = [("reflectance", c.reflectance.as_mut()), ("eta", c.eta.as_mut()), ("k", c.k.as_mut())];
-                    let own = keys.into_iter().filter_map(|(k, s)| s.map(|s| (k, s))).collect();
+                    let mut own: Keyed = keys.into_iter().filter_map(|(k, s)| s.map(|s| (k, s))).collect();
+                    own.push(("roughness", &mut c.roughness.0));
                     (own, c.emission.as_mut(), c.opacity.as_mut())
                 }
-                MaterialDesc::Dielectric(g) | MaterialDesc::ThinDielectric(g) => {
-                    (vec![("tint", &mut g.tint)], g.emission.as_mut(), g.opacity.as_mut())
-                }
+                MaterialDesc::Dielectric(g) | MaterialDesc::ThinDielectric(g) => (
+                    vec![("tint", &mut g.tint), ("roughness", &mut g.roughness.0)],
+                    g.emission.as_mut(),
+                    g.opacity.as_mut(),
+                ),
                 MaterialDesc::Plastic(p) => {
-                    (vec![("reflectance", &mut p.reflectance)], p.emission.as_mut(), p.opacity.as_mut())
+                    let own = vec![("reflectance", &mut p.reflectance), ("roughness", &mut p.roughness.0)];
+                    (own, p.emission.as_mut(), p.opacity.as_mut())
                 }
                 MaterialDesc::Emitter(e) => (Vec::new(), Some(&mut e.emission), None),
                 MaterialDesc::Blend(b) => (vec![("weight", &mut b.weight.0)], None, b.opacity.as_mut()),

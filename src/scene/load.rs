@@ -199,17 +199,19 @@ fn is_textured(desc: &SceneDesc, name: &str) -> bool {
     }
 }
 
-/// Textures vary materials' `reflectance`, `tint`, `opacity` and blend
-/// `weight`, in RGB mode.
+/// Textures vary materials' `reflectance`, `tint`, `roughness`, `opacity`
+/// and blend `weight`, in RGB mode.
 fn texture_allowed(key: &str, spectral: bool) -> Result<(), String> {
     if spectral {
         return Err("textures are RGB-mode only for now: remove [spectrum] or give a colour".into());
     }
-    let allowed = [".reflectance", ".tint", ".weight", ".opacity"];
+    let allowed = [".reflectance", ".tint", ".weight", ".opacity", ".roughness"];
     if !(key.starts_with("materials.") && allowed.iter().any(|k| key.ends_with(k))) {
-        return Err("a texture may vary a material's `reflectance`, `tint`, `opacity` or blend `weight` only \
+        return Err(
+            "a texture may vary a material's `reflectance`, `tint`, `roughness`, `opacity` or blend `weight` only \
                     (not yet emission or lights)"
-            .into());
+                .into(),
+        );
     }
     Ok(())
 }

@@ -227,25 +227,39 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
         MaterialDesc::Diffuse(d) => reflectance(&format!("{path}.reflectance"), &d.reflectance)?,
         MaterialDesc::Conductor(c) => {
             conductor(path, c)?;
-            unit(&format!("{path}.roughness"), c.roughness)?;
+            roughness(path, &c.roughness)?;
         }
         MaterialDesc::Dielectric(g) => {
             property(&format!("{path}.tint"), &g.tint)?;
-            unit(&format!("{path}.roughness"), g.roughness)?;
+            roughness(path, &g.roughness)?;
         }
         MaterialDesc::ThinDielectric(g) => {
             property(&format!("{path}.tint"), &g.tint)?;
-            if g.roughness != 0.0 {
+            if g.roughness.texture().is_some() || g.roughness.value() != 0.0 {
                 return Err(SceneError::new(format!("{path}.roughness"), "a thin_dielectric is smooth"));
             }
         }
         MaterialDesc::Plastic(p) => {
             reflectance(&format!("{path}.reflectance"), &p.reflectance)?;
-            unit(&format!("{path}.roughness"), p.roughness)?;
+            if p.roughness.texture().is_some() {
+                return Err(SceneError::new(
+                    format!("{path}.roughness"),
+                    "a plastic's rough coating is tabulated for one roughness: give a number",
+                ));
+            }
+            roughness(path, &p.roughness)?;
         }
         MaterialDesc::Blend(_) | MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => {}
     }
     Ok(())
+}
+
+/// A roughness number in [0, 1] (a texture's values are clamped to it).
+fn roughness(path: &str, r: &ScalarDesc) -> Check {
+    match r.texture() {
+        Some(_) => Ok(()),
+        None => unit(&format!("{path}.roughness"), r.value()),
+    }
 }
 
 /// A blend's parts exist, are surfaces (not `emitter` or `null`), and do not
