@@ -114,8 +114,9 @@ fn render(cli: &Cli, transport: &dyn Transport, job: Job, (start, scene_hash): (
     };
     let grid = TileGrid::new(settings.width, settings.height, tile_size);
     let resumed = resumed.unwrap_or_default();
-    let task_count = observer::tally::tasks(observers).len();
-    let resumed_samples = resumed_samples(&resumed, observers);
+    let tasks = observer::tally::tasks(observers);
+    let task_count = tasks.len();
+    let resumed_samples = resumed_samples(&resumed, &tasks);
     let checkpoint_path = settings.checkpoint.clone();
     let checkpoint_key = checkpoint::Key::new(scene_hash, settings);
     let observer_samples: u64 = observers.iter().map(|o| o.samples as u64 * o.detectors.len() as u64).sum();
@@ -155,6 +156,7 @@ fn render(cli: &Cli, transport: &dyn Transport, job: Job, (start, scene_hash): (
         threads,
         grid,
         observers,
+        tasks: &tasks,
         report: report::RankReport {
             rank: transport.rank() as u32,
             host: report::host_name(),
@@ -249,9 +251,8 @@ fn render(cli: &Cli, transport: &dyn Transport, job: Job, (start, scene_hash): (
 }
 
 /// Samples in the tiles and tasks a checkpoint brought.
-fn resumed_samples(resumed: &checkpoint::Resumed, observers: &[observer::Observer]) -> u64 {
+fn resumed_samples(resumed: &checkpoint::Resumed, tasks: &[observer::tally::Task]) -> u64 {
     let tiles: u64 = resumed.tiles.iter().flat_map(|r| &r.layers.samples).map(|&n| n as u64).sum();
-    let tasks = observer::tally::tasks(observers);
     let in_tasks: u64 = resumed.tasks.iter().filter_map(|t| tasks.get(t.task as usize)).map(|t| t.count as u64).sum();
     tiles + in_tasks
 }

@@ -11,8 +11,8 @@
 //! wherever the radiance can be, so the estimate stays unbiased.
 
 use crate::math::distribution::Distribution2D;
-use crate::math::{Transform, Vec2, Vec3};
-use crate::texture::{luminance, Image};
+use crate::math::{luminance, Transform, Vec2, Vec3};
+use crate::texture::Image;
 use std::f32::consts::PI;
 use std::sync::Arc;
 

@@ -129,7 +129,7 @@ impl<S: Radiance> Varying<S> {
                 }
             }
             Varying::Blend { a, b, weight } => {
-                let weight = self.blend_weight(base, weight.as_ref(), uv);
+                let weight = Self::blend_weight(base, weight.as_ref(), uv);
                 Bsdf::Blend(Box::new(Blend {
                     a: a.bsdf_at(|| uv).into_owned(),
                     b: b.bsdf_at(|| uv).into_owned(),
@@ -139,7 +139,8 @@ impl<S: Radiance> Varying<S> {
         }
     }
 
-    fn blend_weight(&self, base: &Bsdf<S>, weight: Option<&Texture>, uv: Vec2) -> f32 {
+    /// A blend's weight: its texture's at `uv`, else the uniform BSDF's.
+    fn blend_weight(base: &Bsdf<S>, weight: Option<&Texture>, uv: Vec2) -> f32 {
         match (weight, base) {
             (Some(t), _) => t.eval_scalar(uv).clamp(0.0, 1.0),
             (None, Bsdf::Blend(b)) => b.weight,
@@ -199,8 +200,8 @@ impl<S: Radiance> Material<S> {
             None => self.albedo,
             Some(Varying::Surface { colour: Some(t), .. }) => t.eval(uv),
             Some(Varying::Surface { colour: None, .. }) => self.albedo,
-            Some(v @ Varying::Blend { a, b, weight }) => {
-                let w = v.blend_weight(&self.bsdf, weight.as_ref(), uv);
+            Some(Varying::Blend { a, b, weight }) => {
+                let w = Varying::blend_weight(&self.bsdf, weight.as_ref(), uv);
                 a.albedo_varying(uv) * (1.0 - w) + b.albedo_varying(uv) * w
             }
         }

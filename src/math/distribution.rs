@@ -30,17 +30,8 @@ impl Distribution1D {
         Distribution1D { weights, cdf, total }
     }
 
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.weights.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
-    }
-
-    /// The sum of the weights (zero weights were replaced by ones).
-    pub fn total(&self) -> f64 {
-        self.total
     }
 
     /// A point x in [0, 1), its cell, and the density there.

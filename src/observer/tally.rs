@@ -70,20 +70,12 @@ impl TaskBook {
         Ok(())
     }
 
-    pub fn count(&self) -> usize {
-        self.tasks.len()
-    }
-
     pub fn done(&self) -> usize {
         self.done
     }
 
     pub fn is_complete(&self) -> bool {
         self.done == self.tasks.len()
-    }
-
-    pub fn is_finished(&self, task: u32) -> bool {
-        self.placed[task as usize].is_some()
     }
 
     /// The samples of the finished tasks.
@@ -186,7 +178,8 @@ mod tests {
             book.place(sums(task, v)).unwrap();
         }
         assert!(book.place(sums(2, 3.0)).is_err());
-        assert!(!book.is_complete() && book.is_finished(3) && !book.is_finished(1));
+        assert!(!book.is_complete());
+        assert_eq!(book.finished().iter().map(|s| s.task).collect::<Vec<_>>(), [0, 2, 3]);
         assert_eq!(book.samples(), 3 * 4096);
         book.place(sums(1, 2.0)).unwrap();
         let m = book.measure(&observers);

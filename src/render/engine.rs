@@ -18,7 +18,7 @@ use crate::checkpoint::{self, Resumed};
 use crate::comm::Transport;
 use crate::film::tiles::TileGrid;
 use crate::film::Film;
-use crate::observer::tally::{self, TaskBook};
+use crate::observer::tally::{Task, TaskBook};
 use crate::observer::Observer;
 use crate::report::{cpu_seconds, peak_rss_bytes, RankReport, TileTime};
 use crate::scene::World;
@@ -71,11 +71,6 @@ impl Collected {
     pub fn pieces_done(&self) -> usize {
         self.film.tiles_done() + self.book.done()
     }
-
-    /// Samples in the finished tiles and tasks.
-    pub fn samples(&self) -> u64 {
-        self.film.total_samples() + self.book.samples()
-    }
 }
 
 /// Where and how often rank 0 saves finished tiles and tasks.
@@ -91,6 +86,8 @@ pub struct Options<'a> {
     /// The image's tiles (none when the scene has no camera).
     pub grid: TileGrid,
     pub observers: &'a [Observer],
+    /// The observers' tasks (`observer::tally::tasks`).
+    pub tasks: &'a [Task],
     /// This rank's figures so far (read, build, ...); rendering adds its own.
     pub report: RankReport,
     /// Tiles and tasks an interrupted run already finished.
@@ -115,7 +112,7 @@ pub struct RankRender {
 
 pub fn render(world: &World, settings: &Settings, transport: &dyn Transport, o: Options) -> Result<RankRender> {
     let grid = o.grid;
-    let tasks = tally::tasks(o.observers);
+    let tasks = o.tasks;
     let mut tile_done = vec![false; grid.count() as usize];
     for r in &o.resumed.tiles {
         if let Some(f) = tile_done.get_mut(r.tile as usize) {
@@ -160,7 +157,7 @@ pub fn render(world: &World, settings: &Settings, transport: &dyn Transport, o: 
     let (tx, rx) = channel::<Piece>();
     let observers = o.observers;
     std::thread::scope(|scope| {
-        let (pool, mine, control, tasks) = (&pool, &mine, &control, &tasks);
+        let (pool, mine, control) = (&pool, &mine, &control);
         scope.spawn(move || {
             pool.install(|| {
                 mine.par_iter().for_each_with(tx, |tx, &work| {
@@ -184,7 +181,7 @@ pub fn render(world: &World, settings: &Settings, transport: &dyn Transport, o: 
         });
         if rank == 0 {
             let layout = (settings.wants_guides(), settings.bins());
-            let book = TaskBook::new(tasks.clone());
+            let book = TaskBook::new(tasks.to_vec());
             let result = Collector::new(grid, layout, book, transport, control, o).and_then(|c| c.run(&rx, &finished));
             if result.is_err() {
                 // Stop this rank's threads now: the scope waits for them before

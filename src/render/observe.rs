@@ -30,11 +30,13 @@ pub fn run_task(
     let (mut sum, mut sum_sq) = (vec![0.0f64; channels], vec![0.0f64; channels]);
     let mut spectrum = vec![0.0f32; world.bins()];
     let key = OBSERVER_KEY | (t.observer as u64) << 32 | t.detector as u64;
+    // Counted ahead, as a tile counts each pixel's (one shared atomic add
+    // per task, not per sample).
+    control.count_samples(t.count as u64);
     for s in t.first..t.first + t.count {
         if control.stopped() {
             return None;
         }
-        control.count_samples(1);
         let mut stream = SampleStream::new(settings.seed, key, s as u64);
         let (u_point, u_dir, u_choice) = (stream.next_2d(), stream.next_2d(), stream.next_1d());
         let Some((ray, weight)) = detector.sample(u_point, u_dir, u_choice) else {

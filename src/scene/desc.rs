@@ -243,18 +243,6 @@ impl MaterialDesc {
         }
     }
 
-    pub fn emission_mut(&mut self) -> Option<&mut SpectrumDesc> {
-        match self {
-            MaterialDesc::Diffuse(d) => d.emission.as_mut(),
-            MaterialDesc::Conductor(c) => c.emission.as_mut(),
-            MaterialDesc::Dielectric(g) => g.emission.as_mut(),
-            MaterialDesc::ThinDielectric(g) => g.emission.as_mut(),
-            MaterialDesc::Plastic(p) => p.emission.as_mut(),
-            MaterialDesc::Emitter(e) => Some(&mut e.emission),
-            MaterialDesc::Blend(_) | MaterialDesc::Null(_) => None,
-        }
-    }
-
     /// Its `opacity` (a cut-out: 1 is solid, 0 lets every ray through).
     pub fn opacity(&self) -> Option<&ScalarDesc> {
         match self {

@@ -67,7 +67,7 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
     let mut desc = parse(path, &source)?;
     let mut hash = hash;
     let spectral = desc.spectrum.is_some();
-    let mut images: HashMap<(PathBuf, bool), Arc<Image>> = HashMap::new();
+    let mut images: HashMap<(PathBuf, bool), ReadImage> = HashMap::new();
     for (key, spectrum) in desc.spectra_mut() {
         let fail = |m: String| located(path, &source, &SceneError::new(key.clone(), m));
         match spectrum {
@@ -84,7 +84,7 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
             SpectrumDesc::Given(_) => {}
         }
     }
-    let mut texture_bytes: u64 = images.values().map(|i| i.bytes() as u64).sum();
+    let mut texture_bytes: u64 = images.values().map(|(i, _, _)| i.bytes() as u64).sum();
     let mut envmap_warning = None;
     if desc.background.kind == BackgroundKind::Envmap {
         let (image, file_hash, warning) =
@@ -170,11 +170,10 @@ fn read_envmap(scene: &Path, b: &BackgroundDesc, spectral: bool) -> Result<(Imag
         t.to_transform().map_err(|m| error("transform", m))?;
     }
     let full = scene.parent().unwrap_or(Path::new(".")).join(file);
-    let image = Image::load(&full, false).map_err(|e| error("file", format!("{e:#}")))?;
+    let (image, file_hash) = Image::load(&full, false).map_err(|e| error("file", format!("{e:#}")))?;
     if image.height < 2 {
         return Err(error("file", format!("{} has {} row: an envmap needs at least 2", full.display(), image.height)));
     }
-    let bytes = std::fs::read(&full).map_err(|e| error("file", format!("cannot read {}: {e}", full.display())))?;
     let warning = (image.width != 2 * image.height).then(|| {
         format!(
             "background.file: {} is {}×{}, not 2:1; it is stretched over the sphere as an equirectangular map",
@@ -183,7 +182,7 @@ fn read_envmap(scene: &Path, b: &BackgroundDesc, spectral: bool) -> Result<(Imag
             image.height
         )
     });
-    Ok((image, crate::hash::hash_bytes(&bytes), warning))
+    Ok((image, file_hash, warning))
 }
 
 /// Whether a texture varies the material `name` (a blend: its weight or
@@ -216,28 +215,32 @@ fn texture_allowed(key: &str, spectral: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// An image read for textures: the image, the hash of its file's bytes and
+/// its mean texel.
+type ReadImage = (Arc<Image>, u64, [f32; 3]);
+
 /// Reads a bitmap texture's image (once per file and `raw`), relative to
 /// the scene; returns the hash of the file's bytes.
-fn read_texture(scene: &Path, t: &mut TextureDesc, images: &mut HashMap<(PathBuf, bool), Arc<Image>>) -> Result<u64> {
+fn read_texture(scene: &Path, t: &mut TextureDesc, images: &mut HashMap<(PathBuf, bool), ReadImage>) -> Result<u64> {
     let TextureKind::Bitmap { file, raw, wrap, filter, scale, offset } = &t.kind else {
         return Ok(0);
     };
     let full = scene.parent().unwrap_or(Path::new(".")).join(file);
-    let image = match images.get(&(full.clone(), *raw)) {
-        Some(image) => image.clone(),
+    let (image, file_hash, mean) = match images.get(&(full.clone(), *raw)) {
+        Some(read) => read.clone(),
         None => {
-            let image = Arc::new(Image::load(&full, *raw)?);
-            images.insert((full.clone(), *raw), image.clone());
-            image
+            let (image, file_hash) = Image::load(&full, *raw)?;
+            let sum = image.texels.iter().fold(glam::DVec3::ZERO, |s, t| s + glam::DVec3::from(t.map(f64::from)));
+            let mean = (sum / image.texels.len() as f64).as_vec3().to_array();
+            let read = (Arc::new(image), file_hash, mean);
+            images.insert((full, *raw), read.clone());
+            read
         }
     };
-    let bytes = std::fs::read(&full).with_context(|| format!("cannot read texture {}", full.display()))?;
-    let sum = image.texels.iter().fold(glam::DVec3::ZERO, |s, t| s + glam::DVec3::from(t.map(f64::from)));
-    let mean = sum / image.texels.len() as f64;
-    t.mean = Spectrum::Rgb(mean.as_vec3().to_array());
+    t.mean = Spectrum::Rgb(mean);
     let (scale, offset) = (Vec2::from(*scale), Vec2::from(*offset));
     t.texture = Some(Texture::Bitmap { image, wrap: *wrap, filter: *filter, scale, offset });
-    Ok(crate::hash::hash_bytes(&bytes))
+    Ok(file_hash)
 }
 
 /// A spectrum's CSV, relative to the scene file, and the hash of its bytes.

@@ -40,7 +40,7 @@ impl ScalarDesc {
     pub fn value(&self) -> f32 {
         match self.0.spectrum() {
             Spectrum::Constant(v) => *v as f32,
-            Spectrum::Rgb(rgb) => crate::texture::luminance(Vec3::from(*rgb)),
+            Spectrum::Rgb(rgb) => crate::math::luminance(Vec3::from(*rgb)),
             _ => 0.0,
         }
     }

@@ -18,33 +18,38 @@ pub struct Image {
 }
 
 impl Image {
-    /// Reads `path` by its extension (.png, .jpg/.jpeg, .exr, .hdr, .pfm).
-    pub fn load(path: &Path, raw: bool) -> Result<Image> {
+    /// Reads `path` by its extension (.png, .jpg/.jpeg, .exr, .hdr, .pfm),
+    /// once: the image and a hash of the file's bytes (ranks compare it).
+    pub fn load(path: &Path, raw: bool) -> Result<(Image, u64)> {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         let name = path.display();
-        let image = match ext.as_deref() {
-            Some("png" | "jpg" | "jpeg") => {
-                let decoded = image::open(path).with_context(|| format!("cannot read image {name}"))?;
+        let format = match ext.as_deref() {
+            Some("png") => Some(image::ImageFormat::Png),
+            Some("jpg" | "jpeg") => Some(image::ImageFormat::Jpeg),
+            Some("hdr") => Some(image::ImageFormat::Hdr),
+            Some("exr" | "pfm") => None,
+            _ => bail!("image {name}: unsupported format; use .png, .jpg, .exr, .hdr or .pfm"),
+        };
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read image {name}"))?;
+        let image = match (format, ext.as_deref()) {
+            (Some(format), _) => {
+                let decoded = image::load_from_memory_with_format(&bytes, format)
+                    .with_context(|| format!("cannot read image {name}"))?;
                 let mut image = from_rgb32f(decoded.to_rgb32f());
-                if !raw {
+                // 8- and 16-bit PNG and JPEG hold sRGB-encoded values.
+                if !raw && format != image::ImageFormat::Hdr {
                     image.texels.iter_mut().flatten().for_each(|v| *v = srgb_to_linear(*v));
                 }
                 image
             }
-            Some("hdr") => {
-                let decoded = image::open(path).with_context(|| format!("cannot read image {name}"))?;
-                from_rgb32f(decoded.to_rgb32f())
-            }
-            Some("exr") => read_exr(path).with_context(|| format!("cannot read image {name}"))?,
-            Some("pfm") => {
-                let bytes = std::fs::read(path).with_context(|| format!("cannot read image {name}"))?;
+            (None, Some("exr")) => read_exr(&bytes).with_context(|| format!("cannot read image {name}"))?,
+            (None, _) => {
                 let (width, height, values) =
                     parse_pfm(&bytes).ok_or_else(|| anyhow!("image {name} is not a little-endian PFM file"))?;
                 let channels = values.len() / (width as usize * height as usize).max(1);
                 let texels = values.chunks_exact(channels.max(1)).map(|c| [c[0], c[channels / 2], c[channels - 1]]);
                 Image { width, height, texels: texels.collect() }
             }
-            _ => bail!("image {name}: unsupported format; use .png, .jpg, .exr, .hdr or .pfm"),
         };
         if image.width == 0 || image.height == 0 {
             bail!("image {name} has no texels");
@@ -56,7 +61,7 @@ impl Image {
                 image.texels[k]
             );
         }
-        Ok(image)
+        Ok((image, crate::hash::hash_bytes(&bytes)))
     }
 
     #[inline]
@@ -74,19 +79,26 @@ fn from_rgb32f(buffer: image::Rgb32FImage) -> Image {
     Image { width, height, texels: buffer.pixels().map(|p| p.0).collect() }
 }
 
-fn read_exr(path: &Path) -> Result<Image> {
-    let read = exr::prelude::read_first_rgba_layer_from_file(
-        path,
-        |resolution, _| Image {
-            width: resolution.width() as u32,
-            height: resolution.height() as u32,
-            texels: vec![[0.0; 3]; resolution.width() * resolution.height()],
-        },
-        |image: &mut Image, position, (r, g, b, _a): (f32, f32, f32, f32)| {
-            let w = image.width as usize;
-            image.texels[position.y() * w + position.x()] = [r, g, b];
-        },
-    )?;
+fn read_exr(bytes: &[u8]) -> Result<Image> {
+    use exr::prelude::ReadChannels as _;
+    use exr::prelude::ReadLayers as _;
+    let read = exr::prelude::read()
+        .no_deep_data()
+        .largest_resolution_level()
+        .rgba_channels(
+            |resolution, _| Image {
+                width: resolution.width() as u32,
+                height: resolution.height() as u32,
+                texels: vec![[0.0; 3]; resolution.width() * resolution.height()],
+            },
+            |image: &mut Image, position, (r, g, b, _a): (f32, f32, f32, f32)| {
+                let w = image.width as usize;
+                image.texels[position.y() * w + position.x()] = [r, g, b];
+            },
+        )
+        .first_valid_layer()
+        .all_attributes()
+        .from_buffered(std::io::Cursor::new(bytes))?;
     Ok(read.layer_data.channel_data.pixels)
 }
 
@@ -135,13 +147,24 @@ mod tests {
         let mut img = image::RgbImage::new(2, 2);
         img.put_pixel(0, 0, image::Rgb([255, 128, 0]));
         img.save(&path).unwrap();
-        let linear = Image::load(&path, false).unwrap();
+        let (linear, hash) = Image::load(&path, false).unwrap();
+        assert_eq!(hash, crate::hash::hash_bytes(&std::fs::read(&path).unwrap()));
         assert_eq!((linear.width, linear.height), (2, 2));
         let [r, g, b] = linear.texel(0, 0);
         assert!((r - 1.0).abs() < 1e-6 && (g - 0.2158605).abs() < 1e-5 && b == 0.0, "{r} {g} {b}");
-        let raw = Image::load(&path, true).unwrap();
+        let (raw, _) = Image::load(&path, true).unwrap();
         assert!((raw.texel(0, 0)[1] - 128.0 / 255.0).abs() < 1e-6);
         assert_eq!(raw.texel(1, 1), [0.0; 3]);
+    }
+
+    #[test]
+    fn exr_is_read_from_its_bytes_as_linear_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.exr");
+        exr::prelude::write_rgb_file(&path, 3, 2, |x, y| (x as f32, y as f32, 0.5)).unwrap();
+        let (image, _) = Image::load(&path, false).unwrap();
+        assert_eq!((image.width, image.height), (3, 2));
+        assert_eq!(image.texel(2, 1), [2.0, 1.0, 0.5]);
     }
 
     #[test]

@@ -17,7 +17,7 @@
 pub mod image;
 
 pub use self::image::Image;
-use crate::math::{Vec2, Vec3};
+use crate::math::{luminance, Vec2, Vec3};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,11 +37,6 @@ pub enum Filter {
 pub enum Texture {
     Bitmap { image: Arc<Image>, wrap: Wrap, filter: Filter, scale: Vec2, offset: Vec2 },
     Checkerboard { even: Vec3, odd: Vec3, scale: f32 },
-}
-
-/// Rec. 709 luminance of linear RGB (what Mitsuba's `eval_1` reads).
-pub fn luminance(rgb: Vec3) -> f32 {
-    rgb.dot(Vec3::new(0.212_671, 0.715_160, 0.072_169))
 }
 
 impl Texture {
@@ -80,17 +75,10 @@ impl Texture {
         }
     }
 
-    /// The luminance at `uv`, for scalar parameters.
+    /// The Rec. 709 luminance at `uv` (what Mitsuba's `eval_1` reads), for
+    /// scalar parameters.
     pub fn eval_scalar(&self, uv: Vec2) -> f32 {
         luminance(self.eval(uv))
-    }
-
-    /// The largest value of any channel anywhere (for bounds on emission).
-    pub fn max_value(&self) -> f32 {
-        match self {
-            Texture::Bitmap { image, .. } => image.texels.iter().flatten().fold(0.0, |m, &v| m.max(v)),
-            Texture::Checkerboard { even, odd, .. } => even.max(*odd).max_element(),
-        }
     }
 }
 
@@ -165,6 +153,5 @@ mod tests {
         assert_eq!(t.eval(Vec2::new(0.75, 0.25)), Vec3::ZERO);
         assert_eq!(t.eval(Vec2::new(0.75, 0.75)), Vec3::ONE);
         assert_eq!(t.eval(Vec2::new(1.25, 0.75)), Vec3::ZERO);
-        assert_eq!(t.max_value(), 1.0);
     }
 }
