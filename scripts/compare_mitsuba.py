@@ -70,6 +70,18 @@ CASES = {
                "spot": {"cutoff_angle": 30.0, "beam_width": 20.0, "intensity": 0}},
     # Roughness r varies (a PFM of r); Mitsuba takes α = r² (a PFM of r²).
     "rough_texture": {"sphere": ("dielectric", {"ior": 1.5, "roughness": {"texture": "rough.pfm"}})},
+    # A bumpy tangent-space normal map on a flat pane (tangents from the
+    # rectangle's UVs) and on a sphere (from its parameterisation).
+    "normal_map": {"pane": ("diffuse", {"reflectance": [0.3, 0.6, 0.3], "normal_map": {"texture": "normals.png"}}),
+                   "sphere": ("plastic", {"reflectance": [0.2, 0.4, 0.8], "ior": 1.5,
+                                          "normal_map": {"texture": "normals.png", "scale": [4, 2]}})},
+    "normal_map_obj": {"pane": ("conductor", {"eta": 0.2, "k": 3.0, "roughness": 0.3,
+                                              "normal_map": {"texture": "normals.png"}}),
+                       "pane_obj": True},
+    # A lit screen: the pane emits its texture (front side only, as
+    # Mitsuba's `area`), lighting the floor and the sphere.
+    "textured_emission": {"pane": ("emitter", {"emission": {"texture": "tex.png"}}),
+                          "spot": {"cutoff_angle": 30.0, "beam_width": 20.0, "intensity": 0}},
     "blend_texture": {
         "materials": {"red": ("diffuse", {"reflectance": [0.8, 0.1, 0.1]}),
                       "shiny": ("plastic", {"reflectance": {"texture": "tex.png"}, "ior": 1.5, "roughness": 0.3})},
@@ -106,19 +118,35 @@ f 1/1 2/2 3/3 4/4
 """
 
 
-def write_inputs(directory):
-    """The texture as a PNG (zlib, no filter tricks: 8-bit RGB) and the OBJ."""
+def normals():
+    """A 16x16 normal map of bumps: the normals of h = 0.6 sin(2 pi x/8) sin(2 pi y/8), as 8-bit (n + 1)/2."""
+    y, x = np.mgrid[0:16, 0:16] + 0.5
+    k = 2 * np.pi / 8
+    dx, dy = 0.6 * k * np.cos(k * x) * np.sin(k * y), 0.6 * k * np.sin(k * x) * np.cos(k * y)
+    n = np.stack([-dx, -dy, np.ones_like(dx)], axis=-1)
+    n /= np.linalg.norm(n, axis=-1, keepdims=True)
+    return np.round((n + 1) / 2 * 255).astype(np.uint8)
+
+
+def write_png(path, texels):
+    """An 8-bit RGB PNG (zlib, no filter tricks)."""
     import struct
     import zlib
-    h, w, _ = TEXELS.shape
-    raw = b"".join(b"\x00" + TEXELS[y].tobytes() for y in range(h))
+    h, w, _ = texels.shape
+    raw = b"".join(b"\x00" + texels[y].tobytes() for y in range(h))
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
     png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
     png += chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-    with open(os.path.join(directory, "tex.png"), "wb") as f:
+    with open(path, "wb") as f:
         f.write(png)
+
+
+def write_inputs(directory):
+    """The textures as PNGs, the OBJ, the roughness maps and the sky."""
+    write_png(os.path.join(directory, "tex.png"), TEXELS)
+    write_png(os.path.join(directory, "normals.png"), normals())
     with open(os.path.join(directory, "pane.obj"), "w") as f:
         f.write(PANE_OBJ)
     # Roughness 0.05 to 0.4 around the sphere's u, and its square for Mitsuba.
@@ -223,6 +251,15 @@ def mitsuba_colour(v, directory):
 
 
 def mitsuba_bsdf(kind, keys, directory, case=None):
+    if "normal_map" in keys:
+        m = keys["normal_map"]
+        su, sv = m.get("scale", [1, 1])
+        texture = {"type": "bitmap", "filename": os.path.join(directory, m["texture"]), "raw": True,
+                   "to_uv": mi.ScalarTransform4f().scale([su, sv, 1])}
+        inner = mitsuba_bsdf(kind, {k: v for k, v in keys.items() if k != "normal_map"}, directory, case)
+        # The normal map outside `twosided`: its back side then sees the
+        # same bent normal, as rsrender's (twosided outside would mirror it).
+        return {"type": "normalmap", "normalmap": texture, "bsdf": inner}
     if "opacity" in keys:
         inner = mitsuba_bsdf(kind, {k: v for k, v in keys.items() if k != "opacity"}, directory, case)
         opacity = keys["opacity"]
@@ -258,6 +295,12 @@ def mitsuba_bsdf(kind, keys, directory, case=None):
                  if isinstance(r, dict) else r ** 2)
         return {"type": "roughdielectric", "distribution": "ggx", "alpha": alpha,
                 "int_ior": keys["ior"], "ext_ior": 1.0}
+    if kind == "conductor":
+        return {"type": "twosided", "bsdf": {
+            "type": "roughconductor", "distribution": "ggx", "alpha": keys["roughness"] ** 2,
+            "eta": keys["eta"], "k": keys["k"]}}
+    if kind == "emitter":
+        return {"type": "twosided", "bsdf": {"type": "diffuse", "reflectance": {"type": "rgb", "value": 0.0}}}
     if kind == "thin_dielectric":
         return {"type": "thindielectric", "int_ior": keys["ior"], "ext_ior": 1.0}
     raise ValueError(kind)
@@ -287,7 +330,9 @@ def mitsuba_scene(case, directory):
         "pane": {**({"type": "obj", "filename": os.path.join(directory, "pane.obj"), "face_normals": True}
                     if case.get("pane_obj") else {"type": "rectangle"}),
                  "to_world": T().translate([0.8, 0.6, 0.3]).rotate([0, 1, 0], -30).scale([0.5, 0.6, 1]),
-                 "bsdf": mitsuba_bsdf(*pane, directory, case)},
+                 "bsdf": mitsuba_bsdf(*pane, directory, case),
+                 **({"emitter": {"type": "area", "radiance": mitsuba_colour(pane[1]["emission"], directory)}}
+                    if pane[0] == "emitter" else {})},
         "spot": {"type": "spot", "intensity": {"type": "rgb", "value": spot.get("intensity", 12)},
                  "cutoff_angle": spot["cutoff_angle"], "beam_width": spot["beam_width"],
                  "to_world": T().look_at(origin=[0.5, 3, 1], target=[0, 0, 0], up=[0, 1, 0])},
@@ -356,8 +401,11 @@ def main():
             means = [float(np.mean(ours)), float(np.mean(theirs))]
             ok = bool(np.all(z <= t_crit))
             failed |= not ok
+            worst = np.unravel_index(np.argmax(z), z.shape)
             print(f"{name}: mean rsrender {means[0]:.5f}, Mitsuba {means[1]:.5f} "
                   f"({(means[0] / means[1] - 1) * 100:+.2f}%); largest block |t| {z.max():.2f} "
+                  f"at block (row, column, channel) {tuple(int(i) for i in worst)}, "
+                  f"{diff[worst] / theirs.mean(axis=0)[worst] * 100:+.2f}% there "
                   f"(limit {t_crit:.1f} over {tests} tests): {'agree' if ok else 'DIFFER'}")
     sys.exit(1 if failed else 0)
 

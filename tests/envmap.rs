@@ -9,17 +9,6 @@ use common::*;
 use rsrender::settings::Overrides;
 use std::path::Path;
 
-/// A PFM sky of `width` × `height` texels from `texel(column, row)`.
-fn write_sky(path: &Path, (width, height): (usize, usize), texel: impl Fn(usize, usize) -> [f32; 3]) {
-    let mut bytes = format!("PF\n{width} {height}\n-1.0\n").into_bytes();
-    for row in (0..height).rev() {
-        for column in 0..width {
-            bytes.extend(texel(column, row).iter().flat_map(|v| v.to_le_bytes()));
-        }
-    }
-    std::fs::write(path, bytes).unwrap();
-}
-
 /// A grey sphere seen by a small camera under `background`.
 fn scene(background: &str, spp: u32, strategy: &str) -> String {
     format!(
@@ -67,7 +56,7 @@ fn moments(dir: &Path, toml: &str, n: u64) -> (Vec<f64>, Vec<f64>) {
 #[test]
 fn a_constant_envmap_lights_like_the_uniform_background() {
     let dir = tempfile::tempdir().unwrap();
-    write_sky(&dir.path().join("grey.pfm"), (32, 16), |_, _| [0.7, 0.7, 0.7]);
+    write_pfm(&dir.path().join("grey.pfm"), (32, 16), |_, _| [0.7, 0.7, 0.7]);
     let map = moments(dir.path(), &scene("type = \"envmap\"\nfile = \"grey.pfm\"", 16, "mis"), 12);
     let uniform = moments(dir.path(), &scene("color = [0.7, 0.7, 0.7]", 16, "mis"), 12);
     let total = |v: &[f64]| v.iter().sum::<f64>();
@@ -81,7 +70,7 @@ fn a_constant_envmap_lights_like_the_uniform_background() {
 fn importance_sampling_a_sun_beats_bsdf_sampling() {
     let dir = tempfile::tempdir().unwrap();
     // A dim sky with a sun of 2×2 texels 20° above the horizon.
-    write_sky(&dir.path().join("sun.pfm"), (64, 32), |c, r| {
+    write_pfm(&dir.path().join("sun.pfm"), (64, 32), |c, r| {
         if (12..14).contains(&r) && (40..42).contains(&c) {
             [2000.0, 1800.0, 1500.0]
         } else {

@@ -103,6 +103,33 @@ impl Geometry {
         }
     }
 
+    /// World-space ∂p/∂u at the point `p` of a primitive; `None` on a mesh
+    /// without texture coordinates or where they collapse.
+    pub fn dpdu(&self, object: u32, prim: u32, p: Vec3) -> Option<Vec3> {
+        match &self.objects[object as usize] {
+            Object::Sphere(s) => Some(s.dpdu(p)),
+            Object::Triangles(m) => m.dpdu(prim),
+            Object::Instance(i) => self.meshes[i.mesh as usize].dpdu(prim).map(|d| i.to_world.vector(d)),
+        }
+    }
+
+    /// Texture coordinates of a point `p` on a primitive (a sampled point,
+    /// which no ray hit gave barycentrics to).
+    pub fn uv_at_point(&self, object: u32, prim: u32, p: Vec3) -> Option<Vec2> {
+        match &self.objects[object as usize] {
+            Object::Sphere(s) => Some(s.uv(p)),
+            Object::Triangles(m) => {
+                let bary = m.barycentrics(prim, p);
+                m.uv(prim, bary.x, bary.y)
+            }
+            Object::Instance(i) => {
+                let mesh = &self.meshes[i.mesh as usize];
+                let bary = mesh.barycentrics(prim, i.to_world.inverse_point(p));
+                mesh.uv(prim, bary.x, bary.y)
+            }
+        }
+    }
+
     /// The world-space triangle `prim` of a triangle object, oriented so its
     /// normal is the outward one; `None` for spheres and collapsed triangles.
     pub fn world_triangle(&self, object: u32, prim: u32) -> Option<Triangle> {

@@ -68,6 +68,13 @@ impl Sphere {
         Vec2::new(if u < 0.0 { u + 1.0 } else { u }, local.z.clamp(-1.0, 1.0).acos() * std::f32::consts::FRAC_1_PI)
     }
 
+    /// ∂p/∂u of Mitsuba's parameterisation at a point (world space; zero
+    /// at the poles).
+    pub fn dpdu(&self, p_world: Vec3) -> Vec3 {
+        let local = self.to_world.inverse_point(p_world).normalize_or(Vec3::Z);
+        self.to_world.vector(Vec3::new(-local.y, local.x, 0.0) * std::f32::consts::TAU)
+    }
+
     pub fn surface_point(&self, p_world: Vec3) -> SurfacePoint {
         let local = self.to_world.inverse_point(p_world).normalize();
         self.point_from_local(local)

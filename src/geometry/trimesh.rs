@@ -93,6 +93,33 @@ impl TriMesh {
         Some(a * (1.0 - u - v) + b * u + c * v)
     }
 
+    /// ∂p/∂u of triangle `prim` in the mesh's space, from its corners and
+    /// texture coordinates; `None` without them or where the UVs collapse.
+    pub fn dpdu(&self, prim: u32) -> Option<Vec3> {
+        if self.uvs.is_empty() {
+            return None;
+        }
+        let [i, j, k] = self.triangles[prim as usize];
+        let [a, b, c] = [i, j, k].map(|v| self.positions[v as usize]);
+        let [ta, tb, tc] = [i, j, k].map(|v| self.uvs[v as usize]);
+        let (duv_ac, duv_bc) = (ta - tc, tb - tc);
+        let det = duv_ac.x * duv_bc.y - duv_ac.y * duv_bc.x;
+        (det.abs() > 1e-12).then(|| ((a - c) * duv_bc.y - (b - c) * duv_ac.y) / det)
+    }
+
+    /// Barycentrics (u, v) of a point `p` in (the plane of) triangle `prim`.
+    pub fn barycentrics(&self, prim: u32, p: Vec3) -> Vec2 {
+        let [a, b, c] = self.corners(prim);
+        let (e1, e2, d) = (b - a, c - a, p - a);
+        let (d11, d12, d22) = (e1.dot(e1), e1.dot(e2), e2.dot(e2));
+        let (d1p, d2p) = (e1.dot(d), e2.dot(d));
+        let det = d11 * d22 - d12 * d12;
+        if det <= 0.0 {
+            return Vec2::ZERO;
+        }
+        Vec2::new((d22 * d1p - d12 * d2p) / det, (d11 * d2p - d12 * d1p) / det)
+    }
+
     /// Bytes of memory the mesh holds.
     pub fn bytes(&self) -> usize {
         use std::mem::size_of;

@@ -7,7 +7,7 @@
 use crate::geometry::SurfacePoint;
 use crate::material::Material;
 use crate::math::sampling::power_heuristic;
-use crate::math::{offset_origin, shadow_ray, Frame, Ray, Vec3};
+use crate::math::{offset_origin, shadow_ray, Ray, Vec3};
 use crate::sampler::SampleStream;
 use crate::scene::desc::Strategy;
 use crate::scene::runtime::{MAX_CUTOUTS, NO_LIGHT};
@@ -88,25 +88,28 @@ pub fn li<S: Radiance>(
             } else {
                 weight(strategy, false, prev_pdf, light_pdf(scene, &si, (prev_p, prev_n), ray.dir))
             };
-            l += beta * mat.emission * w;
+            l += beta * mat.emission_at(|| scene.uv(&si)) * w;
         }
         if depth >= max_depth {
             break;
         }
-        let frame = Frame::from_normal(si.ns);
+        let shading = scene.shading(&si, mat, wo);
         let bsdf = &*mat.bsdf_at(|| scene.uv(&si));
         let (u_choose, u_prim, u_light) = (s.next_u64(), s.next_u64(), s.next_2d());
         if !bsdf.is_delta() && strategy != Strategy::Bsdf {
             if let Some((light, pmf)) = scene.lights.choose(si.p, si.n, u_choose) {
                 if let Some(ls) = light.sample_li(scene.geometry(), si.p, u_prim, u_light) {
-                    let f = bsdf.eval(&frame, wo, ls.wi);
-                    if f.max_element() > 0.0 && bsdf.geometry_allows(si.n, wo, ls.wi) {
+                    let f = shading.eval(bsdf, wo, ls.wi);
+                    if f.max_element() > 0.0 && shading.allows(bsdf, wo, ls.wi) {
                         let origin = offset_origin(si.p, si.n, ls.wi);
                         let visible = scene.visibility(&shadow_ray(origin, si.p, ls.wi, ls.dist));
                         if visible > 0.0 {
                             let pdf = pmf * ls.pdf;
-                            let w =
-                                if ls.delta { 1.0 } else { weight(strategy, true, pdf, bsdf.pdf(&frame, wo, ls.wi)) };
+                            let w = if ls.delta {
+                                1.0
+                            } else {
+                                weight(strategy, true, pdf, bsdf.pdf(&shading.frame, wo, ls.wi))
+                            };
                             l += beta * f * ls.radiance * (w * visible / pdf);
                         }
                     }
@@ -114,8 +117,7 @@ pub fn li<S: Radiance>(
             }
         }
         let (u_lobe, u_dir) = (s.next_1d(), s.next_2d());
-        let sampled = bsdf.sample(&frame, wo, u_lobe, u_dir, hero);
-        let Some(bs) = sampled.filter(|bs| bsdf.geometry_allows(si.n, wo, bs.wi)) else {
+        let Some(bs) = shading.sample(bsdf, wo, u_lobe, u_dir, hero) else {
             break;
         };
         beta *= bs.weight;

@@ -3,7 +3,7 @@
 //! followed recursively, emitters and the background seen directly; a
 //! cut-out blends its surface with what lies behind by its opacity.
 
-use crate::math::{offset_origin, shadow_ray, Frame, Ray, Vec2};
+use crate::math::{offset_origin, shadow_ray, Ray, Vec2};
 use crate::scene::Scene;
 use crate::spectrum::Radiance;
 
@@ -18,7 +18,7 @@ pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, 
     };
     let wo = -ray.dir;
     let mat = scene.material(si.material);
-    let mut l = if si.n.dot(wo) > 0.0 { mat.emission } else { S::ZERO };
+    let mut l = if si.n.dot(wo) > 0.0 { mat.emission_at(|| scene.uv(&si)) } else { S::ZERO };
     if depth >= max_depth.min(MAX_RECURSION) {
         return l;
     }
@@ -34,11 +34,10 @@ pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, 
         }
     }
     let surface = |v: S| v * alpha;
-    let frame = Frame::from_normal(si.ns);
+    let shading = scene.shading(&si, mat, wo);
     let bsdf = &*mat.bsdf_at(|| scene.uv(&si));
     if bsdf.is_delta() {
-        let lobes = bsdf.specular_lobes(&frame, wo).into_iter().flatten();
-        for (wi, weight) in lobes.filter(|&(wi, _)| bsdf.geometry_allows(si.n, wo, wi)) {
+        for (wi, weight) in shading.specular_lobes(bsdf, wo) {
             let t = throughput * weight;
             if t.max_element() > MIN_CONTRIBUTION {
                 let next = Ray::new(offset_origin(si.p, si.n, wi), wi);
@@ -54,8 +53,8 @@ pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, 
         let Some(ls) = light.sample_li(scene.geometry(), si.p, 0, Vec2::ZERO) else {
             continue;
         };
-        let f = bsdf.eval(&frame, wo, ls.wi);
-        if f.max_element() <= 0.0 || !bsdf.geometry_allows(si.n, wo, ls.wi) {
+        let f = shading.eval(bsdf, wo, ls.wi);
+        if f.max_element() <= 0.0 || !shading.allows(bsdf, wo, ls.wi) {
             continue;
         }
         let origin = offset_origin(si.p, si.n, ls.wi);

@@ -28,6 +28,7 @@ pub use sampler::{LightChoice, LightSampler};
 use crate::geometry::{Geometry, SurfacePoint};
 use crate::math::{Vec2, Vec3};
 use crate::spectrum::Radiance;
+use crate::texture::Texture;
 use std::sync::Arc;
 
 /// A light whose colours are `S` (RGB or spectral bins).
@@ -56,7 +57,10 @@ pub enum Light<S = Vec3> {
     /// Every primitive of an emissive object.
     Area {
         object: u32,
+        /// The mean where a texture varies it.
         emission: S,
+        /// Emission varying over the surface (RGB mode).
+        texture: Option<Texture>,
         emitter: Arc<Emitter>,
     },
     /// The sky: a uniform colour or an environment map.
@@ -109,12 +113,16 @@ impl<S: Radiance> Light<S> {
             &Light::Directional { direction, irradiance } => {
                 Some(LightSample { wi: -direction, dist: f32::INFINITY, radiance: irradiance, pdf: 1.0, delta: true })
             }
-            Light::Area { object, emission, emitter } => {
+            Light::Area { object, emission, texture, emitter } => {
                 let (prim, pmf) = emitter.prims.sample(u_prim)?;
                 let (sp, pdf) = geometry.sample_toward(*object, prim as u32, p, u)?;
                 let to = sp.p - p;
                 let dist = to.length();
-                Some(LightSample { wi: to / dist, dist, radiance: *emission, pdf: pmf * pdf, delta: false })
+                let radiance = match texture {
+                    None => *emission,
+                    Some(t) => textured(t, geometry, *object, prim as u32, sp.p),
+                };
+                Some(LightSample { wi: to / dist, dist, radiance, pdf: pmf * pdf, delta: false })
             }
             Light::Background(background) => {
                 let (wi, radiance, pdf) = background.sample(u)?;
@@ -139,6 +147,12 @@ impl<S: Radiance> Light<S> {
             _ => 0.0,
         }
     }
+}
+
+/// A textured emitter's radiance at a sampled point.
+#[inline(never)]
+fn textured<S: Radiance>(t: &Texture, geometry: &Geometry, object: u32, prim: u32, p: Vec3) -> S {
+    S::from_rgb_only(t.eval(geometry.uv_at_point(object, prim, p).unwrap_or(Vec2::ZERO)))
 }
 
 /// Mitsuba's `spot` falloff for light leaving along `out` (unit): 1 within

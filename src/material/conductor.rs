@@ -1,8 +1,8 @@
 //! Conductors: a perfect mirror at zero roughness, a GGX microfacet lobe above
-//! it, sampled by visible normals (Heitz 2018) with Smith height-correlated
-//! masking, and Schlick's or the exact conductor Fresnel term.
+//! it, sampled by visible normals (Heitz 2018) with Smith's separable
+//! masking-shadowing, and Schlick's or the exact conductor Fresnel term.
 
-use super::ggx::{ggx_d, reflect, sample_visible_normal, smith_g1, smith_g2};
+use super::ggx::{ggx_d, reflect, sample_visible_normal, smith_g, smith_g1};
 use super::{BsdfSample, Fresnel};
 use crate::math::{Vec2, Vec3};
 use crate::spectrum::Radiance;
@@ -21,8 +21,8 @@ pub fn sample<S: Radiance>(fresnel: &Fresnel<S>, alpha: f32, wo: Vec3, u: Vec2) 
     if wi_up.z <= 0.0 {
         return None;
     }
-    let g1 = smith_g1(wo_up, alpha);
-    let weight = fresnel.eval(wo_up.dot(h)) * (smith_g2(wo_up, wi_up, alpha) / g1);
+    // f·cos/pdf = F·G1(wo)·G1(wi)/G1(wo).
+    let weight = fresnel.eval(wo_up.dot(h)) * smith_g1(wi_up, alpha);
     let pdf = pdf(alpha, wo_up, wi_up);
     let wi = Vec3::new(wi_up.x, wi_up.y, wi_up.z * flip);
     Some(BsdfSample { wi, weight, pdf, delta: false, eta_squared: 1.0, hero: None })
@@ -33,7 +33,7 @@ pub fn eval<S: Radiance>(fresnel: &Fresnel<S>, alpha: f32, wo: Vec3, wi: Vec3) -
     let (wo, wi) = (up(wo), up(wi));
     let h = (wo + wi).normalize();
     let d = ggx_d(h, alpha);
-    fresnel.eval(wo.dot(h)) * (d * smith_g2(wo, wi, alpha) / (4.0 * wo.z))
+    fresnel.eval(wo.dot(h)) * (d * smith_g(wo, wi, alpha) / (4.0 * wo.z))
 }
 
 pub fn pdf(alpha: f32, wo: Vec3, wi: Vec3) -> f32 {

@@ -20,11 +20,13 @@ mod ggx;
 mod plastic;
 mod rough_dielectric;
 mod rough_plastic;
+mod shading;
 
 pub use blend::Blend;
 pub use fresnel::Fresnel;
 pub use plastic::Plastic;
 pub use rough_plastic::RoughPlastic;
+pub use shading::Shading;
 
 use crate::math::{sampling, Frame, Vec2, Vec3};
 use crate::spectrum::Radiance;
@@ -84,6 +86,12 @@ pub struct Material<S = Vec3> {
     /// A cut-out (Mitsuba's `mask`): the share of light the surface stops;
     /// `None` is solid.
     pub opacity: Option<Opacity>,
+    /// Emission that varies over the surface (RGB mode): where given, it
+    /// stands for `emission` (which then holds its mean).
+    pub emission_texture: Option<Texture>,
+    /// A tangent-space normal map (Mitsuba's `normalmap`): bends the frame
+    /// the BSDF works in (see `Shading`).
+    pub normal_map: Option<Texture>,
 }
 
 #[derive(Clone, Debug)]
@@ -112,7 +120,7 @@ pub enum Varying<S = Vec3> {
     /// The BSDF's colour (reflectance or tint) and roughness (α = r²).
     Surface { colour: Option<Texture>, roughness: Option<Texture> },
     /// A blend whose parts or weight vary.
-    Blend { a: Material<S>, b: Material<S>, weight: Option<Texture> },
+    Blend { a: Box<Material<S>>, b: Box<Material<S>>, weight: Option<Texture> },
 }
 
 impl<S: Radiance> Varying<S> {
@@ -175,6 +183,16 @@ impl<S: Radiance> Material<S> {
     #[inline]
     pub fn opacity_at(&self, uv: impl FnOnce() -> Vec2) -> f32 {
         self.opacity.as_ref().map_or(1.0, |o| o.at(uv()))
+    }
+
+    /// The radiance the front side emits at a surface point; `uv` is asked
+    /// for only when a texture varies it.
+    #[inline]
+    pub fn emission_at(&self, uv: impl FnOnce() -> Vec2) -> S {
+        match &self.emission_texture {
+            None => self.emission,
+            Some(t) => S::from_rgb_only(t.eval(uv())),
+        }
     }
 
     /// The BSDF at a surface point; `uv` is asked for only when a texture
@@ -425,9 +443,10 @@ mod tests {
 
     #[test]
     fn rough_conductor_albedo_matches_numerical_integration() {
-        // Single-scattering GGX albedo for this wo, integrated independently
-        // (midpoint rule, 400×800 cells over the hemisphere).
-        for (alpha, expected) in [(0.1f32, 0.98560), (0.5, 0.68259), (1.0, 0.34056)] {
+        // Single-scattering GGX albedo (separable Smith G) for this wo,
+        // integrated independently (midpoint rule, 800×1600 cells over the
+        // hemisphere).
+        for (alpha, expected) in [(0.1f32, 0.98560), (0.5, 0.68086), (1.0, 0.33294)] {
             let bsdf = Bsdf::Conductor { fresnel: Fresnel::Schlick(Vec3::ONE), alpha };
             let (s, e) = albedo_two_ways(&bsdf, Vec3::new(0.5, 0.1, 0.8).normalize());
             assert!((s - expected).abs() < 0.005, "alpha {alpha}: sampled {s}, expected {expected}");
@@ -462,6 +481,8 @@ mod tests {
                 roughness: Some(checks(0.3, 1.0)),
             })),
             opacity: None,
+            emission_texture: None,
+            normal_map: None,
         };
         for (uv, alpha, r0) in [(Vec2::new(0.25, 0.25), 0.09f32, 0.2f32), (Vec2::new(0.75, 0.25), 1.0, 0.9)] {
             match &*m.bsdf_at(|| uv) {

@@ -5,7 +5,7 @@
 //! than it should (a white furnace shows how much). Radiance crossing the
 //! interface is scaled by 1/η², as for smooth glass.
 
-use super::ggx::{ggx_d, reflect, sample_visible_normal, smith_g2, visible_normal_pdf};
+use super::ggx::{ggx_d, reflect, sample_visible_normal, smith_g, visible_normal_pdf};
 use super::BsdfSample;
 use crate::math::{Vec2, Vec3};
 use crate::spectrum::Radiance;
@@ -59,7 +59,7 @@ struct Lobe<S> {
 fn lobe<S: Radiance>(eta: f32, tint: S, alpha: f32, wo: Vec3, wi: Vec3) -> Option<Lobe<S>> {
     let (wm, etap) = half_vector(wo, wi, eta)?;
     let f = fresnel(wo.dot(wm), eta);
-    let (d, g) = (ggx_d(wm, alpha), smith_g2(wo, wi, alpha));
+    let (d, g) = (ggx_d(wm, alpha), smith_g(wo, wi, alpha));
     let wm_pdf = visible_normal_pdf(if wo.z < 0.0 { -wo } else { wo }, wm, alpha);
     if etap == 1.0 {
         let value = S::splat(d * g * f / (4.0 * wo.z.abs()));

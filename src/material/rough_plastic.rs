@@ -8,7 +8,7 @@
 //! rough-dielectric BSDF itself. Front side only.
 
 use super::dielectric::fresnel;
-use super::ggx::{ggx_d, reflect, sample_visible_normal, smith_g2, visible_normal_pdf};
+use super::ggx::{ggx_d, reflect, sample_visible_normal, smith_g, visible_normal_pdf};
 use super::{rough_dielectric, BsdfSample};
 use crate::math::{sampling, Vec2, Vec3};
 use crate::sampler::SampleStream;
@@ -71,8 +71,7 @@ impl<S: Radiance> RoughPlastic<S> {
             return S::ZERO;
         }
         let h = (wo + wi).normalize();
-        let specular =
-            ggx_d(h, self.alpha) * smith_g2(wo, wi, self.alpha) * fresnel(wo.dot(h), self.eta) / (4.0 * wo.z);
+        let specular = ggx_d(h, self.alpha) * smith_g(wo, wi, self.alpha) * fresnel(wo.dot(h), self.eta) / (4.0 * wo.z);
         self.scaled * (wi.z * self.t(wo.z) * self.t(wi.z)) + S::splat(specular)
     }
 

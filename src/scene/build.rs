@@ -152,8 +152,8 @@ fn shade<P: Palette>(d: &SceneDesc, palette: &P, shapes: &Shapes) -> Scene<P::Ra
         let material = &materials[shapes.object_material[object] as usize];
         if let Some(emitter) = emitter.as_ref().filter(|_| material.is_emissive()) {
             object_light[object] = lights.len() as u32;
-            let (object, emission) = (object as u32, material.emission);
-            lights.push(Light::Area { object, emission, emitter: emitter.clone() });
+            let (object, emission, texture) = (object as u32, material.emission, material.emission_texture.clone());
+            lights.push(Light::Area { object, emission, texture, emitter: emitter.clone() });
         }
     }
     for l in &d.lights {
@@ -271,7 +271,15 @@ fn material<P: Palette>(m: &MaterialDesc, all: &BTreeMap<String, MaterialDesc>, 
     let colour = m.colour().and_then(SpectrumDesc::texture).cloned();
     let roughness = m.roughness().and_then(ScalarDesc::texture).cloned();
     let varying = (colour.is_some() || roughness.is_some()).then(|| Box::new(Varying::Surface { colour, roughness }));
-    Material { bsdf, emission, albedo, varying, opacity: opacity(m.opacity()) }
+    Material {
+        bsdf,
+        emission,
+        albedo,
+        varying,
+        opacity: opacity(m.opacity()),
+        emission_texture: m.emission().and_then(SpectrumDesc::texture).cloned(),
+        normal_map: m.normal_map().and_then(NormalMapDesc::texture).cloned(),
+    }
 }
 
 /// A cut-out's opacity, as validated.
@@ -288,6 +296,8 @@ fn blend<P: Palette>(b: &BlendDesc, all: &BTreeMap<String, MaterialDesc>, p: &P)
         albedo: Vec3::ZERO,
         varying: None,
         opacity: None,
+        emission_texture: None,
+        normal_map: None,
     };
     let [a, c] = b.materials.each_ref().map(|name| all.get(name).map_or_else(black, |m| material(m, all, p)));
     let weight = b.weight.value().clamp(0.0, 1.0);
@@ -295,8 +305,16 @@ fn blend<P: Palette>(b: &BlendDesc, all: &BTreeMap<String, MaterialDesc>, p: &P)
     let bsdf = Bsdf::Blend(Box::new(Blend { a: a.bsdf.clone(), b: c.bsdf.clone(), weight }));
     let texture = b.weight.texture().cloned();
     let varying = (texture.is_some() || a.varying.is_some() || c.varying.is_some())
-        .then(|| Box::new(Varying::Blend { a, b: c, weight: texture }));
-    Material { bsdf, emission: P::Radiance::ZERO, albedo, varying, opacity: opacity(b.opacity.as_ref()) }
+        .then(|| Box::new(Varying::Blend { a: Box::new(a), b: Box::new(c), weight: texture }));
+    Material {
+        bsdf,
+        emission: P::Radiance::ZERO,
+        albedo,
+        varying,
+        opacity: opacity(b.opacity.as_ref()),
+        emission_texture: None,
+        normal_map: b.normal_map.as_ref().and_then(NormalMapDesc::texture).cloned(),
+    }
 }
 
 /// A conductor's Fresnel term, and its RGB albedo at normal incidence.

@@ -2,7 +2,7 @@
 //! (see docs/scene-format.md). Unknown keys are refused. Numbers stay as
 //! written (integers as i64) so that range checks can say what was wrong.
 
-pub use super::spectrum_desc::{IorDesc, ScalarDesc, SpectrumDesc};
+pub use super::spectrum_desc::{IorDesc, NormalMapDesc, ScalarDesc, SpectrumDesc};
 use crate::math::{Mat4, Transform, Vec3};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -255,9 +255,24 @@ impl MaterialDesc {
         }
     }
 
-    /// True when a texture colours it, roughens it or cuts it out.
+    /// Its `normal_map`, where it has one.
+    pub fn normal_map(&self) -> Option<&NormalMapDesc> {
+        match self {
+            MaterialDesc::Diffuse(d) => d.normal_map.as_ref(),
+            MaterialDesc::Conductor(c) => c.normal_map.as_ref(),
+            MaterialDesc::Dielectric(g) | MaterialDesc::ThinDielectric(g) => g.normal_map.as_ref(),
+            MaterialDesc::Plastic(p) => p.normal_map.as_ref(),
+            MaterialDesc::Blend(b) => b.normal_map.as_ref(),
+            MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => None,
+        }
+    }
+
+    /// True when a texture colours it, roughens it, bends its normals, cuts
+    /// it out or varies its emission.
     pub fn is_textured(&self) -> bool {
         self.colour().is_some_and(|c| matches!(c, SpectrumDesc::Texture(_)))
+            || self.emission().is_some_and(|e| matches!(e, SpectrumDesc::Texture(_)))
+            || self.normal_map().is_some()
             || self.opacity().is_some_and(|o| o.texture().is_some())
             || self.roughness().is_some_and(|r| r.texture().is_some())
     }
@@ -296,6 +311,7 @@ pub struct DiffuseDesc {
     pub reflectance: SpectrumDesc,
     pub emission: Option<SpectrumDesc>,
     pub opacity: Option<ScalarDesc>,
+    pub normal_map: Option<NormalMapDesc>,
 }
 
 /// A conductor's Fresnel term from `reflectance` at normal incidence
@@ -312,6 +328,7 @@ pub struct ConductorDesc {
     pub roughness: ScalarDesc,
     pub emission: Option<SpectrumDesc>,
     pub opacity: Option<ScalarDesc>,
+    pub normal_map: Option<NormalMapDesc>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -327,6 +344,7 @@ pub struct DielectricDesc {
     pub tint: SpectrumDesc,
     pub emission: Option<SpectrumDesc>,
     pub opacity: Option<ScalarDesc>,
+    pub normal_map: Option<NormalMapDesc>,
 }
 
 /// A diffuse base under a dielectric coating (Mitsuba's `plastic`).
@@ -342,6 +360,7 @@ pub struct PlasticDesc {
     pub roughness: ScalarDesc,
     pub emission: Option<SpectrumDesc>,
     pub opacity: Option<ScalarDesc>,
+    pub normal_map: Option<NormalMapDesc>,
 }
 
 /// `materials = ["a", "b"]` mixed by `weight` (0 gives "a").
@@ -352,6 +371,7 @@ pub struct BlendDesc {
     #[serde(default = "half")]
     pub weight: ScalarDesc,
     pub opacity: Option<ScalarDesc>,
+    pub normal_map: Option<NormalMapDesc>,
 }
 
 fn zero() -> ScalarDesc {
@@ -648,30 +668,43 @@ impl SceneDesc {
         for (name, m) in self.materials.iter_mut() {
             let path = format!("materials.{name}");
             type Keyed<'a> = Vec<(&'static str, &'a mut SpectrumDesc)>;
-            let (mut own, emission, opacity): (Keyed, Option<&mut SpectrumDesc>, Option<&mut ScalarDesc>) = match m {
-                MaterialDesc::Diffuse(d) => {
-                    (vec![("reflectance", &mut d.reflectance)], d.emission.as_mut(), d.opacity.as_mut())
-                }
+            type Optional<'a, T> = Option<&'a mut T>;
+            let (mut own, emission, opacity, normal_map): (
+                Keyed,
+                Optional<SpectrumDesc>,
+                Optional<ScalarDesc>,
+                Optional<NormalMapDesc>,
+            ) = match m {
+                MaterialDesc::Diffuse(d) => (
+                    vec![("reflectance", &mut d.reflectance)],
+                    d.emission.as_mut(),
+                    d.opacity.as_mut(),
+                    d.normal_map.as_mut(),
+                ),
                 MaterialDesc::Conductor(c) => {
                     let keys = [("reflectance", c.reflectance.as_mut()), ("eta", c.eta.as_mut()), ("k", c.k.as_mut())];
                     let mut own: Keyed = keys.into_iter().filter_map(|(k, s)| s.map(|s| (k, s))).collect();
                     own.push(("roughness", &mut c.roughness.0));
-                    (own, c.emission.as_mut(), c.opacity.as_mut())
+                    (own, c.emission.as_mut(), c.opacity.as_mut(), c.normal_map.as_mut())
                 }
                 MaterialDesc::Dielectric(g) | MaterialDesc::ThinDielectric(g) => (
                     vec![("tint", &mut g.tint), ("roughness", &mut g.roughness.0)],
                     g.emission.as_mut(),
                     g.opacity.as_mut(),
+                    g.normal_map.as_mut(),
                 ),
                 MaterialDesc::Plastic(p) => {
                     let own = vec![("reflectance", &mut p.reflectance), ("roughness", &mut p.roughness.0)];
-                    (own, p.emission.as_mut(), p.opacity.as_mut())
+                    (own, p.emission.as_mut(), p.opacity.as_mut(), p.normal_map.as_mut())
                 }
-                MaterialDesc::Emitter(e) => (Vec::new(), Some(&mut e.emission), None),
-                MaterialDesc::Blend(b) => (vec![("weight", &mut b.weight.0)], None, b.opacity.as_mut()),
-                MaterialDesc::Null(_) => (Vec::new(), None, None),
+                MaterialDesc::Emitter(e) => (Vec::new(), Some(&mut e.emission), None, None),
+                MaterialDesc::Blend(b) => {
+                    (vec![("weight", &mut b.weight.0)], None, b.opacity.as_mut(), b.normal_map.as_mut())
+                }
+                MaterialDesc::Null(_) => (Vec::new(), None, None, None),
             };
             own.extend(opacity.map(|o| ("opacity", &mut o.0)));
+            own.extend(normal_map.map(|n| ("normal_map", &mut n.0)));
             out.extend(own.into_iter().map(|(key, s)| (format!("{path}.{key}"), s)));
             out.extend(emission.map(|e| (format!("{path}.emission"), e)));
         }

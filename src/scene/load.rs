@@ -190,7 +190,9 @@ fn read_envmap(scene: &Path, b: &BackgroundDesc, spectral: bool) -> Result<(Imag
 fn is_textured(desc: &SceneDesc, name: &str) -> bool {
     match desc.materials.get(name) {
         Some(MaterialDesc::Blend(b)) => {
-            let own = b.weight.texture().is_some() || b.opacity.as_ref().is_some_and(|o| o.texture().is_some());
+            let own = b.weight.texture().is_some()
+                || b.opacity.as_ref().is_some_and(|o| o.texture().is_some())
+                || b.normal_map.is_some();
             own || b.materials.iter().any(|part| part != name && is_textured(desc, part))
         }
         Some(m) => m.is_textured(),
@@ -198,19 +200,17 @@ fn is_textured(desc: &SceneDesc, name: &str) -> bool {
     }
 }
 
-/// Textures vary materials' `reflectance`, `tint`, `roughness`, `opacity`
-/// and blend `weight`, in RGB mode.
+/// Textures vary materials' `reflectance`, `tint`, `roughness`, `opacity`,
+/// `emission`, `normal_map` and blend `weight`, in RGB mode.
 fn texture_allowed(key: &str, spectral: bool) -> Result<(), String> {
     if spectral {
         return Err("textures are RGB-mode only for now: remove [spectrum] or give a colour".into());
     }
-    let allowed = [".reflectance", ".tint", ".weight", ".opacity", ".roughness"];
+    let allowed = [".reflectance", ".tint", ".weight", ".opacity", ".roughness", ".emission", ".normal_map"];
     if !(key.starts_with("materials.") && allowed.iter().any(|k| key.ends_with(k))) {
-        return Err(
-            "a texture may vary a material's `reflectance`, `tint`, `roughness`, `opacity` or blend `weight` only \
-                    (not yet emission or lights)"
-                .into(),
-        );
+        return Err("a texture may vary a material's `reflectance`, `tint`, `roughness`, `opacity`, `emission`, \
+                    `normal_map` or blend `weight` only (not lights or the background's colour)"
+            .into());
     }
     Ok(())
 }

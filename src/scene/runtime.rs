@@ -8,9 +8,10 @@ use crate::accel::Accel;
 use crate::camera::Camera;
 use crate::geometry::Geometry;
 use crate::light::{Background, LightSampler};
-use crate::material::Material;
-use crate::math::{offset_origin, Ray, Vec2, Vec3};
+use crate::material::{Material, Shading};
+use crate::math::{offset_origin, Frame, Ray, Vec2, Vec3};
 use crate::spectrum::{bins_to_rgb, Binning, Bins, Radiance};
+use crate::texture::Texture;
 use bincode::{Decode, Encode};
 use glam::DVec3;
 use std::sync::Arc;
@@ -130,6 +131,27 @@ impl<S: Radiance> Scene<S> {
     #[inline]
     pub fn uv(&self, si: &Interaction) -> Vec2 {
         self.geometry().uv(si.object, si.prim, si.bary, si.p).unwrap_or(Vec2::ZERO)
+    }
+
+    /// Where the material's BSDF works at an interaction seen from `wo`:
+    /// around the shading normal, or around the normal its normal map gives.
+    #[inline]
+    pub fn shading(&self, si: &Interaction, material: &Material<S>, wo: Vec3) -> Shading {
+        match &material.normal_map {
+            None => Shading::plain(si.ns, si.n),
+            Some(map) => self.bent(si, map, wo),
+        }
+    }
+
+    /// A normal map's texel c read as 2c − 1 in the frame (s, n × s, n) of
+    /// the shading normal n, with s along ∂p/∂u (Mitsuba's `normalmap`).
+    #[inline(never)]
+    fn bent(&self, si: &Interaction, map: &Texture, wo: Vec3) -> Shading {
+        let n = si.ns;
+        let along_u = self.geometry().dpdu(si.object, si.prim, si.p).map_or(Vec3::ZERO, |d| d - n * n.dot(d));
+        let s = along_u.try_normalize().unwrap_or_else(|| Frame::from_normal(n).s);
+        let tangent = Frame { s, t: n.cross(s), n };
+        Shading::bent(&tangent, map.eval(self.uv(si)) * 2.0 - Vec3::ONE, si.n, wo)
     }
 
     #[inline]

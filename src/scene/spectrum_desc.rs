@@ -60,6 +60,35 @@ impl<'de> Deserialize<'de> for ScalarDesc {
     }
 }
 
+/// A tangent-space normal map (OpenGL convention, as Mitsuba's
+/// `normalmap`): an image texture, always read as stored (`raw`), whose
+/// texel c gives the normal 2c − 1 in the frame of the shading normal and
+/// the surface's ∂p/∂u.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NormalMapDesc(pub SpectrumDesc);
+
+impl NormalMapDesc {
+    pub fn texture(&self) -> Option<&Texture> {
+        self.0.texture()
+    }
+}
+
+impl<'de> Deserialize<'de> for NormalMapDesc {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        match spectrum(value).map_err(D::Error::custom)? {
+            SpectrumDesc::Texture(mut t) => match &mut t.kind {
+                TextureKind::Bitmap { raw, .. } => {
+                    *raw = true;
+                    Ok(NormalMapDesc(SpectrumDesc::Texture(t)))
+                }
+                TextureKind::Checkerboard => Err(D::Error::custom("a normal map is an image: { texture = \"n.png\" }")),
+            },
+            _ => Err(D::Error::custom("expected an image texture: { texture = \"n.png\" }")),
+        }
+    }
+}
+
 /// A texture as the file gives it, and once `load` has read its image, the
 /// texture itself.
 #[derive(Clone, Debug, PartialEq)]

@@ -262,8 +262,9 @@ fn roughness(path: &str, r: &ScalarDesc) -> Check {
     }
 }
 
-/// A blend's parts exist, are surfaces (not `emitter` or `null`), and do not
-/// lead back to the blend; its weight is in [0, 1].
+/// A blend's parts exist, are surfaces (not `emitter` or `null`) without
+/// normal maps of their own, and do not lead back to the blend; its weight
+/// is in [0, 1].
 fn blend(path: &str, name: &str, b: &BlendDesc, d: &SceneDesc) -> Check {
     if b.weight.texture().is_none() {
         unit(&format!("{path}.weight"), b.weight.value())?;
@@ -280,6 +281,12 @@ fn blend(path: &str, name: &str, b: &BlendDesc, d: &SceneDesc) -> Check {
             }
             Some(MaterialDesc::Emitter(_) | MaterialDesc::Null(_)) => {
                 return Err(SceneError::new(key, format!("`{part}` is an emitter or null: a blend mixes surfaces")));
+            }
+            Some(m) if m.normal_map().is_some() => {
+                return Err(SceneError::new(
+                    key,
+                    format!("`{part}` has a normal_map: a blend's parts share one shading frame, give it to the blend"),
+                ));
             }
             Some(_) => {}
         }

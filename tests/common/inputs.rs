@@ -137,11 +137,18 @@ pub const BAD_INPUTS: &[BadInput] = &[
         expect: &["scene.toml:16:", "materials.white.reflectance", "RGB-mode only"],
     },
     BadInput {
-        name: "texture on emission",
-        from: "type = \"diffuse\"\n",
-        to: "type = \"diffuse\"\nemission = { checkerboard = { scale = 2 } }\n",
+        name: "texture on a light",
+        from: "intensity = [5, 5, 5]",
+        to: "intensity = { checkerboard = { scale = 2 } }",
         flags: &[],
-        expect: &["scene.toml:16:", "materials.white.emission", "`reflectance`, `tint`, `roughness`, `opacity` or blend `weight` only"],
+        expect: &["scene.toml:26:", "lights[0].intensity", "not lights or the background's colour"],
+    },
+    BadInput {
+        name: "normal map that is not an image",
+        from: "type = \"diffuse\"\n",
+        to: "type = \"diffuse\"\nnormal_map = { checkerboard = { scale = 2 } }\n",
+        flags: &[],
+        expect: &["scene.toml:16:", "materials.white.normal_map", "a normal map is an image"],
     },
     BadInput {
         name: "undefined mesh name",

@@ -155,3 +155,15 @@ type = "rectangle"
 material = "ground"
 transform = { scale = 100, rotate = [-90, 0, 0], translate = [0, -0.5, 0] }
 "#;
+
+/// A PFM image of `width` × `height` texels from `texel(column, row)`, row
+/// 0 on top.
+pub fn write_pfm(path: &Path, (width, height): (usize, usize), texel: impl Fn(usize, usize) -> [f32; 3]) {
+    let mut bytes = format!("PF\n{width} {height}\n-1.0\n").into_bytes();
+    for row in (0..height).rev() {
+        for column in 0..width {
+            bytes.extend(texel(column, row).iter().flat_map(|v| v.to_le_bytes()));
+        }
+    }
+    std::fs::write(path, bytes).unwrap();
+}
