@@ -187,3 +187,25 @@ fn white_rough_plastic_in_a_furnace_loses_what_mitsubas_roughplastic_loses() {
         assert!(m <= 1.0 && (m - mitsuba).abs() < 0.025, "roughness {roughness}: {m} vs Mitsuba {mitsuba}");
     }
 }
+
+#[test]
+fn a_roughness_texture_on_plastic_matches_the_same_uniform_roughness() {
+    // Textured, the coating's tables are interpolated between roughness
+    // steps of 1/16: exact on a step (0.5), close between steps (0.3).
+    let dir = tempfile::tempdir().unwrap();
+    let sphere = |roughness: &str| {
+        let body = format!(
+            "[materials.p]\ntype = \"plastic\"\nreflectance = [0.2, 0.5, 0.8]\nroughness = {roughness}\n[[shapes]]\n\
+             type = \"sphere\"\ncenter = [0, 0, 0]\nradius = 1\nmaterial = \"p\"\n"
+        );
+        furnace(1.2, &body)
+    };
+    for (r, tolerance) in [(0.5f32, 1e-4), (0.05, 2e-3), (0.3, 2e-3)] {
+        write_pfm(&dir.path().join("r.pfm"), (1, 1), |_, _| [r; 3]);
+        let (_, textured) = render_in(dir.path(), &sphere("{ texture = \"r.pfm\" }"), &Default::default(), 2);
+        let (_, uniform) = render_in(dir.path(), &sphere(&r.to_string()), &Default::default(), 2);
+        for (t, u) in channel_means(&textured).into_iter().zip(channel_means(&uniform)) {
+            assert_close(t, u, tolerance, &format!("roughness {r} textured vs uniform"));
+        }
+    }
+}

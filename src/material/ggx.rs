@@ -24,7 +24,9 @@ pub fn ggx_d(h: Vec3, alpha: f32) -> f32 {
         return 0.0;
     }
     let a2 = alpha * alpha;
-    let t = h.z * h.z * (a2 - 1.0) + 1.0;
+    // cos²θ (α² − 1) + 1, written so that it does not round to 0 at the
+    // peak when α² is below f32's epsilon (sin²θ = x² + y² for a unit h).
+    let t = (h.x * h.x + h.y * h.y) + a2 * h.z * h.z;
     a2 / (PI * t * t)
 }
 
@@ -56,4 +58,18 @@ pub fn sample_visible_normal(wo: Vec3, alpha: f32, u: Vec2) -> Vec3 {
     let p2 = (1.0 - s) * (1.0 - p1 * p1).max(0.0).sqrt() + s * r * phi.sin();
     let nh = t1 * p1 + t2 * p2 + vh * (1.0 - p1 * p1 - p2 * p2).max(0.0).sqrt();
     Vec3::new(alpha * nh.x, alpha * nh.y, nh.z.max(1e-6)).normalize()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_peak_stays_finite_at_the_smallest_roughness() {
+        // α² = 1e-8 is below f32's epsilon: cos²θ (α² − 1) + 1 would be 0.
+        let alpha = crate::material::MIN_ROUGH_ALPHA;
+        let peak = ggx_d(Vec3::Z, alpha);
+        let exact = 1.0 / (PI * alpha * alpha);
+        assert!((peak / exact - 1.0).abs() < 1e-5, "{peak} vs {exact}");
+    }
 }

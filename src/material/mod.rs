@@ -248,14 +248,15 @@ impl<S: Radiance> Bsdf<S> {
         }
     }
 
-    /// This BSDF with another GGX α (conductors and rough glass; others as
-    /// they are).
+    /// This BSDF with another GGX α (conductors, rough glass, and rough
+    /// plastics built `textured`; others as they are).
     pub fn with_alpha(&self, alpha: f32) -> Bsdf<S> {
         match self {
             Bsdf::Conductor { fresnel, .. } => Bsdf::Conductor { fresnel: fresnel.clone(), alpha },
             &Bsdf::RoughDielectric { ior, tint, .. } => {
                 Bsdf::RoughDielectric { ior, tint, alpha: alpha.max(MIN_ROUGH_ALPHA) }
             }
+            Bsdf::RoughPlastic(p) => Bsdf::RoughPlastic(Box::new(p.with_alpha(alpha))),
             _ => self.clone(),
         }
     }

@@ -254,8 +254,11 @@ fn material<P: Palette>(m: &MaterialDesc, all: &BTreeMap<String, MaterialDesc>, 
         }
         MaterialDesc::Plastic(p) => {
             let (base, eta) = (reflectance(&p.reflectance), p.ior.0.at(RGB_MODE_NM) as f32);
-            let bsdf = if p.roughness.value() > 0.0 {
-                Bsdf::RoughPlastic(Box::new(RoughPlastic::new(base, eta, p.roughness.value().powi(2))))
+            let alpha = p.roughness.value().powi(2);
+            let bsdf = if p.roughness.texture().is_some() {
+                Bsdf::RoughPlastic(Box::new(RoughPlastic::textured(base, eta, alpha)))
+            } else if alpha > 0.0 {
+                Bsdf::RoughPlastic(Box::new(RoughPlastic::new(base, eta, alpha)))
             } else {
                 Bsdf::Plastic(Plastic::new(base, eta))
             };

@@ -355,7 +355,7 @@ pub struct PlasticDesc {
     pub reflectance: SpectrumDesc,
     #[serde(default = "default_ior")]
     pub ior: IorDesc,
-    /// A number: the rough coating is tabulated for one roughness.
+    /// GGX α = roughness² (0: smooth plastic), a number or a texture.
     #[serde(default = "zero")]
     pub roughness: ScalarDesc,
     pub emission: Option<SpectrumDesc>,

@@ -241,12 +241,6 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
         }
         MaterialDesc::Plastic(p) => {
             reflectance(&format!("{path}.reflectance"), &p.reflectance)?;
-            if p.roughness.texture().is_some() {
-                return Err(SceneError::new(
-                    format!("{path}.roughness"),
-                    "a plastic's rough coating is tabulated for one roughness: give a number",
-                ));
-            }
             roughness(path, &p.roughness)?;
         }
         MaterialDesc::Blend(_) | MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => {}

@@ -73,13 +73,6 @@ pub struct BadInput {
 
 pub const BAD_INPUTS: &[BadInput] = &[
     BadInput {
-        name: "roughness texture on plastic",
-        from: "type = \"diffuse\"\n",
-        to: "type = \"plastic\"\nroughness = { checkerboard = { even = 0.2, odd = 0.5 } }\n",
-        flags: &[],
-        expect: &["scene.toml:16:", "materials.white.roughness", "tabulated for one roughness"],
-    },
-    BadInput {
         name: "cut-out that emits",
         from: "type = \"diffuse\"\n",
         to: "type = \"diffuse\"\nemission = [1, 1, 1]\nopacity = 0.5\n",
