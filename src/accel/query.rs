@@ -34,6 +34,27 @@ impl Accel {
         Some(Hit { t: rh.ray.tfar, object, prim: rh.hit.primID, u: rh.hit.u, v: rh.hit.v })
     }
 
+    /// The nearest hits of many rays at once (Embree's stream query; told
+    /// `coherent` rays, such as one pixel's samples, it traces them in
+    /// packets).
+    pub fn intersect_stream(&self, rays: &[Ray], hits: &mut [Option<Hit>], coherent: bool) {
+        let mut rh: Vec<RTCRayHit> = rays.iter().map(|r| RTCRayHit { ray: rtc_ray(r), hit: no_hit() }).collect();
+        let mut context = context();
+        if coherent {
+            context.flags = RTCIntersectContextFlags::COHERENT;
+        }
+        // SAFETY: the scene is committed; `rh` holds rays.len() ray-hits of that stride.
+        unsafe {
+            rtcIntersect1M(self.top, &mut context, rh.as_mut_ptr(), rh.len() as u32, std::mem::size_of::<RTCRayHit>())
+        };
+        for (h, rh) in hits.iter_mut().zip(&rh) {
+            *h = (rh.hit.geomID != INVALID).then(|| {
+                let object = if rh.hit.instID[0] != INVALID { rh.hit.instID[0] } else { rh.hit.geomID };
+                Hit { t: rh.ray.tfar, object, prim: rh.hit.primID, u: rh.hit.u, v: rh.hit.v }
+            });
+        }
+    }
+
     /// True when anything blocks the ray before `ray.t_max`.
     #[inline]
     pub fn occluded(&self, ray: &Ray) -> bool {
@@ -81,6 +102,10 @@ fn rtc_ray(ray: &Ray) -> RTCRay {
         id: 0,
         flags: 0,
     }
+}
+
+fn no_hit() -> RTCHit {
+    RTCHit { Ng_x: 0.0, Ng_y: 0.0, Ng_z: 0.0, u: 0.0, v: 0.0, primID: INVALID, geomID: INVALID, instID: [INVALID] }
 }
 
 /// What Embree's inline `rtcInitIntersectContext` sets up.
@@ -167,6 +192,37 @@ mod tests {
         }
         assert!(hits > 400, "test rays should hit often, hit {hits}");
         assert!(differ <= 2, "{differ} of {rays} rays found a different primitive");
+    }
+
+    #[test]
+    fn streams_find_the_hits_single_rays_find() {
+        let geometry = Arc::new(random_geometry(&mut SampleStream::new(1, 2, 3)));
+        let accel = Accel::build(geometry, 2).unwrap();
+        // Bundles of nearly parallel rays (as a pixel's samples), and scattered ones.
+        let rays: Vec<Ray> = (0..4096u64)
+            .map(|i| {
+                let mut r = SampleStream::new(4, i / 64, 0);
+                let o = Vec3::new(r.next_1d(), r.next_1d(), r.next_1d()) * 12.0 - 6.0;
+                let d = (Vec3::new(r.next_1d(), r.next_1d(), r.next_1d()) - 0.5).normalize();
+                let mut j = SampleStream::new(5, i, 0);
+                let jitter = (Vec3::new(j.next_1d(), j.next_1d(), j.next_1d()) - 0.5) * 0.01;
+                if i % 2 == 0 {
+                    Ray::new(o, (d + jitter).normalize())
+                } else {
+                    Ray::new(o + jitter * 100.0, -d)
+                }
+            })
+            .collect();
+        for coherent in [true, false] {
+            let mut hits = vec![None; rays.len()];
+            for (r, h) in rays.chunks(256).zip(hits.chunks_mut(256)) {
+                accel.intersect_stream(r, h, coherent);
+            }
+            let single: Vec<Option<Hit>> = rays.iter().map(|r| accel.intersect(r)).collect();
+            let spheres = hits.iter().flatten().filter(|h| h.object >= 4).count();
+            assert!(spheres > 20, "{spheres} sphere hits");
+            assert!(hits == single, "coherent {coherent}: stream and single-ray hits differ");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Spheres as Embree user geometry: Embree asks for their bounds and calls
 //! back into `Sphere::intersect`, so they stay exact (no tessellation).
-//! rsrender only traces single rays, so Embree calls back with N = 1, where
-//! its ray layout is that of `RTCRayHit` / `RTCRay`.
+//! Embree calls back with N rays in its structure-of-arrays layout: one
+//! for single-ray queries, up to a packet's width for streams.
 
 use crate::geometry::Sphere;
 use embree::sys::*;
@@ -36,47 +36,103 @@ unsafe extern "C" fn bounds(args: *const RTCBoundsFunctionArguments) {
     (out.upper_x, out.upper_y, out.upper_z) = (b.max.x, b.max.y, b.max.z);
 }
 
-/// The sphere of a callback for one valid ray, else `None`.
+/// Embree's rays as structures of arrays, N lanes wide (`RTCRayN`, then
+/// `RTCHitN` for a ray-hit): the index of a field's first lane, in floats.
+/// One lane (N = 1) is the layout of `RTCRay` / `RTCRayHit`.
+mod field {
+    pub const ORG: usize = 0;
+    pub const TNEAR: usize = 3;
+    pub const DIR: usize = 4;
+    pub const TFAR: usize = 8;
+    pub const U: usize = 15;
+    pub const V: usize = 16;
+    pub const PRIM: usize = 17;
+    pub const GEOM: usize = 18;
+    pub const INST: usize = 19;
+}
+
+/// One lane of an N-wide ray (or ray-hit) in Embree's layout.
+struct Lane {
+    base: *mut f32,
+    n: usize,
+    i: usize,
+}
+
+impl Lane {
+    /// # Safety
+    /// `base` must hold N lanes of every field read or written.
+    unsafe fn get(&self, f: usize) -> f32 {
+        // SAFETY: as the caller of `Lane`'s methods promises.
+        unsafe { *self.base.add(f * self.n + self.i) }
+    }
+
+    /// # Safety
+    /// As `get`.
+    unsafe fn set(&self, f: usize, v: f32) {
+        // SAFETY: as above.
+        unsafe { *self.base.add(f * self.n + self.i) = v }
+    }
+
+    /// The sphere's nearest hit along this lane's ray, within its interval.
+    ///
+    /// # Safety
+    /// As `get`.
+    unsafe fn hit(&self, sphere: &Sphere) -> Option<f32> {
+        // SAFETY: as above.
+        let v = |f: usize| unsafe { self.get(f) };
+        let origin = Vec3::new(v(field::ORG), v(field::ORG + 1), v(field::ORG + 2));
+        let dir = Vec3::new(v(field::DIR), v(field::DIR + 1), v(field::DIR + 2));
+        let (t, _, _) = sphere.intersect(origin, dir, v(field::TFAR))?;
+        (t >= v(field::TNEAR)).then_some(t)
+    }
+}
+
+/// The valid lanes of a callback's N rays, with the sphere they test.
 ///
 /// # Safety
-/// `valid` and `user` must be what Embree passed to the callback.
-unsafe fn single_ray<'a>(n: u32, valid: *const i32, user: *mut c_void) -> Option<&'a Sphere> {
+/// `valid`, `n` and `user` must be what Embree passed to the callback.
+unsafe fn lanes<'a>(
+    n: u32,
+    valid: *const i32,
+    base: *mut f32,
+    user: *mut c_void,
+) -> (&'a Sphere, impl Iterator<Item = Lane>) {
+    let n = n as usize;
     // SAFETY: Embree passes N validity flags and the user data set above.
-    (n == 1 && unsafe { *valid } != 0).then(|| unsafe { &*(user as *const Sphere) })
+    let live = (0..n).filter(move |&i| unsafe { *valid.add(i) } != 0).map(move |i| Lane { base, n, i });
+    (unsafe { &*(user as *const Sphere) }, live)
 }
 
 unsafe extern "C" fn intersect(args: *const RTCIntersectFunctionNArguments) {
-    // SAFETY: for single-ray queries (N = 1) `rayhit` is an `RTCRayHit`.
+    // SAFETY: `rayhit` holds N ray-hits in Embree's layout.
     let args = unsafe { &*args };
-    let Some(sphere) = (unsafe { single_ray(args.N, args.valid, args.geometryUserPtr) }) else {
-        return;
-    };
-    let rh = unsafe { &mut *(args.rayhit as *mut RTCRayHit) };
-    if let Some(t) = hit(sphere, &rh.ray) {
-        rh.ray.tfar = t;
-        rh.hit.u = 0.0;
-        rh.hit.v = 0.0;
-        rh.hit.primID = args.primID;
-        rh.hit.geomID = args.geomID;
-        rh.hit.instID[0] = unsafe { (*args.context).instID[0] };
+    let (sphere, live) = unsafe { lanes(args.N, args.valid, args.rayhit as *mut f32, args.geometryUserPtr) };
+    let inst = unsafe { (*args.context).instID[0] };
+    for lane in live {
+        // SAFETY: as above.
+        unsafe {
+            if let Some(t) = lane.hit(sphere) {
+                lane.set(field::TFAR, t);
+                lane.set(field::U, 0.0);
+                lane.set(field::V, 0.0);
+                lane.set(field::PRIM, f32::from_bits(args.primID));
+                lane.set(field::GEOM, f32::from_bits(args.geomID));
+                lane.set(field::INST, f32::from_bits(inst));
+            }
+        }
     }
 }
 
 unsafe extern "C" fn occluded(args: *const RTCOccludedFunctionNArguments) {
-    // SAFETY: for single-ray queries (N = 1) `ray` is an `RTCRay`.
+    // SAFETY: `ray` holds N rays in Embree's layout.
     let args = unsafe { &*args };
-    let Some(sphere) = (unsafe { single_ray(args.N, args.valid, args.geometryUserPtr) }) else {
-        return;
-    };
-    let ray = unsafe { &mut *(args.ray as *mut RTCRay) };
-    if hit(sphere, ray).is_some() {
-        ray.tfar = f32::NEG_INFINITY;
+    let (sphere, live) = unsafe { lanes(args.N, args.valid, args.ray as *mut f32, args.geometryUserPtr) };
+    for lane in live {
+        // SAFETY: as above.
+        unsafe {
+            if lane.hit(sphere).is_some() {
+                lane.set(field::TFAR, f32::NEG_INFINITY);
+            }
+        }
     }
-}
-
-fn hit(sphere: &Sphere, ray: &RTCRay) -> Option<f32> {
-    let origin = Vec3::new(ray.org_x, ray.org_y, ray.org_z);
-    let dir = Vec3::new(ray.dir_x, ray.dir_y, ray.dir_z);
-    let (t, _, _) = sphere.intersect(origin, dir, ray.tfar)?;
-    (t >= ray.tnear).then_some(t)
 }

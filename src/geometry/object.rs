@@ -158,26 +158,6 @@ impl Geometry {
         }
     }
 
-    /// A point sampled on a primitive and its density with respect to area
-    /// (zero when the primitive has no area).
-    pub fn sample_area(&self, object: u32, prim: u32, u: Vec2) -> (SurfacePoint, f32) {
-        match &self.objects[object as usize] {
-            Object::Sphere(s) => s.sample(u),
-            _ => match self.world_triangle(object, prim) {
-                Some(t) => (t.sample(u), 1.0 / t.area()),
-                None => (SurfacePoint { p: Vec3::ZERO, n: Vec3::Z }, 0.0),
-            },
-        }
-    }
-
-    /// The density `sample_area` gives to the point `sp` of a primitive.
-    pub fn pdf_area(&self, object: u32, prim: u32, sp: &SurfacePoint) -> f32 {
-        match &self.objects[object as usize] {
-            Object::Sphere(s) => s.pdf_area(sp),
-            _ => self.world_triangle(object, prim).map_or(0.0, |t| 1.0 / t.area()),
-        }
-    }
-
     /// Triangles stored (each mesh once) and placed (every instance counted).
     pub fn triangle_counts(&self) -> (u64, u64) {
         let meshes: usize = self.meshes.iter().map(TriMesh::triangle_count).sum();

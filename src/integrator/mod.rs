@@ -3,9 +3,9 @@
 //! `normals` and `albedo` are debug views.
 //!
 //! ```
-//! # use rsrender::{integrator, math::Ray, sampler::SampleStream, scene::Scene, settings::Settings};
+//! # use rsrender::{integrator::{self, Primary}, math::Ray, sampler::SampleStream, scene::Scene, settings::Settings};
 //! # fn usage(scene: &Scene, settings: &Settings, ray: Ray, stream: &mut SampleStream) {
-//! let l = integrator::radiance(scene, settings, ray, stream);
+//! let l = integrator::radiance(scene, settings, &Primary::trace(scene, ray), stream);
 //! # }
 //! ```
 
@@ -18,19 +18,34 @@ mod whitted;
 use crate::math::Ray;
 use crate::sampler::SampleStream;
 use crate::scene::desc::IntegratorKind;
-use crate::scene::Scene;
+use crate::scene::{Interaction, Scene};
 use crate::settings::Settings;
 use crate::spectrum::Radiance;
 
-/// Radiance along `ray`, RGB or one group of spectral bins.
+/// A camera ray with its nearest hit, traced ahead: a pixel's camera rays
+/// are traced together (`Scene::intersect_coherent`).
+#[derive(Clone, Copy, Debug)]
+pub struct Primary {
+    pub ray: Ray,
+    pub hit: Option<Interaction>,
+}
+
+impl Primary {
+    /// `ray` traced on its own.
+    pub fn trace<S: Radiance>(scene: &Scene<S>, ray: Ray) -> Primary {
+        Primary { ray, hit: scene.intersect(&ray) }
+    }
+}
+
+/// Radiance along a camera ray, RGB or one group of spectral bins.
 #[inline]
-pub fn radiance<S: Radiance>(scene: &Scene<S>, settings: &Settings, ray: Ray, stream: &mut SampleStream) -> S {
+pub fn radiance<S: Radiance>(scene: &Scene<S>, settings: &Settings, primary: &Primary, stream: &mut SampleStream) -> S {
     match settings.integrator {
         IntegratorKind::Path => {
-            path::li(scene, ray, stream, (settings.max_depth, settings.rr_depth), settings.strategy)
+            path::li(scene, primary, stream, (settings.max_depth, settings.rr_depth), settings.strategy)
         }
-        IntegratorKind::Whitted => whitted::li(scene, &ray, 1, settings.max_depth, S::ONE),
-        IntegratorKind::Normals => S::from_rgb_only(debug::normal_view(scene, &ray)),
-        IntegratorKind::Albedo => S::from_rgb_only(debug::first_hit_albedo(scene, &ray)),
+        IntegratorKind::Whitted => whitted::shade(scene, &primary.ray, primary.hit, 1, settings.max_depth, S::ONE),
+        IntegratorKind::Normals => S::from_rgb_only(debug::normal_view(primary.hit)),
+        IntegratorKind::Albedo => S::from_rgb_only(debug::first_hit_albedo(scene, primary.hit)),
     }
 }

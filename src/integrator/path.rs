@@ -4,6 +4,7 @@
 //! `Strategy::Bsdf` keep one of the two estimators alone (each unbiased on
 //! its own), so that tests can check that all three agree.
 
+use super::Primary;
 use crate::geometry::SurfacePoint;
 use crate::material::Material;
 use crate::math::sampling::power_heuristic;
@@ -36,11 +37,14 @@ fn weight(strategy: Strategy, sampled_by_lights: bool, pdf: f32, other: f32) -> 
 
 pub fn li<S: Radiance>(
     scene: &Scene<S>,
-    mut ray: Ray,
+    primary: &Primary,
     s: &mut SampleStream,
     depths: (u32, u32),
     strategy: Strategy,
 ) -> S {
+    let mut ray = primary.ray;
+    // The camera ray's hit, traced ahead; later segments trace their own.
+    let mut traced = Some(primary.hit);
     let (max_depth, rr_depth) = depths;
     let mut l = S::ZERO;
     let mut beta = S::ONE;
@@ -58,7 +62,11 @@ pub fn li<S: Radiance>(
     let mut depth = 1u32;
     let mut cutouts = 0u32;
     loop {
-        let Some(si) = scene.intersect(&ray) else {
+        let hit = match traced.take() {
+            Some(hit) => hit,
+            None => scene.intersect(&ray),
+        };
+        let Some(si) = hit else {
             if !scene.background.is_black() {
                 let w = if prev_delta {
                     1.0

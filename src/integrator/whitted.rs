@@ -4,7 +4,7 @@
 //! cut-out blends its surface with what lies behind by its opacity.
 
 use crate::math::{offset_origin, shadow_ray, Ray, Vec2};
-use crate::scene::Scene;
+use crate::scene::{Interaction, Scene};
 use crate::spectrum::Radiance;
 
 /// Branches that would add less than this to the pixel are not followed.
@@ -13,7 +13,19 @@ const MIN_CONTRIBUTION: f32 = 1e-4;
 const MAX_RECURSION: u32 = 64;
 
 pub fn li<S: Radiance>(scene: &Scene<S>, ray: &Ray, depth: u32, max_depth: u32, throughput: S) -> S {
-    let Some(si) = scene.intersect(ray) else {
+    shade(scene, ray, scene.intersect(ray), depth, max_depth, throughput)
+}
+
+/// `li` for a ray whose nearest hit is known.
+pub fn shade<S: Radiance>(
+    scene: &Scene<S>,
+    ray: &Ray,
+    hit: Option<Interaction>,
+    depth: u32,
+    max_depth: u32,
+    throughput: S,
+) -> S {
+    let Some(si) = hit else {
         return scene.background.eval(ray.dir);
     };
     let wo = -ray.dir;

@@ -5,7 +5,7 @@
 //! one light entry each, not 10⁹ entries.
 
 use super::alias::AliasTable;
-use crate::geometry::{Geometry, Object, Sphere, TriMesh};
+use crate::geometry::{Geometry, Object, Sphere, TriMesh, Triangle};
 use crate::math::{Aabb, Cone, Mat3, Vec3};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,7 +20,15 @@ pub struct Emitter {
     /// Holds every primitive's outward normal.
     pub normals: Cone,
     pub area: f64,
+    /// The triangles of an emitter in world space (not instanced), kept
+    /// for next-event estimation when there are at most
+    /// `KEPT_TRIANGLES_MAX` and all have area; else `None`, and sampling
+    /// asks `Geometry` for each one.
+    pub world_triangles: Option<Vec<Triangle>>,
 }
+
+/// 52 bytes each: a lamp's triangles, not a scanned mesh's.
+const KEPT_TRIANGLES_MAX: usize = 1 << 16;
 
 /// An emitter placed in the world: what the light BVH bounds.
 pub struct Placed {
@@ -30,7 +38,10 @@ pub struct Placed {
 }
 
 impl Emitter {
-    fn triangles(corners: impl Iterator<Item = [Vec3; 3]>) -> Emitter {
+    fn triangles(corners: impl Iterator<Item = [Vec3; 3]> + Clone, in_world: bool) -> Emitter {
+        let kept = in_world
+            .then(|| corners.clone().take(KEPT_TRIANGLES_MAX + 1).map(|[a, b, c]| Triangle::new(a, b, c)).collect())
+            .and_then(|t: Option<Vec<Triangle>>| t.filter(|t| t.len() <= KEPT_TRIANGLES_MAX));
         let mut areas = Vec::new();
         let mut bounds = Aabb::EMPTY;
         let mut normals: Option<Cone> = None;
@@ -49,11 +60,18 @@ impl Emitter {
             bounds,
             normals: normals.unwrap_or(Cone::SPHERE),
             area: areas.iter().sum(),
+            world_triangles: kept,
         }
     }
 
     fn sphere(s: &Sphere) -> Emitter {
-        Emitter { prims: AliasTable::new(&[1.0]), bounds: s.bounds(), normals: Cone::SPHERE, area: s.area() as f64 }
+        Emitter {
+            prims: AliasTable::new(&[1.0]),
+            bounds: s.bounds(),
+            normals: Cone::SPHERE,
+            area: s.area() as f64,
+            world_triangles: None,
+        }
     }
 }
 
@@ -67,16 +85,17 @@ impl Emitters {
     pub fn of(&mut self, geometry: &Geometry, object: u32) -> Arc<Emitter> {
         match &geometry.objects[object as usize] {
             Object::Sphere(s) => Arc::new(Emitter::sphere(s)),
-            Object::Triangles(m) => Arc::new(Emitter::triangles(corners(m))),
+            Object::Triangles(m) => Arc::new(Emitter::triangles(corners(m), true)),
             Object::Instance(i) => {
                 let mesh = &geometry.meshes[i.mesh as usize];
-                self.meshes.entry(i.mesh).or_insert_with(|| Arc::new(Emitter::triangles(corners(mesh)))).clone()
+                let emitter = || Arc::new(Emitter::triangles(corners(mesh), false));
+                self.meshes.entry(i.mesh).or_insert_with(emitter).clone()
             }
         }
     }
 }
 
-fn corners(m: &TriMesh) -> impl Iterator<Item = [Vec3; 3]> + '_ {
+fn corners(m: &TriMesh) -> impl Iterator<Item = [Vec3; 3]> + Clone + '_ {
     (0..m.triangle_count() as u32).map(|t| m.corners(t))
 }
 

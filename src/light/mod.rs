@@ -115,7 +115,10 @@ impl<S: Radiance> Light<S> {
             }
             Light::Area { object, emission, texture, emitter } => {
                 let (prim, pmf) = emitter.prims.sample(u_prim)?;
-                let (sp, pdf) = geometry.sample_toward(*object, prim as u32, p, u)?;
+                let (sp, pdf) = match &emitter.world_triangles {
+                    Some(kept) => kept[prim].sample_toward(p, u)?,
+                    None => geometry.sample_toward(*object, prim as u32, p, u)?,
+                };
                 let to = sp.p - p;
                 let dist = to.length();
                 let radiance = match texture {
@@ -142,7 +145,11 @@ impl<S: Radiance> Light<S> {
     pub fn pdf_li(&self, geometry: &Geometry, prim: u32, p: Vec3, sp: &SurfacePoint, wi: Vec3) -> f32 {
         match self {
             Light::Area { object, emitter, .. } => {
-                emitter.prims.pmf(prim as usize) * geometry.pdf_toward(*object, prim, p, sp, wi)
+                let pdf = match &emitter.world_triangles {
+                    Some(kept) => kept[prim as usize].pdf_toward(p, sp, wi),
+                    None => geometry.pdf_toward(*object, prim, p, sp, wi),
+                };
+                emitter.prims.pmf(prim as usize) * pdf
             }
             _ => 0.0,
         }

@@ -6,6 +6,7 @@
 
 use super::control::Control;
 use super::tile::trace;
+use crate::integrator::Primary;
 use crate::observer::tally::{Task, TaskSums};
 use crate::observer::Observer;
 use crate::sampler::SampleStream;
@@ -42,7 +43,7 @@ pub fn run_task(
         let Some((ray, weight)) = detector.sample(u_point, u_dir, u_choice) else {
             continue;
         };
-        let rgb = trace(world, settings, ray, stream, &mut spectrum);
+        let rgb = trace(world, settings, &Primary { ray, hit: world.intersect(&ray) }, stream, &mut spectrum);
         let values: &[f32] = if spectrum.is_empty() { &rgb.to_array() } else { &spectrum };
         // A sample gone numerically wrong counts as black, as in the image.
         if values.iter().all(|v| v.is_finite()) {

@@ -12,10 +12,10 @@ use super::control::Control;
 use crate::camera::Camera;
 use crate::film::tiles::Tile;
 use crate::film::{Layers, PixelAccum, TileResult};
-use crate::integrator;
+use crate::integrator::{self, Primary};
 use crate::math::{Ray, Vec3};
 use crate::sampler::SampleStream;
-use crate::scene::World;
+use crate::scene::{Interaction, World};
 use crate::settings::Settings;
 
 /// Renders every pass of `tile`, handing each pass's result to `emit`; once
@@ -48,13 +48,15 @@ pub fn render_tile(
                 continue;
             }
             control.count_samples(target.saturating_sub(p.samples()) as u64);
-            for s in p.samples()..target {
-                let (ray, stream) = camera_ray(world.camera(), settings, x, y, s);
+            let cameras: Vec<(Ray, SampleStream)> =
+                (p.samples()..target).map(|s| camera_ray(world.camera(), settings, x, y, s)).collect();
+            let rays: Vec<Ray> = cameras.iter().map(|(ray, _)| *ray).collect();
+            for ((ray, stream), hit) in cameras.into_iter().zip(world.intersect_coherent(&rays)) {
                 if guides {
-                    let (albedo, normal) = first_hit_guides(world, &ray);
+                    let (albedo, normal) = first_hit_guides(world, hit);
                     p.add_guides(albedo, normal);
                 }
-                let rgb = trace(world, settings, ray, stream, &mut spectrum);
+                let rgb = trace(world, settings, &Primary { ray, hit }, stream, &mut spectrum);
                 if spectrum.is_empty() {
                     p.add(rgb);
                 } else {
@@ -94,16 +96,22 @@ fn camera_ray(camera: &Camera, settings: &Settings, x: u32, y: u32, sample: u32)
     (camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens), stream)
 }
 
-/// The radiance a ray brings: its RGB, and in spectral mode every bin into
-/// `spectrum` (the RGB is then the spectrum's sRGB).
+/// The radiance a camera ray brings: its RGB, and in spectral mode every
+/// bin into `spectrum` (the RGB is then the spectrum's sRGB).
 #[inline]
-pub fn trace(world: &World, settings: &Settings, ray: Ray, mut stream: SampleStream, spectrum: &mut [f32]) -> Vec3 {
+pub fn trace(
+    world: &World,
+    settings: &Settings,
+    primary: &Primary,
+    mut stream: SampleStream,
+    spectrum: &mut [f32],
+) -> Vec3 {
     match world {
-        World::Rgb(scene) => integrator::radiance(scene, settings, ray, &mut stream),
+        World::Rgb(scene) => integrator::radiance(scene, settings, primary, &mut stream),
         World::Spectral(s) => {
             for (g, scene) in s.groups.iter().enumerate() {
                 let bins = s.binning.group(g);
-                let l = integrator::radiance(scene, settings, ray, &mut stream.clone());
+                let l = integrator::radiance(scene, settings, primary, &mut stream.clone());
                 spectrum[bins.clone()].copy_from_slice(&l.0[..bins.len()]);
             }
             s.rgb(spectrum)
@@ -111,19 +119,19 @@ pub fn trace(world: &World, settings: &Settings, ray: Ray, mut stream: SampleStr
     }
 }
 
-fn first_hit_guides(world: &World, ray: &Ray) -> (Vec3, Vec3) {
-    match world {
-        World::Rgb(s) => (integrator::first_hit_albedo(s, ray), integrator::first_hit_normal(s, ray)),
-        World::Spectral(s) => {
-            (integrator::first_hit_albedo(&s.groups[0], ray), integrator::first_hit_normal(&s.groups[0], ray))
-        }
-    }
+fn first_hit_guides(world: &World, hit: Option<Interaction>) -> (Vec3, Vec3) {
+    let albedo = match world {
+        World::Rgb(s) => integrator::first_hit_albedo(s, hit),
+        World::Spectral(s) => integrator::first_hit_albedo(&s.groups[0], hit),
+    };
+    (albedo, integrator::first_hit_normal(hit))
 }
 
 /// One sample of one pixel, replayable on its own (`--debug-pixel x,y,s`):
 /// its RGB and, in spectral mode, its bins.
 pub fn render_sample(world: &World, settings: &Settings, x: u32, y: u32, s: u32) -> (Vec3, Vec<f32>) {
     let (ray, stream) = camera_ray(world.camera(), settings, x, y, s);
+    let hit = world.intersect(&ray);
     let mut spectrum = vec![0.0; world.bins()];
-    (trace(world, settings, ray, stream, &mut spectrum), spectrum)
+    (trace(world, settings, &Primary { ray, hit }, stream, &mut spectrum), spectrum)
 }

@@ -6,7 +6,7 @@
 
 use crate::accel::Accel;
 use crate::camera::Camera;
-use crate::geometry::Geometry;
+use crate::geometry::{Geometry, Hit};
 use crate::light::{Background, LightSampler};
 use crate::material::{Material, Shading};
 use crate::math::{offset_origin, Frame, Ray, Vec2, Vec3};
@@ -67,6 +67,23 @@ impl World {
         }
     }
 
+    /// The nearest hit of one ray (`Scene::intersect`).
+    pub fn intersect(&self, ray: &Ray) -> Option<Interaction> {
+        match self {
+            World::Rgb(s) => s.intersect(ray),
+            World::Spectral(s) => s.groups[0].intersect(ray),
+        }
+    }
+
+    /// `Scene::intersect_coherent` (the groups of a spectral scene share
+    /// their geometry, and so their hits).
+    pub fn intersect_coherent(&self, rays: &[Ray]) -> Vec<Option<Interaction>> {
+        match self {
+            World::Rgb(s) => s.intersect_coherent(rays),
+            World::Spectral(s) => s.groups[0].intersect_coherent(rays),
+        }
+    }
+
     /// Spectral bins per pixel (0 in RGB mode).
     pub fn bins(&self) -> usize {
         self.binning().map_or(0, |b| b.bins)
@@ -111,9 +128,21 @@ impl<S: Radiance> Scene<S> {
     #[inline(always)]
     pub fn intersect(&self, ray: &Ray) -> Option<Interaction> {
         let hit = self.accel.intersect(ray)?;
-        let (sp, ns) = self.geometry().surface(&hit, ray);
+        Some(self.interaction(&hit, ray))
+    }
 
-        Some(Interaction {
+    /// The nearest hits of `rays` (one pixel's camera rays), traced together
+    /// as a coherent stream; the same as `intersect` on each, faster.
+    pub fn intersect_coherent(&self, rays: &[Ray]) -> Vec<Option<Interaction>> {
+        let mut hits = vec![None; rays.len()];
+        self.accel.intersect_stream(rays, &mut hits, true);
+        hits.iter().zip(rays).map(|(h, ray)| h.map(|h| self.interaction(&h, ray))).collect()
+    }
+
+    #[inline(always)]
+    fn interaction(&self, hit: &Hit, ray: &Ray) -> Interaction {
+        let (sp, ns) = self.geometry().surface(hit, ray);
+        Interaction {
             p: sp.p,
             n: sp.n,
             ns,
@@ -123,7 +152,7 @@ impl<S: Radiance> Scene<S> {
             bary: Vec2::new(hit.u, hit.v),
             material: self.object_material[hit.object as usize],
             light: self.object_light[hit.object as usize],
-        })
+        }
     }
 
     /// Texture coordinates at an interaction ((0, 0) on a mesh without
