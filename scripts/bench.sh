@@ -62,6 +62,24 @@ else
     echo "(Mitsuba 3 not importable by $py: skipping the comparison; set MITSUBA_PYTHON)"
 fi
 
+echo "== the same box with a mesh of 81,920 triangles in place of the blocks (scenes/bench/cornell-mesh.toml)"
+mkdir -p target/bench
+[ -f target/bench/bumpy-81920.ply ] ||
+    target/release/rsrender-meshgen icosphere --levels 6 --bumps 0.1 target/bench/bumpy-81920.ply >/dev/null
+tm=$(taskset -c 0 "$bin" scenes/bench/cornell-mesh.toml --threads 1 -o "$out/mesh.exr" | render_seconds)
+echo "rsrender one core: $(rate $samples "$tm") M samples/s"
+if "$py" -c "import mitsuba, numpy" 2>/dev/null; then
+    for variant in scalar_rgb llvm_ad_rgb; do
+        if ! line=$(timeout 600 taskset -c 0 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-mesh-$variant.exr" \
+            "$variant" 1 target/bench/bumpy-81920.ply 2>/dev/null); then
+            echo "mitsuba $variant (mesh): did not run"
+            continue
+        fi
+        m=$(echo "$line" | sed -n 's/.*: \([0-9.]*\) M samples.*/\1/p')
+        echo "$line; rsrender / Mitsuba $variant, one core: $(awk -v a="$(rate $samples "$tm")" -v b="$m" 'BEGIN { printf "%.2f", a / b }')x"
+    done
+fi
+
 echo "== scenes/cornell.toml (256x256, 64 spp, mirror and glass), all $cores cores"
 "$bin" scenes/cornell.toml -o "$out/cornell.png"
 mpirun -n "$cores" "$bin" scenes/cornell.toml --threads 1 -o "$out/cornell-mpi.png"

@@ -2,8 +2,11 @@
 """Renders Mitsuba 3's built-in cornell_box() as scripts/bench.sh's reference:
 128x128, box filter, path max_depth 8, on the cores taskset allows.
 
-Usage: mitsuba_cornell.py SPP OUT.exr [VARIANT] [THREADS]
+Usage: mitsuba_cornell.py SPP OUT.exr [VARIANT] [THREADS] [MESH.ply]
 VARIANT: scalar_rgb (default), scalar_spectral, llvm_ad_rgb, llvm_ad_spectral.
+MESH: a PLY that stands in place of the two blocks (smooth-shaded, white,
+radius 0.45 at (0, -0.55, 0) for a unit mesh), as in
+scenes/bench/cornell-mesh.toml.
 The llvm variants need libLLVM (DRJIT_LIBLLVM_PATH) and render once before
 timing, to exclude the JIT compile; both times are printed.
 Prints samples/s; needs `pip install mitsuba`.
@@ -17,6 +20,7 @@ import mitsuba as mi
 spp, out = int(sys.argv[1]), sys.argv[2]
 variant = sys.argv[3] if len(sys.argv) > 3 else "scalar_rgb"
 threads = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+mesh = sys.argv[5] if len(sys.argv) > 5 else None
 mi.set_variant(variant)
 mi.set_log_level(mi.LogLevel.Warn)
 # Dr.Jit deadlocks here with one pool thread: keep at least 2, and run under
@@ -27,6 +31,10 @@ film = scene_dict["sensor"]["film"]
 film["width"] = film["height"] = 128
 film["rfilter"] = {"type": "box"}
 scene_dict["sensor"]["sampler"]["sample_count"] = spp
+if mesh:
+    del scene_dict["small-box"], scene_dict["large-box"]
+    scene_dict["mesh"] = {"type": "ply", "filename": mesh, "bsdf": {"type": "ref", "id": "white"},
+                          "to_world": mi.ScalarTransform4f().translate([0, -0.55, 0]).scale(0.45)}
 scene = mi.load_dict(scene_dict)
 first = None
 if variant.startswith("llvm"):
@@ -40,4 +48,4 @@ seconds = time.perf_counter() - start
 mi.Bitmap(img).write(out)
 samples = 128 * 128 * spp
 jit = f", first render with JIT {first:.2f} s" if first is not None else ""
-print(f"mitsuba {variant}: {samples / seconds / 1e6:.3f} M samples/s ({seconds:.2f} s{jit})")
+print(f"mitsuba {variant}{' (mesh)' if mesh else ''}: {samples / seconds / 1e6:.3f} M samples/s ({seconds:.2f} s{jit})")
