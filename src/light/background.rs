@@ -1,17 +1,24 @@
 //! What a ray that leaves the scene sees: a uniform colour, or an
-//! environment map (RGB mode). Both are lights at infinity: next-event
+//! environment map. Both are lights at infinity: next-event
 //! estimation samples them (uniformly over the sphere, or by the map's
 //! luminance) and their density combines with BSDF sampling by MIS.
 
 use super::envmap::Envmap;
 use crate::math::{sampling, Vec2, Vec3};
-use crate::spectrum::Radiance;
+use crate::spectrum::{Radiance, TexelBasis};
 use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub enum Background<S = Vec3> {
     Uniform(S),
-    Envmap(Arc<Envmap>),
+    Envmap(Arc<Sky<S>>),
+}
+
+/// An environment map, and what its RGB texels become.
+#[derive(Debug)]
+pub struct Sky<S> {
+    pub map: Envmap,
+    pub basis: TexelBasis<S>,
 }
 
 impl<S: Radiance> Background<S> {
@@ -20,7 +27,7 @@ impl<S: Radiance> Background<S> {
     pub fn eval(&self, dir: Vec3) -> S {
         match self {
             Background::Uniform(radiance) => *radiance,
-            Background::Envmap(map) => S::from_rgb_only(map.eval(dir)),
+            Background::Envmap(sky) => sky.basis.apply(sky.map.eval(dir)),
         }
     }
 
@@ -28,7 +35,7 @@ impl<S: Radiance> Background<S> {
     pub fn is_black(&self) -> bool {
         match self {
             Background::Uniform(radiance) => radiance.max_element() <= 0.0,
-            Background::Envmap(map) => map.mean() <= 0.0,
+            Background::Envmap(sky) => sky.map.mean() <= 0.0,
         }
     }
 
@@ -36,7 +43,7 @@ impl<S: Radiance> Background<S> {
     pub fn mean(&self) -> f32 {
         match self {
             Background::Uniform(radiance) => radiance.mean(),
-            Background::Envmap(map) => map.mean(),
+            Background::Envmap(sky) => sky.map.mean(),
         }
     }
 
@@ -46,7 +53,7 @@ impl<S: Radiance> Background<S> {
             Background::Uniform(radiance) => {
                 Some((sampling::uniform_sphere(u), *radiance, sampling::UNIFORM_SPHERE_PDF))
             }
-            Background::Envmap(map) => map.sample(u).map(|(dir, rgb, pdf)| (dir, S::from_rgb_only(rgb), pdf)),
+            Background::Envmap(sky) => sky.map.sample(u).map(|(dir, rgb, pdf)| (dir, sky.basis.apply(rgb), pdf)),
         }
     }
 
@@ -55,7 +62,7 @@ impl<S: Radiance> Background<S> {
     pub fn pdf(&self, dir: Vec3) -> f32 {
         match self {
             Background::Uniform(_) => sampling::UNIFORM_SPHERE_PDF,
-            Background::Envmap(map) => map.pdf(dir),
+            Background::Envmap(sky) => sky.map.pdf(dir),
         }
     }
 }

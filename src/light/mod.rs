@@ -20,7 +20,7 @@ mod emitter;
 mod envmap;
 mod sampler;
 
-pub use background::Background;
+pub use background::{Background, Sky};
 pub use emitter::{Emitter, Emitters};
 pub use envmap::Envmap;
 pub use sampler::{LightChoice, LightSampler};
@@ -28,7 +28,7 @@ pub use sampler::{LightChoice, LightSampler};
 use crate::geometry::{Geometry, SurfacePoint};
 use crate::math::{Vec2, Vec3};
 use crate::spectrum::Radiance;
-use crate::texture::Texture;
+use crate::texture::Colours;
 use std::sync::Arc;
 
 /// A light whose colours are `S` (RGB or spectral bins).
@@ -60,7 +60,7 @@ pub enum Light<S = Vec3> {
         /// The mean where a texture varies it.
         emission: S,
         /// Emission varying over the surface (RGB mode).
-        texture: Option<Texture>,
+        texture: Option<Box<Colours<S>>>,
         emitter: Arc<Emitter>,
     },
     /// The sky: a uniform colour or an environment map.
@@ -158,8 +158,8 @@ impl<S: Radiance> Light<S> {
 
 /// A textured emitter's radiance at a sampled point.
 #[inline(never)]
-fn textured<S: Radiance>(t: &Texture, geometry: &Geometry, object: u32, prim: u32, p: Vec3) -> S {
-    S::from_rgb_only(t.eval(geometry.uv_at_point(object, prim, p).unwrap_or(Vec2::ZERO)))
+fn textured<S: Radiance>(t: &Colours<S>, geometry: &Geometry, object: u32, prim: u32, p: Vec3) -> S {
+    t.eval(geometry.uv_at_point(object, prim, p).unwrap_or(Vec2::ZERO))
 }
 
 /// Mitsuba's `spot` falloff for light leaving along `out` (unit): 1 within

@@ -30,7 +30,7 @@ pub use shading::Shading;
 
 use crate::math::{sampling, Frame, Vec2, Vec3};
 use crate::spectrum::Radiance;
-use crate::texture::Texture;
+use crate::texture::{Colours, Texture};
 use std::borrow::Cow;
 use std::f32::consts::FRAC_1_PI;
 
@@ -81,14 +81,14 @@ pub struct Material<S = Vec3> {
     pub emission: S,
     /// The linear sRGB albedo that the `albedo` view and guide layer show.
     pub albedo: Vec3,
-    /// What varies over the surface (RGB mode only); `None` when nothing does.
+    /// What varies over the surface; `None` when nothing does.
     pub varying: Option<Box<Varying<S>>>,
     /// A cut-out (Mitsuba's `mask`): the share of light the surface stops;
     /// `None` is solid.
     pub opacity: Option<Opacity>,
     /// Emission that varies over the surface (RGB mode): where given, it
     /// stands for `emission` (which then holds its mean).
-    pub emission_texture: Option<Texture>,
+    pub emission_texture: Option<Box<Colours<S>>>,
     /// A tangent-space normal map (Mitsuba's `normalmap`): bends the frame
     /// the BSDF works in (see `Shading`).
     pub normal_map: Option<Texture>,
@@ -118,7 +118,7 @@ pub const MIN_ROUGH_ALPHA: f32 = 1e-4;
 #[derive(Clone, Debug)]
 pub enum Varying<S = Vec3> {
     /// The BSDF's colour (reflectance or tint) and roughness (α = r²).
-    Surface { colour: Option<Texture>, roughness: Option<Texture> },
+    Surface { colour: Option<Colours<S>>, roughness: Option<Texture> },
     /// A blend whose parts or weight vary.
     Blend { a: Box<Material<S>>, b: Box<Material<S>>, weight: Option<Texture> },
 }
@@ -129,7 +129,7 @@ impl<S: Radiance> Varying<S> {
     fn bsdf(&self, base: &Bsdf<S>, uv: Vec2) -> Bsdf<S> {
         match self {
             Varying::Surface { colour, roughness } => {
-                let coloured = colour.as_ref().map(|t| base.with_colour(S::from_rgb_only(t.eval(uv))));
+                let coloured = colour.as_ref().map(|t| base.with_colour(t.eval(uv)));
                 let bsdf = coloured.as_ref().unwrap_or(base);
                 match roughness {
                     Some(t) => bsdf.with_alpha(t.eval_scalar(uv).clamp(0.0, 1.0).powi(2)),
@@ -191,7 +191,7 @@ impl<S: Radiance> Material<S> {
     pub fn emission_at(&self, uv: impl FnOnce() -> Vec2) -> S {
         match &self.emission_texture {
             None => self.emission,
-            Some(t) => S::from_rgb_only(t.eval(uv())),
+            Some(t) => t.eval(uv()),
         }
     }
 
@@ -216,7 +216,7 @@ impl<S: Radiance> Material<S> {
     fn albedo_varying(&self, uv: Vec2) -> Vec3 {
         match self.varying.as_deref() {
             None => self.albedo,
-            Some(Varying::Surface { colour: Some(t), .. }) => t.eval(uv),
+            Some(Varying::Surface { colour: Some(t), .. }) => t.texture.eval(uv),
             Some(Varying::Surface { colour: None, .. }) => self.albedo,
             Some(Varying::Blend { a, b, weight }) => {
                 let w = Varying::blend_weight(&self.bsdf, weight.as_ref(), uv);
@@ -478,7 +478,10 @@ mod tests {
             emission: Vec3::ZERO,
             albedo: Vec3::ONE,
             varying: Some(Box::new(Varying::Surface {
-                colour: Some(checks(0.2, 0.9)),
+                colour: Some(Colours {
+                    texture: checks(0.2, 0.9),
+                    basis: crate::spectrum::TexelBasis([Vec3::X, Vec3::Y, Vec3::Z]),
+                }),
                 roughness: Some(checks(0.3, 1.0)),
             })),
             opacity: None,

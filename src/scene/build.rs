@@ -12,11 +12,12 @@ use crate::accel::Accel;
 use crate::camera::{Camera, Projection};
 use crate::geometry::shapes::{oriented, Corners, TRIANGLE_UVS};
 use crate::geometry::{cube_triangles, rectangle_triangles, Geometry, Instance, Object, Sphere, TriMesh};
-use crate::light::{Background, Emitter, Emitters, Envmap, Light, LightChoice, LightSampler};
+use crate::light::{Background, Emitter, Emitters, Envmap, Light, LightChoice, LightSampler, Sky};
 use crate::material::{Blend, Bsdf, Fresnel, Material, Opacity, Plastic, RoughPlastic, Varying, MIN_ROUGH_ALPHA};
 use crate::math::{Aabb, Transform, Vec3};
 use crate::observer::{Detector, Observer, Target};
 use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum, RGB_MODE_NM};
+use crate::texture::{Colours, Texture};
 use anyhow::{bail, Result};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -205,7 +206,9 @@ fn background<P: Palette>(b: &BackgroundDesc, palette: &P) -> Background<P::Radi
         (BackgroundKind::Color, _) => Background::Uniform(palette.colour(b.color.spectrum(), Role::Emission)),
         (BackgroundKind::Envmap, Some(image)) => {
             let to_world = b.transform.as_ref().and_then(|t| t.to_transform().ok()).unwrap_or(Transform::IDENTITY);
-            Envmap::new(image.clone(), to_world, b.scale).map_or(black, |map| Background::Envmap(Arc::new(map)))
+            let basis = palette.texel_basis(Role::Emission);
+            Envmap::new(image.clone(), to_world, b.scale)
+                .map_or(black, |map| Background::Envmap(Arc::new(Sky { map, basis })))
         }
         (BackgroundKind::Envmap, None) => black,
     }
@@ -269,9 +272,9 @@ fn material<P: Palette>(m: &MaterialDesc, all: &BTreeMap<String, MaterialDesc>, 
         MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => (Bsdf::Black, Vec3::ZERO),
     };
     let emission = m.emission().map_or(P::Radiance::ZERO, |e| p.colour(e.spectrum(), Role::Emission));
-    // `load` allows textures in RGB mode only; a colour of another kind
-    // (a conductor's eta and k) leaves the BSDF's own.
-    let colour = m.colour().and_then(SpectrumDesc::texture).cloned();
+    // A colour of another kind (a conductor's eta and k) leaves the BSDF's own.
+    let colours = |t: &Texture, role| Colours { texture: t.clone(), basis: p.texel_basis(role) };
+    let colour = m.colour().and_then(SpectrumDesc::texture).map(|t| colours(t, Role::Reflectance));
     let roughness = m.roughness().and_then(ScalarDesc::texture).cloned();
     let varying = (colour.is_some() || roughness.is_some()).then(|| Box::new(Varying::Surface { colour, roughness }));
     Material {
@@ -280,7 +283,7 @@ fn material<P: Palette>(m: &MaterialDesc, all: &BTreeMap<String, MaterialDesc>, 
         albedo,
         varying,
         opacity: opacity(m.opacity()),
-        emission_texture: m.emission().and_then(SpectrumDesc::texture).cloned(),
+        emission_texture: m.emission().and_then(SpectrumDesc::texture).map(|t| Box::new(colours(t, Role::Emission))),
         normal_map: m.normal_map().and_then(NormalMapDesc::texture).cloned(),
     }
 }

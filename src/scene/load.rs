@@ -66,7 +66,6 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
     })?;
     let mut desc = parse(path, &source)?;
     let mut hash = hash;
-    let spectral = desc.spectrum.is_some();
     let mut images: HashMap<(PathBuf, bool), ReadImage> = HashMap::new();
     for (key, spectrum) in desc.spectra_mut() {
         let fail = |m: String| located(path, &source, &SceneError::new(key.clone(), m));
@@ -77,7 +76,7 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
                 *spectrum = SpectrumDesc::Given(Spectrum::Tabulated(table));
             }
             SpectrumDesc::Texture(t) => {
-                texture_allowed(&key, spectral).map_err(fail)?;
+                texture_allowed(&key).map_err(fail)?;
                 hash =
                     crate::hash::mix64(hash ^ read_texture(path, t, &mut images).map_err(|e| fail(format!("{e:#}")))?);
             }
@@ -88,7 +87,7 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
     let mut envmap_warning = None;
     if desc.background.kind == BackgroundKind::Envmap {
         let (image, file_hash, warning) =
-            read_envmap(path, &desc.background, spectral).map_err(|e| located(path, &source, &e))?;
+            read_envmap(path, &desc.background).map_err(|e| located(path, &source, &e))?;
         hash = crate::hash::mix64(hash ^ file_hash);
         texture_bytes += image.bytes() as u64;
         envmap_warning = warning;
@@ -152,14 +151,8 @@ pub fn load(path: &Path) -> Result<LoadedScene> {
 
 /// An envmap's image (relative to the scene), the hash of its bytes, and a
 /// warning when it is not twice as wide as high.
-fn read_envmap(scene: &Path, b: &BackgroundDesc, spectral: bool) -> Result<(Image, u64, Option<String>), SceneError> {
+fn read_envmap(scene: &Path, b: &BackgroundDesc) -> Result<(Image, u64, Option<String>), SceneError> {
     let error = |key: &str, m: String| SceneError::new(format!("background.{key}"), m);
-    if spectral {
-        return Err(error(
-            "type",
-            "environment maps are RGB-mode only for now: remove [spectrum] or give a `color`".into(),
-        ));
-    }
     let Some(file) = &b.file else {
         return Err(error("file", "an envmap needs a `file` (EXR, HDR or PFM, equirectangular)".into()));
     };
@@ -201,11 +194,8 @@ fn is_textured(desc: &SceneDesc, name: &str) -> bool {
 }
 
 /// Textures vary materials' `reflectance`, `tint`, `roughness`, `opacity`,
-/// `emission`, `normal_map` and blend `weight`, in RGB mode.
-fn texture_allowed(key: &str, spectral: bool) -> Result<(), String> {
-    if spectral {
-        return Err("textures are RGB-mode only for now: remove [spectrum] or give a colour".into());
-    }
+/// `emission`, `normal_map` and blend `weight`.
+fn texture_allowed(key: &str) -> Result<(), String> {
     let allowed = [".reflectance", ".tint", ".weight", ".opacity", ".roughness", ".emission", ".normal_map"];
     if !(key.starts_with("materials.") && allowed.iter().any(|k| key.ends_with(k))) {
         return Err("a texture may vary a material's `reflectance`, `tint`, `roughness`, `opacity`, `emission`, \

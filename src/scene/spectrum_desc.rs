@@ -22,7 +22,7 @@ pub enum SpectrumDesc {
     /// A two-column CSV (nm, value), relative to the scene: `load` reads it
     /// and replaces it by `Given`.
     File(String),
-    /// A colour that varies over the surface (RGB mode only).
+    /// A colour that varies over the surface.
     Texture(Box<TextureDesc>),
 }
 

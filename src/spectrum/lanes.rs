@@ -37,10 +37,22 @@ pub trait Radiance:
     fn lane(self, i: usize) -> f32;
     /// This value in lane `i`, zero in every other.
     fn only_lane(self, i: usize) -> Self;
-    /// A colour that only RGB mode has: the normals and albedo views and
-    /// texture lookups, which validation refuses in spectral mode (were one
-    /// to get there, spectral lanes would take r, g, b).
+    /// A colour that only RGB mode has: the normals and albedo views
+    /// (were one to get to spectral mode, its lanes would take r, g, b).
     fn from_rgb_only(rgb: Vec3) -> Self;
+}
+
+/// What RGB texels become: (r, g, b) ↦ r·`0[0]` + g·`0[1]` + b·`0[2]`
+/// (`Palette::texel_basis`: the identity in RGB mode, the binned sRGB
+/// basis spectra in spectral mode).
+#[derive(Clone, Copy, Debug)]
+pub struct TexelBasis<S>(pub [S; 3]);
+
+impl<S: Radiance> TexelBasis<S> {
+    #[inline]
+    pub fn apply(&self, rgb: Vec3) -> S {
+        self.0[0] * rgb.x + self.0[1] * rgb.y + self.0[2] * rgb.z
+    }
 }
 
 impl Radiance for Vec3 {

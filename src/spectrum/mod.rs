@@ -24,11 +24,11 @@ mod upsample;
 
 pub use binning::Binning;
 pub use ior::{Ior, GLASSES, RGB_MODE_NM};
-pub use lanes::{Bins, Radiance, LANES};
+pub use lanes::{Bins, Radiance, TexelBasis, LANES};
 pub use metal::{Metal, METALS};
 pub use palette::{GroupPalette, Palette, RgbPalette};
 pub use table::Table;
-pub use upsample::Sigmoid;
+pub use upsample::{srgb_basis, Sigmoid};
 
 use cie::cie;
 use glam::{DVec3, Vec3};

@@ -4,9 +4,11 @@
 //! description.
 
 use super::binning::Binning;
+use super::cie::{cie, VISIBLE};
 use super::ior::{Ior, RGB_MODE_NM};
-use super::lanes::{Bins, Radiance};
-use super::{Role, Spectrum};
+use super::lanes::{Bins, Radiance, TexelBasis};
+use super::upsample::srgb_basis;
+use super::{Curve, Role, Spectrum, Table};
 use glam::Vec3;
 
 /// Wavelengths at which RGB mode evaluates a conductor's n and k, per channel.
@@ -21,6 +23,10 @@ pub trait Palette: Sync {
     fn ior(&self, ior: &Ior) -> (Self::Radiance, bool);
     /// How many lanes carry light (the rest are padding).
     fn lanes(&self) -> u32;
+    /// What the texel colours (1, 0, 0), (0, 1, 0) and (0, 0, 1) become: a
+    /// texel (r, g, b) is their sum weighted by r, g and b (`srgb_basis`;
+    /// as light, times D65 of luminance 1, as RGB emissions are).
+    fn texel_basis(&self, role: Role) -> TexelBasis<Self::Radiance>;
 }
 
 pub struct RgbPalette;
@@ -43,6 +49,9 @@ impl Palette for RgbPalette {
     fn lanes(&self) -> u32 {
         3
     }
+    fn texel_basis(&self, _: Role) -> TexelBasis<Vec3> {
+        TexelBasis([Vec3::X, Vec3::Y, Vec3::Z])
+    }
 }
 
 /// Group `group` of `binning`'s bins.
@@ -64,5 +73,19 @@ impl Palette for GroupPalette<'_> {
     }
     fn lanes(&self) -> u32 {
         self.binning.group(self.group).len() as u32
+    }
+    fn texel_basis(&self, role: Role) -> TexelBasis<Bins> {
+        TexelBasis(srgb_basis().each_ref().map(|table| {
+            let curve = match role {
+                Role::Reflectance => Curve::Tabulated(table.clone()),
+                Role::Emission => {
+                    let c = cie();
+                    let nm: Vec<f64> = (VISIBLE.0 as u32..=VISIBLE.1 as u32).map(f64::from).collect();
+                    let light = nm.iter().map(|&l| table.at(l) * c.d65_white(l)).collect();
+                    Curve::Tabulated(Table::new(nm, light))
+                }
+            };
+            self.binning.averages(self.group, &curve)
+        }))
     }
 }

@@ -5,8 +5,10 @@
 //! three coefficients are fitted at load time (Gauss–Newton, continued from
 //! grey) so that ρ under D65 gives the RGB back.
 
-use super::cie::{cie, VISIBLE};
+use super::cie::{cie, parse_bundled, VISIBLE};
+use super::Table;
 use glam::{DMat3, DVec3};
+use std::sync::OnceLock;
 
 /// The fitted spectrum of an RGB reflectance in [0, 1].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -68,6 +70,24 @@ impl Sigmoid {
     }
 }
 
+/// The sRGB primaries as reflectance spectra in [0, 1] that sum to 1
+/// (`data/cie/srgb_basis.csv`, from `scripts/srgb_basis.py`): a texel
+/// (r, g, b) in [0, 1] is r·R + g·G + b·B, whose sRGB under D65 is (r, g, b)
+/// and which never exceeds 1. Linear, so textures need no fit per texel.
+pub fn srgb_basis() -> &'static [Table; 3] {
+    static BASIS: OnceLock<[Table; 3]> = OnceLock::new();
+    BASIS.get_or_init(|| {
+        let mut rows = parse_bundled(include_str!("../../data/cie/srgb_basis.csv"), 4);
+        // Beyond the visible range each keeps its end value (so they still
+        // sum to 1, and white stays white in the infrared).
+        let (first, last) = (rows[0].clone(), rows[rows.len() - 1].clone());
+        rows.insert(0, [vec![0.0], first[1..].to_vec()].concat());
+        rows.push([vec![1e6], last[1..].to_vec()].concat());
+        let nm: Vec<f64> = rows.iter().map(|r| r[0]).collect();
+        std::array::from_fn(|k| Table::new(nm.clone(), rows.iter().map(|r| r[k + 1]).collect()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +107,20 @@ mod tests {
             let worst = (back - DVec3::from(rgb.map(f64::from))).abs().max_element();
             assert!(worst < 0.01, "{rgb:?} -> {back}");
             assert!((0.0..=1.0).contains(&s.at(500.0)));
+        }
+    }
+
+    #[test]
+    fn the_basis_gives_the_srgb_primaries_back_and_sums_to_one() {
+        let c = cie();
+        for (k, table) in srgb_basis().iter().enumerate() {
+            let rgb = c.reflectance_rgb(c.integrate(|nm| table.at(nm) * c.d65(nm)));
+            let expected = DVec3::from(std::array::from_fn(|i| f64::from(u8::from(i == k))));
+            assert!((rgb - expected).abs().max_element() < 2e-5, "primary {k}: {rgb}");
+        }
+        for nm in (360..=830).map(f64::from) {
+            let sum: f64 = srgb_basis().iter().map(|t| t.at(nm)).sum();
+            assert!((sum - 1.0).abs() < 3e-6, "{nm} nm: {sum}");
         }
     }
 }

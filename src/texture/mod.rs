@@ -18,6 +18,7 @@ pub mod image;
 
 pub use self::image::Image;
 use crate::math::{luminance, Vec2, Vec3};
+use crate::spectrum::{Radiance, TexelBasis};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +38,21 @@ pub enum Filter {
 pub enum Texture {
     Bitmap { image: Arc<Image>, wrap: Wrap, filter: Filter, scale: Vec2, offset: Vec2 },
     Checkerboard { even: Vec3, odd: Vec3, scale: f32 },
+}
+
+/// A texture of colours: its RGB texels as what paths carry (through
+/// `basis`: themselves in RGB mode, spectra in spectral mode).
+#[derive(Clone, Debug)]
+pub struct Colours<S> {
+    pub texture: Texture,
+    pub basis: TexelBasis<S>,
+}
+
+impl<S: Radiance> Colours<S> {
+    #[inline]
+    pub fn eval(&self, uv: Vec2) -> S {
+        self.basis.apply(self.texture.eval(uv))
+    }
 }
 
 impl Texture {

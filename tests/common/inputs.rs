@@ -122,14 +122,6 @@ pub const BAD_INPUTS: &[BadInput] = &[
         expect: &["scene.toml:16:", "materials.white.reflectance", "leaf.gif: unsupported format"],
     },
     BadInput {
-        name: "texture in spectral mode",
-        from: "type = \"diffuse\"\n",
-        to: "type = \"diffuse\"\nreflectance = { checkerboard = { even = 0.8 } }\n\
-             [spectrum]\nmin_wavelength = 400\nmax_wavelength = 700\nbins = 4\n",
-        flags: &[],
-        expect: &["scene.toml:16:", "materials.white.reflectance", "RGB-mode only"],
-    },
-    BadInput {
         name: "texture on a light",
         from: "intensity = [5, 5, 5]",
         to: "intensity = { checkerboard = { scale = 2 } }",
