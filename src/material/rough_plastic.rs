@@ -48,7 +48,7 @@ struct Coating {
 /// Coatings at roughness r = k / `GRID_STEPS` (α = r², at least
 /// `MIN_ROUGH_ALPHA`), between which a textured roughness interpolates.
 #[derive(Debug)]
-pub struct CoatingGrid {
+struct CoatingGrid {
     coatings: Vec<Coating>,
 }
 
