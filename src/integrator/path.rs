@@ -8,7 +8,7 @@ use super::Primary;
 use crate::geometry::SurfacePoint;
 use crate::material::Material;
 use crate::math::sampling::power_heuristic;
-use crate::math::{offset_origin, shadow_ray, Ray, Vec3};
+use crate::math::{offset_origin, shadow_ray, Ray, Vec2, Vec3};
 use crate::sampler::SampleStream;
 use crate::scene::desc::Strategy;
 use crate::scene::runtime::{MAX_CUTOUTS, NO_LIGHT};
@@ -79,7 +79,8 @@ pub fn li<S: Radiance>(
             break;
         };
         let mat = scene.material(si.material);
-        if passes_through(scene, mat, &si, s) {
+        let uv = scene.lazy_uv(&si);
+        if passes_through(mat, || uv.get(), s) {
             // A cut-out: the same ray goes on, and the vertex before stays
             // the one MIS and light densities refer to.
             cutouts += 1;
@@ -96,13 +97,13 @@ pub fn li<S: Radiance>(
             } else {
                 weight(strategy, false, prev_pdf, light_pdf(scene, &si, (prev_p, prev_n), ray.dir))
             };
-            l += beta * mat.emission_at(|| scene.uv(&si)) * w;
+            l += beta * mat.emission_at(|| uv.get()) * w;
         }
         if depth >= max_depth {
             break;
         }
-        let shading = scene.shading(&si, mat, wo);
-        let bsdf = &*mat.bsdf_at(|| scene.uv(&si));
+        let shading = scene.shading(&si, mat, wo, || uv.get());
+        let bsdf = &*mat.bsdf_at(|| uv.get());
         let (u_choose, u_prim, u_light) = (s.next_u64(), s.next_u64(), s.next_2d());
         if !bsdf.is_delta() && strategy != Strategy::Bsdf {
             if let Some((light, pmf)) = scene.lights.choose(si.p, si.n, u_choose) {
@@ -156,13 +157,13 @@ pub fn li<S: Radiance>(
 /// Whether a path passes through the cut-out it hit: with probability
 /// 1 − opacity (a random number is drawn only where the opacity is below 1).
 #[inline]
-fn passes_through<S: Radiance>(scene: &Scene<S>, mat: &Material<S>, si: &Interaction, s: &mut SampleStream) -> bool {
-    mat.opacity.is_some() && draws_pass(scene, mat, si, s)
+fn passes_through<S: Radiance>(mat: &Material<S>, uv: impl FnOnce() -> Vec2, s: &mut SampleStream) -> bool {
+    mat.opacity.is_some() && draws_pass(mat, uv(), s)
 }
 
 #[inline(never)]
-fn draws_pass<S: Radiance>(scene: &Scene<S>, mat: &Material<S>, si: &Interaction, s: &mut SampleStream) -> bool {
-    let alpha = mat.opacity_at(|| scene.uv(si));
+fn draws_pass<S: Radiance>(mat: &Material<S>, uv: Vec2, s: &mut SampleStream) -> bool {
+    let alpha = mat.opacity_at(|| uv);
     alpha < 1.0 && s.next_1d() >= alpha
 }
 

@@ -30,12 +30,13 @@ pub fn shade<S: Radiance>(
     };
     let wo = -ray.dir;
     let mat = scene.material(si.material);
-    let mut l = if si.n.dot(wo) > 0.0 { mat.emission_at(|| scene.uv(&si)) } else { S::ZERO };
+    let uv = scene.lazy_uv(&si);
+    let mut l = if si.n.dot(wo) > 0.0 { mat.emission_at(|| uv.get()) } else { S::ZERO };
     if depth >= max_depth.min(MAX_RECURSION) {
         return l;
     }
     // A cut-out: the surface's share, plus what lies behind for the rest.
-    let alpha = mat.opacity_at(|| scene.uv(&si));
+    let alpha = mat.opacity_at(|| uv.get());
     if alpha < 1.0 {
         let behind = throughput * (1.0 - alpha);
         if behind.max_element() > MIN_CONTRIBUTION {
@@ -46,8 +47,8 @@ pub fn shade<S: Radiance>(
         }
     }
     let surface = |v: S| v * alpha;
-    let shading = scene.shading(&si, mat, wo);
-    let bsdf = &*mat.bsdf_at(|| scene.uv(&si));
+    let shading = scene.shading(&si, mat, wo, || uv.get());
+    let bsdf = &*mat.bsdf_at(|| uv.get());
     if bsdf.is_delta() {
         for (wi, weight) in shading.specular_lobes(bsdf, wo) {
             let t = throughput * weight;

@@ -17,7 +17,8 @@ pub enum Background<S = Vec3> {
 /// An environment map, and what its RGB texels become.
 #[derive(Debug)]
 pub struct Sky<S> {
-    pub map: Envmap,
+    /// Shared by every spectral group.
+    pub map: Arc<Envmap>,
     pub basis: TexelBasis<S>,
 }
 

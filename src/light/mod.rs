@@ -59,7 +59,7 @@ pub enum Light<S = Vec3> {
         object: u32,
         /// The mean where a texture varies it.
         emission: S,
-        /// Emission varying over the surface (RGB mode).
+        /// Emission varying over the surface.
         texture: Option<Box<Colours<S>>>,
         emitter: Arc<Emitter>,
     },

@@ -86,8 +86,8 @@ pub struct Material<S = Vec3> {
     /// A cut-out (Mitsuba's `mask`): the share of light the surface stops;
     /// `None` is solid.
     pub opacity: Option<Opacity>,
-    /// Emission that varies over the surface (RGB mode): where given, it
-    /// stands for `emission` (which then holds its mean).
+    /// Emission that varies over the surface: where given, it stands for
+    /// `emission` (which then holds its mean, to weigh lights).
     pub emission_texture: Option<Box<Colours<S>>>,
     /// A tangent-space normal map (Mitsuba's `normalmap`): bends the frame
     /// the BSDF works in (see `Shading`).

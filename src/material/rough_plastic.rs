@@ -13,8 +13,9 @@ use super::{rough_dielectric, BsdfSample, MIN_ROUGH_ALPHA};
 use crate::math::{sampling, Vec2, Vec3};
 use crate::sampler::SampleStream;
 use crate::spectrum::Radiance;
+use std::collections::BTreeMap;
 use std::f32::consts::FRAC_1_PI;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Cosines at which the interface's transmittance is tabulated (Mitsuba's
 /// `MI_ROUGH_TRANSMITTANCE_RES`).
@@ -83,17 +84,7 @@ impl<S: Radiance> RoughPlastic<S> {
     /// grid roughness (α at least `MIN_ROUGH_ALPHA`), `alpha` until
     /// `with_alpha` says otherwise.
     pub fn textured(reflectance: S, eta: f32, alpha: f32) -> RoughPlastic<S> {
-        // One thread per table: each is independent (and deterministic).
-        let coatings = std::thread::scope(|scope| {
-            let tables: Vec<_> = (0..=GRID_STEPS)
-                .map(|k| {
-                    let alpha = (k as f32 / GRID_STEPS as f32).powi(2).max(MIN_ROUGH_ALPHA);
-                    scope.spawn(move || Coating::new(eta, alpha))
-                })
-                .collect();
-            tables.into_iter().map(|t| t.join().expect("a coating table's thread panicked")).collect()
-        });
-        let grid = Arc::new(CoatingGrid { coatings });
+        let grid = CoatingGrid::of(eta);
         let coating = grid.at(alpha);
         Self::with_coating(reflectance, eta, alpha.max(MIN_ROUGH_ALPHA), coating, Some(grid))
     }
@@ -177,6 +168,28 @@ impl<S: Radiance> RoughPlastic<S> {
 }
 
 impl CoatingGrid {
+    /// The grid of relative index `eta`, built once per process (the tables
+    /// depend on η alone, so spectral groups and blends share them).
+    fn of(eta: f32) -> Arc<CoatingGrid> {
+        static GRIDS: Mutex<BTreeMap<u32, Arc<CoatingGrid>>> = Mutex::new(BTreeMap::new());
+        let mut grids = GRIDS.lock().unwrap_or_else(|e| e.into_inner());
+        grids.entry(eta.to_bits()).or_insert_with(|| Arc::new(CoatingGrid::build(eta))).clone()
+    }
+
+    /// One thread per table: each is independent (and deterministic).
+    fn build(eta: f32) -> CoatingGrid {
+        let coatings = std::thread::scope(|scope| {
+            let tables: Vec<_> = (0..=GRID_STEPS)
+                .map(|k| {
+                    let alpha = (k as f32 / GRID_STEPS as f32).powi(2).max(MIN_ROUGH_ALPHA);
+                    scope.spawn(move || Coating::new(eta, alpha))
+                })
+                .collect();
+            tables.into_iter().map(|t| t.join().expect("a coating table's thread panicked")).collect()
+        });
+        CoatingGrid { coatings }
+    }
+
     /// The coating at α, interpolated linearly in r = √α.
     fn at(&self, alpha: f32) -> Coating {
         let x = alpha.clamp(0.0, 1.0).sqrt() * GRID_STEPS as f32;

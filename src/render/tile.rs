@@ -48,10 +48,10 @@ pub fn render_tile(
                 continue;
             }
             control.count_samples(target.saturating_sub(p.samples()) as u64);
-            let cameras: Vec<(Ray, SampleStream)> =
-                (p.samples()..target).map(|s| camera_ray(world.camera(), settings, x, y, s)).collect();
-            let rays: Vec<Ray> = cameras.iter().map(|(ray, _)| *ray).collect();
-            for ((ray, stream), hit) in cameras.into_iter().zip(world.intersect_coherent(&rays)) {
+            let (rays, streams): (Vec<Ray>, Vec<SampleStream>) =
+                (p.samples()..target).map(|s| camera_ray(world.camera(), settings, x, y, s)).unzip();
+            let hits = world.intersect_coherent(&rays);
+            for ((ray, stream), hit) in rays.into_iter().zip(streams).zip(hits) {
                 if guides {
                     let (albedo, normal) = first_hit_guides(world, hit);
                     p.add_guides(albedo, normal);

@@ -33,6 +33,8 @@ struct Shapes {
     camera: Camera,
     /// Bytes of the textures' images.
     texture_bytes: u64,
+    /// The environment map, built once for every spectral group.
+    envmap: Option<Arc<Envmap>>,
 }
 
 /// Builds the scene, its acceleration structure with `threads` threads, and
@@ -42,6 +44,7 @@ pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -
     let LoadedScene { desc: d, checked, meshes, shape_mesh, observers, texture_bytes, .. } = loaded;
     let (mut shapes, targets) = shapes(&d, &checked, (meshes, shape_mesh), (width, height), threads)?;
     shapes.texture_bytes = texture_bytes;
+    shapes.envmap = envmap(&d.background);
     let observers = observers
         .into_iter()
         .map(|c| {
@@ -122,7 +125,7 @@ fn shapes(
     // A scene of observers alone has no camera; nothing uses this one.
     let camera = d.camera.as_ref().map_or_else(|| unused_camera(width, height), |c| camera(c, width, height));
     let object_material = object_material.into();
-    Ok((Shapes { accel, object_material, emitters, radius, choice, camera, texture_bytes: 0 }, targets))
+    Ok((Shapes { accel, object_material, emitters, radius, choice, camera, texture_bytes: 0, envmap: None }, targets))
 }
 
 fn unused_camera(width: u32, height: u32) -> Camera {
@@ -180,7 +183,7 @@ fn shade<P: Palette>(d: &SceneDesc, palette: &P, shapes: &Shapes) -> Scene<P::Ra
             },
         });
     }
-    let background = background(&d.background, palette);
+    let background = background(&d.background, shapes.envmap.as_ref(), palette);
     if !background.is_black() {
         lights.push(Light::Background(background.clone()));
     }
@@ -198,19 +201,23 @@ fn shade<P: Palette>(d: &SceneDesc, palette: &P, shapes: &Shapes) -> Scene<P::Ra
     }
 }
 
-/// The sky; an envmap whose image `load` did not read (it always does) or
-/// that validation would refuse is black.
-fn background<P: Palette>(b: &BackgroundDesc, palette: &P) -> Background<P::Radiance> {
-    let black = Background::Uniform(P::Radiance::ZERO);
-    match (b.kind, &b.image) {
+/// The envmap's importance-sampling tables, when the sky is one (`None`
+/// also for an image that `load` did not read, which it always does, or
+/// that validation would refuse).
+fn envmap(b: &BackgroundDesc) -> Option<Arc<Envmap>> {
+    let image = b.image.as_ref().filter(|_| b.kind == BackgroundKind::Envmap)?;
+    let to_world = b.transform.as_ref().and_then(|t| t.to_transform().ok()).unwrap_or(Transform::IDENTITY);
+    Envmap::new(image.clone(), to_world, b.scale).map(Arc::new)
+}
+
+/// The sky: a uniform colour, or the envmap (black without one).
+fn background<P: Palette>(b: &BackgroundDesc, envmap: Option<&Arc<Envmap>>, palette: &P) -> Background<P::Radiance> {
+    match (b.kind, envmap) {
         (BackgroundKind::Color, _) => Background::Uniform(palette.colour(b.color.spectrum(), Role::Emission)),
-        (BackgroundKind::Envmap, Some(image)) => {
-            let to_world = b.transform.as_ref().and_then(|t| t.to_transform().ok()).unwrap_or(Transform::IDENTITY);
-            let basis = palette.texel_basis(Role::Emission);
-            Envmap::new(image.clone(), to_world, b.scale)
-                .map_or(black, |map| Background::Envmap(Arc::new(Sky { map, basis })))
+        (BackgroundKind::Envmap, Some(map)) => {
+            Background::Envmap(Arc::new(Sky { map: map.clone(), basis: palette.texel_basis(Role::Emission) }))
         }
-        (BackgroundKind::Envmap, None) => black,
+        (BackgroundKind::Envmap, None) => Background::Uniform(P::Radiance::ZERO),
     }
 }
 

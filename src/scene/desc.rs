@@ -268,9 +268,11 @@ impl MaterialDesc {
     }
 
     /// True when a texture colours it, roughens it, bends its normals, cuts
-    /// it out or varies its emission.
+    /// it out, varies its emission or weighs its blend (not counting the
+    /// blend's parts).
     pub fn is_textured(&self) -> bool {
-        self.colour().is_some_and(|c| matches!(c, SpectrumDesc::Texture(_)))
+        matches!(self, MaterialDesc::Blend(b) if b.weight.texture().is_some())
+            || self.colour().is_some_and(|c| matches!(c, SpectrumDesc::Texture(_)))
             || self.emission().is_some_and(|e| matches!(e, SpectrumDesc::Texture(_)))
             || self.normal_map().is_some()
             || self.opacity().is_some_and(|o| o.texture().is_some())

@@ -182,11 +182,8 @@ fn read_envmap(scene: &Path, b: &BackgroundDesc) -> Result<(Image, u64, Option<S
 /// either part; validation has refused blends that contain themselves).
 fn is_textured(desc: &SceneDesc, name: &str) -> bool {
     match desc.materials.get(name) {
-        Some(MaterialDesc::Blend(b)) => {
-            let own = b.weight.texture().is_some()
-                || b.opacity.as_ref().is_some_and(|o| o.texture().is_some())
-                || b.normal_map.is_some();
-            own || b.materials.iter().any(|part| part != name && is_textured(desc, part))
+        Some(m @ MaterialDesc::Blend(b)) => {
+            m.is_textured() || b.materials.iter().any(|part| part != name && is_textured(desc, part))
         }
         Some(m) => m.is_textured(),
         None => false,

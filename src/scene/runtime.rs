@@ -14,6 +14,7 @@ use crate::spectrum::{bins_to_rgb, Binning, Bins, Radiance};
 use crate::texture::Texture;
 use bincode::{Decode, Encode};
 use glam::DVec3;
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 /// A path or shadow ray passes at most this many cut-outs (then it stops).
@@ -155,6 +156,14 @@ impl<S: Radiance> Scene<S> {
         }
     }
 
+    /// Texture coordinates at an interaction, computed when first asked for
+    /// and then kept (a hit's opacity, emission, normal map and colour
+    /// textures all read the same uv).
+    #[inline]
+    pub fn lazy_uv<'a>(&'a self, si: &'a Interaction) -> LazyUv<'a, S> {
+        LazyUv { scene: self, si, uv: OnceCell::new() }
+    }
+
     /// Texture coordinates at an interaction ((0, 0) on a mesh without
     /// them, which `load` allows only for untextured materials).
     #[inline]
@@ -165,22 +174,22 @@ impl<S: Radiance> Scene<S> {
     /// Where the material's BSDF works at an interaction seen from `wo`:
     /// around the shading normal, or around the normal its normal map gives.
     #[inline]
-    pub fn shading(&self, si: &Interaction, material: &Material<S>, wo: Vec3) -> Shading {
+    pub fn shading(&self, si: &Interaction, material: &Material<S>, wo: Vec3, uv: impl FnOnce() -> Vec2) -> Shading {
         match &material.normal_map {
             None => Shading::plain(si.ns, si.n),
-            Some(map) => self.bent(si, map, wo),
+            Some(map) => self.bent(si, map, wo, uv()),
         }
     }
 
     /// A normal map's texel c read as 2c − 1 in the frame (s, n × s, n) of
     /// the shading normal n, with s along ∂p/∂u (Mitsuba's `normalmap`).
     #[inline(never)]
-    fn bent(&self, si: &Interaction, map: &Texture, wo: Vec3) -> Shading {
+    fn bent(&self, si: &Interaction, map: &Texture, wo: Vec3, uv: Vec2) -> Shading {
         let n = si.ns;
         let along_u = self.geometry().dpdu(si.object, si.prim, si.p).map_or(Vec3::ZERO, |d| d - n * n.dot(d));
         let s = along_u.try_normalize().unwrap_or_else(|| Frame::from_normal(n).s);
         let tangent = Frame { s, t: n.cross(s), n };
-        Shading::bent(&tangent, map.eval(self.uv(si)) * 2.0 - Vec3::ONE, si.n, wo)
+        Shading::bent(&tangent, map.eval(uv) * 2.0 - Vec3::ONE, si.n, wo)
     }
 
     #[inline]
@@ -244,6 +253,20 @@ impl<S: Radiance> Scene<S> {
     #[inline]
     pub fn material(&self, index: u32) -> &Material<S> {
         &self.materials[index as usize]
+    }
+}
+
+/// An interaction's texture coordinates, computed at most once.
+pub struct LazyUv<'a, S> {
+    scene: &'a Scene<S>,
+    si: &'a Interaction,
+    uv: OnceCell<Vec2>,
+}
+
+impl<S: Radiance> LazyUv<'_, S> {
+    #[inline]
+    pub fn get(&self) -> Vec2 {
+        *self.uv.get_or_init(|| self.scene.uv(self.si))
     }
 }
 

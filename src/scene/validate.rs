@@ -216,9 +216,7 @@ fn camera(c: &CameraDesc) -> Check {
 
 fn material(path: &str, m: &MaterialDesc) -> Check {
     if let Some(o) = m.opacity() {
-        if o.texture().is_none() {
-            unit(&format!("{path}.opacity"), o.value())?;
-        }
+        unit_or_texture(&format!("{path}.opacity"), o)?;
         if m.emits() {
             return Err(SceneError::new(format!("{path}.opacity"), "a cut-out cannot emit (give no emission)"));
         }
@@ -227,11 +225,11 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
         MaterialDesc::Diffuse(d) => reflectance(&format!("{path}.reflectance"), &d.reflectance)?,
         MaterialDesc::Conductor(c) => {
             conductor(path, c)?;
-            roughness(path, &c.roughness)?;
+            unit_or_texture(&format!("{path}.roughness"), &c.roughness)?;
         }
         MaterialDesc::Dielectric(g) => {
             property(&format!("{path}.tint"), &g.tint)?;
-            roughness(path, &g.roughness)?;
+            unit_or_texture(&format!("{path}.roughness"), &g.roughness)?;
         }
         MaterialDesc::ThinDielectric(g) => {
             property(&format!("{path}.tint"), &g.tint)?;
@@ -241,18 +239,18 @@ fn material(path: &str, m: &MaterialDesc) -> Check {
         }
         MaterialDesc::Plastic(p) => {
             reflectance(&format!("{path}.reflectance"), &p.reflectance)?;
-            roughness(path, &p.roughness)?;
+            unit_or_texture(&format!("{path}.roughness"), &p.roughness)?;
         }
         MaterialDesc::Blend(_) | MaterialDesc::Emitter(_) | MaterialDesc::Null(_) => {}
     }
     Ok(())
 }
 
-/// A roughness number in [0, 1] (a texture's values are clamped to it).
-fn roughness(path: &str, r: &ScalarDesc) -> Check {
-    match r.texture() {
+/// A number in [0, 1], or a texture (whose values are clamped to it).
+fn unit_or_texture(key: &str, s: &ScalarDesc) -> Check {
+    match s.texture() {
         Some(_) => Ok(()),
-        None => unit(&format!("{path}.roughness"), r.value()),
+        None => unit(key, s.value()),
     }
 }
 
@@ -260,9 +258,7 @@ fn roughness(path: &str, r: &ScalarDesc) -> Check {
 /// normal maps of their own, and do not lead back to the blend; its weight
 /// is in [0, 1].
 fn blend(path: &str, name: &str, b: &BlendDesc, d: &SceneDesc) -> Check {
-    if b.weight.texture().is_none() {
-        unit(&format!("{path}.weight"), b.weight.value())?;
-    }
+    unit_or_texture(&format!("{path}.weight"), &b.weight)?;
     for (i, part) in b.materials.iter().enumerate() {
         let key = format!("{path}.materials[{i}]");
         match d.materials.get(part) {
