@@ -2,7 +2,8 @@
 # Prints rendering speed on fixed scenes: samples/s per core (one rank, one
 # thread), per rank and in total under mpirun, and, when Mitsuba 3 is
 # importable by $MITSUBA_PYTHON (default python3), Mitsuba's speed on the same
-# Cornell box for comparison (pip install mitsuba numpy). Then adaptive
+# Cornell box for comparison (pip install mitsuba numpy); rays per sample and
+# the render's rays/s against Embree alone on the same rays. Then adaptive
 # sampling against uniform sampling at equal samples (relative MSE against a
 # high-spp reference; REFERENCE_SPP, default 2048, takes a minute or two),
 # and the rank imbalance of an adaptive render on 4 ranks.
@@ -79,6 +80,11 @@ if "$py" -c "import mitsuba, numpy" 2>/dev/null; then
         echo "$line; rsrender / Mitsuba $variant, one core: $(awk -v a="$(rate $samples "$tm")" -v b="$m" 'BEGIN { printf "%.2f", a / b }')x"
     done
 fi
+
+echo "== rays per sample, and the render's rays/s against Embree alone on the same rays (one core)"
+for scene in "$bench" scenes/bench/cornell-mesh.toml; do
+    taskset -c 0 cargo bench --quiet --features ray-log --bench rays -- "$scene" 32
+done
 
 echo "== scenes/cornell.toml (256x256, 64 spp, mirror and glass), all $cores cores"
 "$bin" scenes/cornell.toml -o "$out/cornell.png"

@@ -14,6 +14,9 @@ pub struct Accel {
     pub(super) top: RTCScene,
     mesh_scenes: Vec<RTCScene>,
     pub(super) geometry: Arc<Geometry>,
+    /// Set by `record`: every ray traced is kept.
+    #[cfg(feature = "ray-log")]
+    pub(super) recorder: Option<super::log::Recorder>,
     /// Released last: scenes first, then their device.
     pub(super) device: Device,
 }
@@ -32,7 +35,14 @@ impl Accel {
         let d = device.handle;
         // SAFETY: `d` is a live device; the scene is released in `drop`.
         let top = unsafe { rtcNewScene(d) };
-        let mut accel = Accel { top, mesh_scenes: Vec::new(), geometry: geometry.clone(), device };
+        let mut accel = Accel {
+            top,
+            mesh_scenes: Vec::new(),
+            geometry: geometry.clone(),
+            #[cfg(feature = "ray-log")]
+            recorder: None,
+            device,
+        };
         for mesh in &geometry.meshes {
             // SAFETY: as above; `mesh` lives in `geometry`, which `accel` keeps.
             let scene = unsafe { rtcNewScene(d) };

@@ -23,7 +23,10 @@
 mod build;
 mod device;
 pub mod isa;
+mod log;
 mod query;
 mod spheres;
 
 pub use build::Accel;
+#[cfg(feature = "ray-log")]
+pub use log::RayLog;

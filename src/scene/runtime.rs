@@ -133,10 +133,10 @@ impl<S: Radiance> Scene<S> {
     }
 
     /// The nearest hits of `rays` (one pixel's camera rays), traced together
-    /// as a coherent stream; the same as `intersect` on each, faster.
+    /// in coherent packets; the same as `intersect` on each, faster.
     pub fn intersect_coherent(&self, rays: &[Ray]) -> Vec<Option<Interaction>> {
         let mut hits = vec![None; rays.len()];
-        self.accel.intersect_stream(rays, &mut hits, true);
+        self.accel.intersect_packets(rays, &mut hits, true);
         hits.iter().zip(rays).map(|(h, ray)| h.map(|h| self.interaction(&h, ray))).collect()
     }
 
