@@ -35,13 +35,9 @@ fn main() -> Result<()> {
     let started = Instant::now();
     render(&world, &settings);
     let seconds = started.elapsed().as_secs_f64();
-    let World::Rgb(scene) = &mut world else {
-        bail!("{scene_path}: the ray benchmark takes RGB scenes");
-    };
-    Arc::get_mut(&mut scene.accel).context("the accelerator is shared")?.record();
+    accel_of(&mut world, scene_path)?.record();
     render(&world, &settings);
-    let World::Rgb(scene) = &mut world else { unreachable!() };
-    let accel = Arc::get_mut(&mut scene.accel).context("the accelerator is shared")?;
+    let accel = accel_of(&mut world, scene_path)?;
     let log = accel.take_log();
     let (nearest, shadow) = (log.nearest.len() as f64, log.shadow.len() as f64);
     let per_sample = (nearest + shadow) / samples as f64;
@@ -75,6 +71,14 @@ fn main() -> Result<()> {
     let differ = packets_differ(accel, &log.nearest);
     println!("packets and single rays found the same hits: {}", if differ == 0 { "all" } else { "NOT all" });
     Ok(())
+}
+
+/// The accelerator of an RGB scene, which nothing else holds.
+fn accel_of<'a>(world: &'a mut World, scene_path: &str) -> Result<&'a mut Accel> {
+    let World::Rgb(scene) = world else {
+        bail!("{scene_path}: the ray benchmark takes RGB scenes");
+    };
+    Arc::get_mut(&mut scene.accel).context("the accelerator is shared")
 }
 
 /// Every sample of every pixel, in turn.

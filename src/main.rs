@@ -10,7 +10,7 @@ use rsrender::Outcome;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    if let Some(problem) = cpu_lacks_what_this_build_uses() {
+    if let Some(problem) = rsrender::accel::isa::build_target_missing() {
         if comm::launcher_rank().unwrap_or(0) == 0 {
             eprintln!("rsrender: error: {problem}");
         }
@@ -51,30 +51,4 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-/// This build's instructions (x86-64-v3, set in `.cargo/config.toml`) that
-/// the CPU lacks, as an error to print, checked before any of them runs.
-fn cpu_lacks_what_this_build_uses() -> Option<String> {
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
-    {
-        use std::arch::is_x86_feature_detected as has;
-        let needed = [
-            ("avx2", has!("avx2")),
-            ("fma", has!("fma")),
-            ("bmi1", has!("bmi1")),
-            ("bmi2", has!("bmi2")),
-            ("lzcnt", has!("lzcnt")),
-            ("movbe", has!("movbe")),
-        ];
-        let missing: Vec<&str> = needed.iter().filter(|(_, present)| !present).map(|(name, _)| *name).collect();
-        if !missing.is_empty() {
-            return Some(format!(
-                "this build of rsrender uses x86-64-v3 instructions that this CPU lacks ({}); \
-                 rebuild it with RUSTFLAGS=\"-C target-cpu=native\" cargo build --release",
-                missing.join(", ")
-            ));
-        }
-    }
-    None
 }

@@ -2,7 +2,8 @@
 //! the CPU has, and some of them round differently in the last bit (AVX2 and
 //! wider fuse multiply-adds), so ranks on different CPU models could render
 //! a few pixels differently. `RSRENDER_EMBREE_ISA` pins one for every rank;
-//! ranks compare what they use, and rank 0 warns when they differ.
+//! ranks compare what they use, and rank 0 warns when they differ. Also
+//! whether the CPU runs what rsrender itself is built for (x86-64-v3).
 
 use anyhow::{bail, Result};
 
@@ -54,6 +55,38 @@ pub fn mismatch_warning(code_of_rank: &[u8]) -> Option<String> {
     ))
 }
 
+/// The build's instruction set (x86-64-v3, set in `.cargo/config.toml`)
+/// that this CPU lacks, as an error to print before any of it runs.
+pub fn build_target_missing() -> Option<String> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+    {
+        let mut needed = avx2_set().to_vec();
+        needed.push(("movbe", std::arch::is_x86_feature_detected!("movbe")));
+        let missing: Vec<&str> = needed.iter().filter(|(_, present)| !present).map(|(name, _)| *name).collect();
+        if !missing.is_empty() {
+            return Some(format!(
+                "this build of rsrender uses x86-64-v3 instructions that this CPU lacks ({}); \
+                 rebuild it with RUSTFLAGS=\"-C target-cpu=native\" cargo build --release",
+                missing.join(", ")
+            ));
+        }
+    }
+    None
+}
+
+/// What Embree's AVX2 kernels need beyond SSE, and whether this CPU has it.
+#[cfg(target_arch = "x86_64")]
+fn avx2_set() -> [(&'static str, bool); 5] {
+    use std::arch::is_x86_feature_detected as has;
+    [
+        ("avx2", has!("avx2")),
+        ("fma", has!("fma")),
+        ("bmi1", has!("bmi1")),
+        ("bmi2", has!("bmi2")),
+        ("lzcnt", has!("lzcnt")),
+    ]
+}
+
 fn widest() -> &'static str {
     #[cfg(target_arch = "x86_64")]
     {
@@ -61,7 +94,7 @@ fn widest() -> &'static str {
         if has!("avx512f") && has!("avx512cd") && has!("avx512dq") && has!("avx512bw") && has!("avx512vl") {
             return "avx512";
         }
-        if has!("avx2") && has!("fma") && has!("bmi1") && has!("bmi2") && has!("lzcnt") {
+        if avx2_set().iter().all(|&(_, present)| present) {
             return "avx2";
         }
         if has!("avx") {

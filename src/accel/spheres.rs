@@ -1,7 +1,7 @@
 //! Spheres as Embree user geometry: Embree asks for their bounds and calls
 //! back into `Sphere::intersect`, so they stay exact (no tessellation).
 //! Embree calls back with N rays in its structure-of-arrays layout: one
-//! for single-ray queries, up to a packet's width for streams.
+//! for single-ray queries, up to a packet's width for packet queries.
 
 use crate::geometry::Sphere;
 use embree::sys::*;

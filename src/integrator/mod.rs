@@ -5,7 +5,7 @@
 //! ```
 //! # use rsrender::{integrator::{self, Primary}, math::Ray, sampler::SampleStream, scene::Scene, settings::Settings};
 //! # fn usage(scene: &Scene, settings: &Settings, ray: Ray, stream: &mut SampleStream) {
-//! let l = integrator::radiance(scene, settings, &Primary::trace(scene, ray), stream);
+//! let l = integrator::radiance(scene, settings, &Primary { ray, hit: scene.intersect(&ray) }, stream);
 //! # }
 //! ```
 
@@ -28,13 +28,6 @@ use crate::spectrum::Radiance;
 pub struct Primary {
     pub ray: Ray,
     pub hit: Option<Interaction>,
-}
-
-impl Primary {
-    /// `ray` traced on its own.
-    pub fn trace<S: Radiance>(scene: &Scene<S>, ray: Ray) -> Primary {
-        Primary { ray, hit: scene.intersect(&ray) }
-    }
 }
 
 /// Radiance along a camera ray, RGB or one group of spectral bins.
