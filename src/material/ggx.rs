@@ -6,6 +6,7 @@
 //! what rough conductors and rough dielectrics share. Directions are in
 //! the local frame (+z the macro normal).
 
+use crate::math::trig::sin_cos_turns;
 use crate::math::{Vec2, Vec3};
 use std::f32::consts::PI;
 
@@ -52,10 +53,10 @@ pub fn sample_visible_normal(wo: Vec3, alpha: f32, u: Vec2) -> Vec3 {
     let t1 = if len2 > 0.0 { Vec3::new(-vh.y, vh.x, 0.0) / len2.sqrt() } else { Vec3::X };
     let t2 = vh.cross(t1);
     let r = u.x.sqrt();
-    let phi = 2.0 * PI * u.y;
-    let p1 = r * phi.cos();
+    let (sin_phi, cos_phi) = sin_cos_turns(u.y);
+    let p1 = r * cos_phi;
     let s = 0.5 * (1.0 + vh.z);
-    let p2 = (1.0 - s) * (1.0 - p1 * p1).max(0.0).sqrt() + s * r * phi.sin();
+    let p2 = (1.0 - s) * (1.0 - p1 * p1).max(0.0).sqrt() + s * r * sin_phi;
     let nh = t1 * p1 + t2 * p2 + vh * (1.0 - p1 * p1 - p2 * p2).max(0.0).sqrt();
     Vec3::new(alpha * nh.x, alpha * nh.y, nh.z.max(1e-6)).normalize()
 }

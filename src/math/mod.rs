@@ -15,6 +15,7 @@ mod frame;
 mod ray;
 pub mod sampling;
 mod transform;
+pub mod trig;
 
 pub use aabb::Aabb;
 pub use cone::Cone;

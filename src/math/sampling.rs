@@ -1,7 +1,8 @@
 //! Warps from the unit square to directions and points, with their densities.
 
+use super::trig::{sin_cos_octant, sin_cos_turns};
 use super::{Vec2, Vec3};
-use std::f32::consts::{FRAC_1_PI, PI};
+use std::f32::consts::{FRAC_1_PI, FRAC_PI_4, PI};
 
 /// Cosine-weighted direction about +z (Malley's method); pdf = cos θ / π.
 #[inline]
@@ -23,9 +24,15 @@ pub fn concentric_disk(u: Vec2) -> Vec2 {
     if o.x == 0.0 && o.y == 0.0 {
         return Vec2::ZERO;
     }
-    let (r, theta) =
-        if o.x.abs() > o.y.abs() { (o.x, PI / 4.0 * (o.y / o.x)) } else { (o.y, PI / 2.0 - PI / 4.0 * (o.x / o.y)) };
-    Vec2::new(theta.cos(), theta.sin()) * r
+    // The angle is π/4·(y/x), or π/2 − π/4·(x/y) whose cosine and sine are
+    // the sine and cosine of π/4·(x/y).
+    if o.x.abs() > o.y.abs() {
+        let (s, c) = sin_cos_octant(FRAC_PI_4 * (o.y / o.x));
+        Vec2::new(c, s) * o.x
+    } else {
+        let (s, c) = sin_cos_octant(FRAC_PI_4 * (o.x / o.y));
+        Vec2::new(s, c) * o.y
+    }
 }
 
 /// Uniform direction on the unit sphere; pdf = 1 / 4π.
@@ -33,8 +40,8 @@ pub fn concentric_disk(u: Vec2) -> Vec2 {
 pub fn uniform_sphere(u: Vec2) -> Vec3 {
     let z = 1.0 - 2.0 * u.x;
     let r = (1.0 - z * z).max(0.0).sqrt();
-    let phi = 2.0 * PI * u.y;
-    Vec3::new(r * phi.cos(), r * phi.sin(), z)
+    let (sin, cos) = sin_cos_turns(u.y);
+    Vec3::new(r * cos, r * sin, z)
 }
 
 pub const UNIFORM_SPHERE_PDF: f32 = 1.0 / (4.0 * PI);
