@@ -7,24 +7,31 @@
 //! render's rays per second, Embree's rays per second on the same rays, and
 //! the share of the render's time Embree's single-ray queries account for.
 //!
-//! Usage: `cargo bench --bench rays -- SCENE.toml [SPP]` (RGB scenes; run
-//! it pinned to one core, e.g. under `taskset -c 0`).
+//! With `--save-rays=DIR` the rays go to `DIR/nearest.npy` and
+//! `DIR/shadow.npy` (float32, one row per ray: origin, direction, t_max),
+//! for `scripts/mitsuba_rays.py` to trace with Mitsuba's own tracer.
+//!
+//! Usage: `cargo bench --bench rays -- SCENE.toml [SPP] [--save-rays=DIR]`
+//! (RGB scenes; run it pinned to one core, e.g. under `taskset -c 0`).
 
 use anyhow::{bail, Context, Result};
 use rsrender::accel::Accel;
+use rsrender::accel::RayLog;
 use rsrender::geometry::Hit;
 use rsrender::math::Ray;
+use rsrender::output::npy;
 use rsrender::render::tile::render_sample;
 use rsrender::scene::{build::build, load::load, World};
 use rsrender::settings::{Overrides, Settings};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let save = std::env::args().find_map(|a| a.strip_prefix("--save-rays=").map(PathBuf::from));
     let Some(scene_path) = args.first() else {
-        bail!("usage: cargo bench --bench rays -- SCENE.toml [SPP]");
+        bail!("usage: cargo bench --bench rays -- SCENE.toml [SPP] [--save-rays=DIR]");
     };
     let spp: u32 = args.get(1).map(|s| s.parse()).transpose().context("SPP")?.unwrap_or(16);
     let loaded = load(Path::new(scene_path))?;
@@ -70,6 +77,17 @@ fn main() -> Result<()> {
     );
     let differ = packets_differ(accel, &log.nearest);
     println!("packets and single rays found the same hits: {}", if differ == 0 { "all" } else { "NOT all" });
+    let hit = log.nearest.iter().filter(|r| accel.intersect(r).is_some()).count() as f64;
+    let blocked = log.shadow.iter().filter(|r| accel.occluded(r)).count() as f64;
+    println!(
+        "nearest-hit rays that hit {:.1}%, shadow rays blocked {:.1}%",
+        100.0 * hit / nearest,
+        100.0 * blocked / shadow
+    );
+    if let Some(dir) = save {
+        save_rays(&dir, &log)?;
+        println!("rays saved in {}", dir.display());
+    }
     Ok(())
 }
 
@@ -138,4 +156,17 @@ fn packets_differ(accel: &Accel, rays: &[Ray]) -> usize {
         accel.intersect_packets(r, h, false);
     }
     rays.iter().zip(&hits).filter(|(r, h)| accel.intersect(r) != **h).count()
+}
+
+/// The rays of `log` as `DIR/nearest.npy` and `DIR/shadow.npy`.
+fn save_rays(dir: &Path, log: &RayLog) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (name, rays) in [("nearest", &log.nearest), ("shadow", &log.shadow)] {
+        let rows: Vec<f32> = rays
+            .iter()
+            .flat_map(|r| [r.origin.x, r.origin.y, r.origin.z, r.dir.x, r.dir.y, r.dir.z, r.t_max])
+            .collect();
+        npy::write(&dir.join(format!("{name}.npy")), &[rays.len() as u64, 7], &rows)?;
+    }
+    Ok(())
 }

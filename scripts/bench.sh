@@ -3,10 +3,10 @@
 # thread), per rank and in total under mpirun, and, when Mitsuba 3 is
 # importable by $MITSUBA_PYTHON (default python3), Mitsuba's speed on the same
 # Cornell box for comparison (pip install mitsuba numpy); rays per sample and
-# the render's rays/s against Embree alone on the same rays. Then adaptive
-# sampling against uniform sampling at equal samples (relative MSE against a
-# high-spp reference; REFERENCE_SPP, default 2048, takes a minute or two),
-# and the rank imbalance of an adaptive render on 4 ranks.
+# the render's rays/s against Embree alone, and Mitsuba's own tracer, on the
+# same rays. Then adaptive sampling against uniform sampling at equal samples
+# (relative MSE against a high-spp reference; REFERENCE_SPP, default 2048,
+# takes a minute or two), and the rank imbalance of an adaptive render on 4 ranks.
 #   scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,9 +81,15 @@ if "$py" -c "import mitsuba, numpy" 2>/dev/null; then
     done
 fi
 
-echo "== rays per sample, and the render's rays/s against Embree alone on the same rays (one core)"
+echo "== rays per sample, and the render's rays/s against Embree alone and Mitsuba's tracer on the same rays (one core)"
 for scene in "$bench" scenes/bench/cornell-mesh.toml; do
-    taskset -c 0 cargo bench --quiet --features ray-log --bench rays -- "$scene" 32
+    taskset -c 0 cargo bench --quiet --features ray-log --bench rays -- "$scene" 32 --save-rays="$out/rays"
+    if "$py" -c "import mitsuba, numpy" 2>/dev/null; then
+        mesh=()
+        [[ $scene == *mesh* ]] && mesh=(target/bench/bumpy-81920.ply)
+        taskset -c 0 "$py" scripts/mitsuba_rays.py "$out/rays" "${mesh[@]}" 2>/dev/null ||
+            echo "mitsuba's tracer: did not run"
+    fi
 done
 
 echo "== scenes/cornell.toml (256x256, 64 spp, mirror and glass), all $cores cores"

@@ -17,35 +17,47 @@ import time
 import drjit as dr
 import mitsuba as mi
 
-spp, out = int(sys.argv[1]), sys.argv[2]
-variant = sys.argv[3] if len(sys.argv) > 3 else "scalar_rgb"
-threads = int(sys.argv[4]) if len(sys.argv) > 4 else 1
-mesh = sys.argv[5] if len(sys.argv) > 5 else None
-mi.set_variant(variant)
-mi.set_log_level(mi.LogLevel.Warn)
-# Dr.Jit deadlocks here with one pool thread: keep at least 2, and run under
-# taskset to give it the cores to use.
-dr.set_thread_count(max(threads, 2))
-scene_dict = mi.cornell_box()
-film = scene_dict["sensor"]["film"]
-film["width"] = film["height"] = 128
-film["rfilter"] = {"type": "box"}
-scene_dict["sensor"]["sampler"]["sample_count"] = spp
-if mesh:
-    del scene_dict["small-box"], scene_dict["large-box"]
-    scene_dict["mesh"] = {"type": "ply", "filename": mesh, "bsdf": {"type": "ref", "id": "white"},
-                          "to_world": mi.ScalarTransform4f().translate([0, -0.55, 0]).scale(0.45)}
-scene = mi.load_dict(scene_dict)
-first = None
-if variant.startswith("llvm"):
+
+def scene_dict(spp=16, mesh=None):
+    """Mitsuba's cornell_box() at 128x128 with a box filter, the blocks
+    replaced by `mesh` (a PLY) if given; needs a variant set."""
+    d = mi.cornell_box()
+    film = d["sensor"]["film"]
+    film["width"] = film["height"] = 128
+    film["rfilter"] = {"type": "box"}
+    d["sensor"]["sampler"]["sample_count"] = spp
+    if mesh:
+        del d["small-box"], d["large-box"]
+        d["mesh"] = {"type": "ply", "filename": mesh, "bsdf": {"type": "ref", "id": "white"},
+                     "to_world": mi.ScalarTransform4f().translate([0, -0.55, 0]).scale(0.45)}
+    return d
+
+
+def main():
+    spp, out = int(sys.argv[1]), sys.argv[2]
+    variant = sys.argv[3] if len(sys.argv) > 3 else "scalar_rgb"
+    threads = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    mesh = sys.argv[5] if len(sys.argv) > 5 else None
+    mi.set_variant(variant)
+    mi.set_log_level(mi.LogLevel.Warn)
+    # Dr.Jit deadlocks here with one pool thread: keep at least 2, and run
+    # under taskset to give it the cores to use.
+    dr.set_thread_count(max(threads, 2))
+    scene = mi.load_dict(scene_dict(spp, mesh))
+    first = None
+    if variant.startswith("llvm"):
+        start = time.perf_counter()
+        dr.eval(mi.render(scene, spp=spp, seed=1))
+        first = time.perf_counter() - start
     start = time.perf_counter()
-    dr.eval(mi.render(scene, spp=spp, seed=1))
-    first = time.perf_counter() - start
-start = time.perf_counter()
-img = mi.render(scene, spp=spp)
-dr.eval(img)
-seconds = time.perf_counter() - start
-mi.Bitmap(img).write(out)
-samples = 128 * 128 * spp
-jit = f", first render with JIT {first:.2f} s" if first is not None else ""
-print(f"mitsuba {variant}{' (mesh)' if mesh else ''}: {samples / seconds / 1e6:.3f} M samples/s ({seconds:.2f} s{jit})")
+    img = mi.render(scene, spp=spp)
+    dr.eval(img)
+    seconds = time.perf_counter() - start
+    mi.Bitmap(img).write(out)
+    samples = 128 * 128 * spp
+    jit = f", first render with JIT {first:.2f} s" if first is not None else ""
+    print(f"mitsuba {variant}{' (mesh)' if mesh else ''}: {samples / seconds / 1e6:.3f} M samples/s ({seconds:.2f} s{jit})")
+
+
+if __name__ == "__main__":
+    main()

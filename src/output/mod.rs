@@ -18,7 +18,7 @@
 mod atomic;
 mod exr;
 mod layers;
-mod npy;
+pub mod npy;
 pub mod observers;
 mod pfm;
 mod png;
