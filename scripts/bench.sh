@@ -34,6 +34,8 @@ for n in 1 2; do
         "$(rate $((samples / n)) "${t_n[$n]}") per rank (render ${t_n[$n]} s)"
 done
 echo "speed-up -n 2 over -n 1: $(awk -v a="${t_n[1]}" -v b="${t_n[2]}" 'BEGIN { printf "%.2f", a / b }')x"
+t2=$("$bin" "$bench" --threads 2 -o "$out/t2.png" | render_seconds)
+echo "rsrender, 1 rank x 2 threads: $(rate $samples "$t2") M samples/s total (render ${t2} s)"
 cmp -s "$out/n1.png" "$out/n2.png" && echo "images of -n 1 and -n 2: identical" || echo "images of -n 1 and -n 2: DIFFER"
 
 echo "== spectral mode: the same box, 32 bins over 360-830 nm (scenes/bench/cornell-mitsuba-spectral.toml)"
