@@ -15,8 +15,7 @@
 //! (RGB scenes; run it pinned to one core, e.g. under `taskset -c 0`).
 
 use anyhow::{bail, Context, Result};
-use rsrender::accel::Accel;
-use rsrender::accel::RayLog;
+use rsrender::accel::{Accel, RayLog};
 use rsrender::geometry::Hit;
 use rsrender::math::Ray;
 use rsrender::output::npy;
