@@ -74,9 +74,10 @@ fn main() -> Result<()> {
         100.0 * embree_seconds / seconds,
         100.0 * (nearest / packets.0 + shadow / packets.1) / 1e6 / seconds
     );
-    let differ = packets_differ(accel, &log.nearest);
+    let single_hits: Vec<Option<Hit>> = log.nearest.iter().map(|r| accel.intersect(r)).collect();
+    let differ = packets_differ(accel, &log.nearest, &single_hits);
     println!("packets and single rays found the same hits: {}", if differ == 0 { "all" } else { "NOT all" });
-    let hit = log.nearest.iter().filter(|r| accel.intersect(r).is_some()).count() as f64;
+    let hit = single_hits.iter().flatten().count() as f64;
     let blocked = log.shadow.iter().filter(|r| accel.occluded(r)).count() as f64;
     println!(
         "nearest-hit rays that hit {:.1}%, shadow rays blocked {:.1}%",
@@ -148,13 +149,14 @@ fn block_packets(accel: &Accel, rays: &[Ray]) {
     }
 }
 
-/// How many of `rays` packets and single rays find different hits for.
-fn packets_differ(accel: &Accel, rays: &[Ray]) -> usize {
+/// How many of `rays` packets find other hits for than `single`, the
+/// single-ray hits.
+fn packets_differ(accel: &Accel, rays: &[Ray], single: &[Option<Hit>]) -> usize {
     let mut hits: Vec<Option<Hit>> = vec![None; rays.len()];
     for (r, h) in rays.chunks(16).zip(hits.chunks_mut(16)) {
         accel.intersect_packets(r, h, false);
     }
-    rays.iter().zip(&hits).filter(|(r, h)| accel.intersect(r) != **h).count()
+    hits.iter().zip(single).filter(|(h, s)| h != s).count()
 }
 
 /// The rays of `log` as `DIR/nearest.npy` and `DIR/shadow.npy`.

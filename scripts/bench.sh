@@ -45,7 +45,9 @@ echo "rsrender one core: RGB $(rate $samples "$t1c"), spectral $(rate $samples "
     "spectral at $(awk -v a="$t1c" -v b="$ts" 'BEGIN { printf "%.2f", a / b }')x the RGB throughput"
 
 py=${MITSUBA_PYTHON:-python3}
-if "$py" -c "import mitsuba, numpy" 2>/dev/null; then
+mitsuba=false
+"$py" -c "import mitsuba, numpy" 2>/dev/null && mitsuba=true
+if $mitsuba; then
     "$bin" "$bench" --threads 1 -o "$out/ours.exr" -q
     # One core each (taskset -c 0); the llvm variants need libLLVM 19
     # (apt-get install libllvm19) and render once first to exclude the JIT.
@@ -71,7 +73,7 @@ mkdir -p target/bench
     target/release/rsrender-meshgen icosphere --levels 6 --bumps 0.1 target/bench/bumpy-81920.ply >/dev/null
 tm=$(taskset -c 0 "$bin" scenes/bench/cornell-mesh.toml --threads 1 -o "$out/mesh.exr" | render_seconds)
 echo "rsrender one core: $(rate $samples "$tm") M samples/s"
-if "$py" -c "import mitsuba, numpy" 2>/dev/null; then
+if $mitsuba; then
     for variant in scalar_rgb llvm_ad_rgb; do
         if ! line=$(timeout 600 taskset -c 0 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-mesh-$variant.exr" \
             "$variant" 1 target/bench/bumpy-81920.ply 2>/dev/null); then
@@ -86,7 +88,7 @@ fi
 echo "== rays per sample, and the render's rays/s against Embree alone and Mitsuba's tracer on the same rays (one core)"
 for scene in "$bench" scenes/bench/cornell-mesh.toml; do
     taskset -c 0 cargo bench --quiet --features ray-log --bench rays -- "$scene" 32 --save-rays="$out/rays"
-    if "$py" -c "import mitsuba, numpy" 2>/dev/null; then
+    if $mitsuba; then
         mesh=()
         [[ $scene == *mesh* ]] && mesh=(target/bench/bumpy-81920.ply)
         taskset -c 0 "$py" scripts/mitsuba_rays.py "$out/rays" "${mesh[@]}" 2>/dev/null ||

@@ -52,48 +52,46 @@ impl Accel {
             context.flags = RTCIntersectContextFlags::COHERENT;
         }
         self.note_nearest(rays);
-        for (rays, hits) in rays.chunks(PACKET).zip(hits.chunks_mut(PACKET)) {
-            if rays.len() < FEWEST_IN_PACKET {
-                for (r, h) in rays.iter().zip(hits) {
-                    *h = self.nearest1(r);
+        in_packets(
+            rays,
+            hits,
+            |r| self.nearest1(r),
+            |rays, hits| {
+                let mut rh = RTCRayHit16 { ray: packet(rays), hit: no_hits() };
+                // SAFETY: the scene is committed; `valid` and `rh` are aligned
+                // 16-lane arrays, lanes past `rays.len()` marked invalid.
+                unsafe { rtcIntersect16(valid(rays.len()).0.as_ptr(), self.top, &mut context, &mut rh) };
+                for (i, h) in hits.iter_mut().enumerate() {
+                    let (geom, inst) = (rh.hit.geomID[i], rh.hit.instID[0][i]);
+                    *h = (geom != INVALID).then(|| Hit {
+                        t: rh.ray.tfar[i],
+                        object: if inst != INVALID { inst } else { geom },
+                        prim: rh.hit.primID[i],
+                        u: rh.hit.u[i],
+                        v: rh.hit.v[i],
+                    });
                 }
-                continue;
-            }
-            let mut rh = RTCRayHit16 { ray: packet(rays), hit: no_hits() };
-            // SAFETY: the scene is committed; `valid` and `rh` are aligned
-            // 16-lane arrays, lanes past `rays.len()` marked invalid.
-            unsafe { rtcIntersect16(valid(rays.len()).0.as_ptr(), self.top, &mut context, &mut rh) };
-            for (i, h) in hits.iter_mut().enumerate() {
-                let (geom, inst) = (rh.hit.geomID[i], rh.hit.instID[0][i]);
-                *h = (geom != INVALID).then(|| Hit {
-                    t: rh.ray.tfar[i],
-                    object: if inst != INVALID { inst } else { geom },
-                    prim: rh.hit.primID[i],
-                    u: rh.hit.u[i],
-                    v: rh.hit.v[i],
-                });
-            }
-        }
+            },
+        );
     }
 
     /// Whether each ray is blocked (as `occluded`), through 16-wide packets.
     pub fn occluded_packets(&self, rays: &[Ray], blocked: &mut [bool]) {
         let mut context = context();
         self.note_shadow(rays);
-        for (rays, blocked) in rays.chunks(PACKET).zip(blocked.chunks_mut(PACKET)) {
-            if rays.len() < FEWEST_IN_PACKET {
-                for (r, b) in rays.iter().zip(blocked) {
-                    *b = self.blocked1(r);
+        in_packets(
+            rays,
+            blocked,
+            |r| self.blocked1(r),
+            |rays, blocked| {
+                let mut r = packet(rays);
+                // SAFETY: as in `intersect_packets`.
+                unsafe { rtcOccluded16(valid(rays.len()).0.as_ptr(), self.top, &mut context, &mut r) };
+                for (i, b) in blocked.iter_mut().enumerate() {
+                    *b = r.tfar[i] == f32::NEG_INFINITY;
                 }
-                continue;
-            }
-            let mut r = packet(rays);
-            // SAFETY: as in `intersect_packets`.
-            unsafe { rtcOccluded16(valid(rays.len()).0.as_ptr(), self.top, &mut context, &mut r) };
-            for (i, b) in blocked.iter_mut().enumerate() {
-                *b = r.tfar[i] == f32::NEG_INFINITY;
-            }
-        }
+            },
+        );
     }
 
     /// True when anything blocks the ray before `ray.t_max`.
@@ -159,6 +157,20 @@ const PACKET: usize = 16;
 /// slower than single-ray queries (measured on Mitsuba's box; four break
 /// even).
 const FEWEST_IN_PACKET: usize = 3;
+
+/// Each ray's outcome into `out`: `packet` answers up to `PACKET` rays at
+/// once, and runs shorter than `FEWEST_IN_PACKET` go to `single` ray by ray.
+fn in_packets<T>(rays: &[Ray], out: &mut [T], single: impl Fn(&Ray) -> T, mut packet: impl FnMut(&[Ray], &mut [T])) {
+    for (rays, out) in rays.chunks(PACKET).zip(out.chunks_mut(PACKET)) {
+        if rays.len() < FEWEST_IN_PACKET {
+            for (r, o) in rays.iter().zip(out) {
+                *o = single(r);
+            }
+        } else {
+            packet(rays, out);
+        }
+    }
+}
 
 /// Embree's lane mask for a packet: -1 for the first `n` lanes (it must be
 /// aligned as the packet is).

@@ -1,7 +1,8 @@
 //! NumPy `.npy` arrays (npyz): the image as height × width × channels
 //! float32, C order, top row first — RGB, or in spectral mode the spectral
 //! cube in W/m²/sr/nm per bin, with the bins' edges (nm, float64) beside it
-//! in `NAME.wavelengths.npy`. `numpy.load` reads both.
+//! in `NAME.wavelengths.npy`. `numpy.load` reads both. `write` takes any
+//! shape (the ray benchmark writes its rays with it).
 
 use anyhow::Result;
 use npyz::WriterBuilder;

@@ -162,7 +162,7 @@ pub fn render(world: &World, settings: &Settings, transport: &dyn Transport, o: 
             pool.install(|| {
                 // One piece of work per job: rayon otherwise hands each
                 // thread runs of many tiles that no idle thread can steal
-                // from, and one thread rendered the last third alone.
+                // from (one of two threads rendered the last 30% alone).
                 mine.par_iter().with_max_len(1).for_each_with(tx, |tx, &work| {
                     if fail_here {
                         panic!("injected failure ({FAIL_RANK_ENV}={rank})");
