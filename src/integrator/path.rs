@@ -105,6 +105,10 @@ pub fn li<S: Radiance>(
         let shading = scene.shading(&si, mat, wo, || uv.get());
         let bsdf = &*mat.bsdf_at(|| uv.get());
         let (u_choose, u_prim, u_light) = (s.next_u64(), s.next_u64(), s.next_2d());
+        let (u_lobe, u_dir) = (s.next_1d(), s.next_2d());
+        // Sampled before the shadow ray is traced, so that its arithmetic
+        // overlaps next-event estimation's instead of waiting behind Embree.
+        let sampled = shading.sample(bsdf, wo, u_lobe, u_dir, hero);
         if !bsdf.is_delta() && strategy != Strategy::Bsdf {
             if let Some((light, pmf)) = scene.lights.choose(si.p, si.n, u_choose) {
                 if let Some(ls) = light.sample_li(scene.geometry(), si.p, u_prim, u_light) {
@@ -125,8 +129,7 @@ pub fn li<S: Radiance>(
                 }
             }
         }
-        let (u_lobe, u_dir) = (s.next_1d(), s.next_2d());
-        let Some(bs) = shading.sample(bsdf, wo, u_lobe, u_dir, hero) else {
+        let Some(bs) = sampled else {
             break;
         };
         beta *= bs.weight;
