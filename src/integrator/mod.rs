@@ -12,6 +12,8 @@
 mod debug;
 
 pub use debug::{first_hit_albedo, first_hit_normal};
+mod lanes;
+pub mod packet;
 mod path;
 mod whitted;
 

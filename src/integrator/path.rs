@@ -19,8 +19,8 @@ use crate::spectrum::Radiance;
 /// most `LONG_PATH_CONTINUE`, so that even lossless closed scenes with
 /// unlimited depth end. Before it, a path whose throughput has not dropped is
 /// never cut (cutting adds variance; any probability stays unbiased).
-const LONG_PATH: u32 = 64;
-const LONG_PATH_CONTINUE: f32 = 0.95;
+pub const LONG_PATH: u32 = 64;
+pub const LONG_PATH_CONTINUE: f32 = 0.95;
 
 /// The weight of a sample drawn with density `pdf` when the other strategy
 /// would have drawn it with density `other`: the power heuristic under MIS,
@@ -35,6 +35,8 @@ fn weight(strategy: Strategy, sampled_by_lights: bool, pdf: f32, other: f32) -> 
     }
 }
 
+/// Radiance along a camera ray (`primary`, its hit traced ahead).
+#[inline]
 pub fn li<S: Radiance>(
     scene: &Scene<S>,
     primary: &Primary,
@@ -42,25 +44,70 @@ pub fn li<S: Radiance>(
     depths: (u32, u32),
     strategy: Strategy,
 ) -> S {
-    let mut ray = primary.ray;
-    // The camera ray's hit, traced ahead; later segments trace their own.
-    let mut traced = Some(primary.hit);
+    finish(scene, Path::new(primary.ray), primary.hit, s, depths, strategy)
+}
+
+/// A path between two of its vertices: the segment it goes on along, what
+/// it carries and has gathered, and what MIS and roulette remember.
+#[derive(Clone, Copy, Debug)]
+pub struct Path<S> {
+    /// The segment to trace next.
+    pub ray: Ray,
+    /// Radiance gathered so far.
+    pub l: S,
+    pub beta: S,
+    /// The lane a dispersive refraction chose; the path carries it alone.
+    pub hero: Option<usize>,
+    /// Whether the last vertex sampled a specular direction (the camera
+    /// counts as one: what it sees directly gets full weight).
+    pub prev_delta: bool,
+    pub prev_pdf: f32,
+    pub prev_p: Vec3,
+    /// The previous vertex's geometric normal (none at the camera).
+    pub prev_n: Vec3,
+    /// Product of η² over refractions: beta·eta_scale is the throughput
+    /// without the radiance scaling at interfaces, which roulette should see.
+    pub eta_scale: f32,
+    /// The number of the vertex `ray` leads to (the camera's hit is 1).
+    pub depth: u32,
+    pub cutouts: u32,
+}
+
+impl<S: Radiance> Path<S> {
+    pub fn new(camera_ray: Ray) -> Path<S> {
+        Path {
+            ray: camera_ray,
+            l: S::ZERO,
+            beta: S::ONE,
+            hero: None,
+            prev_delta: true,
+            prev_pdf: 0.0,
+            prev_p: camera_ray.origin,
+            prev_n: Vec3::ZERO,
+            eta_scale: 1.0,
+            depth: 1,
+            cutouts: 0,
+        }
+    }
+}
+
+/// The radiance `path` ends with, from the vertex `hit` where its segment
+/// ends on: `li` from any point of a path (`packet` hands over the paths it
+/// does not shade itself).
+#[inline(always)]
+pub fn finish<S: Radiance>(
+    scene: &Scene<S>,
+    path: Path<S>,
+    hit: Option<Interaction>,
+    s: &mut SampleStream,
+    depths: (u32, u32),
+    strategy: Strategy,
+) -> S {
+    let Path { mut ray, mut l, mut beta, mut hero, mut prev_delta, mut prev_pdf, mut prev_p, mut prev_n, .. } = path;
+    let Path { mut eta_scale, mut depth, mut cutouts, .. } = path;
+    // The hit of the segment handed over; later segments trace their own.
+    let mut traced = Some(hit);
     let (max_depth, rr_depth) = depths;
-    let mut l = S::ZERO;
-    let mut beta = S::ONE;
-    // The lane a dispersive refraction chose; the path carries it alone.
-    let mut hero = None;
-    // The camera ray counts as specular: what it sees directly gets full weight.
-    let mut prev_delta = true;
-    let mut prev_pdf = 0.0;
-    let mut prev_p = ray.origin;
-    // The previous vertex's geometric normal (none at the camera).
-    let mut prev_n = Vec3::ZERO;
-    // Product of η² over refractions: beta·eta_scale is the throughput
-    // without the radiance scaling at interfaces, which roulette should see.
-    let mut eta_scale = 1.0f32;
-    let mut depth = 1u32;
-    let mut cutouts = 0u32;
     loop {
         let hit = match traced.take() {
             Some(hit) => hit,
@@ -92,12 +139,9 @@ pub fn li<S: Radiance>(
         }
         let wo = -ray.dir;
         if si.light != NO_LIGHT && si.n.dot(wo) > 0.0 {
-            let w = if prev_delta {
-                1.0
-            } else {
-                weight(strategy, false, prev_pdf, light_pdf(scene, &si, (prev_p, prev_n), ray.dir))
-            };
-            l += beta * mat.emission_at(|| uv.get()) * w;
+            l += beta
+                * mat.emission_at(|| uv.get())
+                * emitted_weight(scene, &si, (prev_delta, prev_pdf, prev_p, prev_n), ray.dir, strategy);
         }
         if depth >= max_depth {
             break;
@@ -168,6 +212,24 @@ fn passes_through<S: Radiance>(mat: &Material<S>, uv: impl FnOnce() -> Vec2, s: 
 fn draws_pass<S: Radiance>(mat: &Material<S>, uv: Vec2, s: &mut SampleStream) -> bool {
     let alpha = mat.opacity_at(|| uv);
     alpha < 1.0 && s.next_1d() >= alpha
+}
+
+/// The MIS weight of the light an area light `si` emits along `dir` towards
+/// a path whose previous vertex sampled `dir` (`prev`: whether specularly,
+/// the density, that vertex's point and normal).
+#[inline]
+pub fn emitted_weight<S: Radiance>(
+    scene: &Scene<S>,
+    si: &Interaction,
+    (prev_delta, prev_pdf, prev_p, prev_n): (bool, f32, Vec3, Vec3),
+    dir: Vec3,
+    strategy: Strategy,
+) -> f32 {
+    if prev_delta {
+        1.0
+    } else {
+        weight(strategy, false, prev_pdf, light_pdf(scene, si, (prev_p, prev_n), dir))
+    }
 }
 
 /// Density with which next-event estimation from the vertex `from` (point

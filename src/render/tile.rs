@@ -12,9 +12,11 @@ use super::control::Control;
 use crate::camera::Camera;
 use crate::film::tiles::Tile;
 use crate::film::{Layers, PixelAccum, TileResult};
+use crate::integrator::packet::{self, CameraSamples};
 use crate::integrator::{self, Primary};
 use crate::math::{Ray, Vec3};
 use crate::sampler::SampleStream;
+use crate::scene::desc::IntegratorKind;
 use crate::scene::{Interaction, World};
 use crate::settings::Settings;
 
@@ -51,18 +53,19 @@ pub fn render_tile(
             let (rays, streams): (Vec<Ray>, Vec<SampleStream>) =
                 (p.samples()..target).map(|s| camera_ray(world.camera(), settings, x, y, s)).unzip();
             let hits = world.intersect_coherent(&rays);
-            for ((ray, stream), hit) in rays.into_iter().zip(streams).zip(hits) {
-                if guides {
+            if guides {
+                for &hit in &hits {
                     let (albedo, normal) = first_hit_guides(world, hit);
                     p.add_guides(albedo, normal);
                 }
-                let rgb = trace(world, settings, &Primary { ray, hit }, stream, &mut spectrum);
-                if spectrum.is_empty() {
-                    p.add(rgb);
-                } else {
-                    p.add_spectral(rgb, &spectrum);
-                }
             }
+            trace_pass(
+                world,
+                settings,
+                CameraSamples { rays: &rays, hits: &hits, streams: &streams },
+                p,
+                &mut spectrum,
+            );
             if !settings.adaptive.is_some_and(|a| p.converged(&a)) {
                 active += 1;
             }
@@ -94,6 +97,30 @@ fn camera_ray(camera: &Camera, settings: &Settings, x: u32, y: u32, sample: u32)
     let jitter = stream.next_2d();
     let lens = stream.next_2d();
     (camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens), stream)
+}
+
+/// Adds the radiance of each of a pixel's camera samples to it, in order.
+/// RGB path tracing traces them side by side (`packet`), the rest one by one.
+fn trace_pass(world: &World, settings: &Settings, samples: CameraSamples, p: &mut PixelAccum, spectrum: &mut [f32]) {
+    match world {
+        World::Rgb(scene) if settings.integrator == IntegratorKind::Path => {
+            let mut radiance = vec![Vec3::ZERO; samples.rays.len()];
+            let depths = (settings.max_depth, settings.rr_depth);
+            packet::li(scene, &samples, depths, settings.strategy, &mut radiance);
+            radiance.into_iter().for_each(|rgb| p.add(rgb));
+        }
+        _ => {
+            let camera = samples.rays.iter().zip(samples.hits).zip(samples.streams);
+            for ((&ray, &hit), stream) in camera {
+                let rgb = trace(world, settings, &Primary { ray, hit }, stream.clone(), spectrum);
+                if spectrum.is_empty() {
+                    p.add(rgb);
+                } else {
+                    p.add_spectral(rgb, spectrum);
+                }
+            }
+        }
+    }
 }
 
 /// The radiance a camera ray brings: its RGB, and in spectral mode every

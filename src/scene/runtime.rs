@@ -136,8 +136,21 @@ impl<S: Radiance> Scene<S> {
     /// in coherent packets; the same as `intersect` on each, faster.
     pub fn intersect_coherent(&self, rays: &[Ray]) -> Vec<Option<Interaction>> {
         let mut hits = vec![None; rays.len()];
-        self.accel.intersect_packets(rays, &mut hits, true);
-        hits.iter().zip(rays).map(|(h, ray)| h.map(|h| self.interaction(&h, ray))).collect()
+        self.intersect_many(rays, &mut hits, true);
+        hits
+    }
+
+    /// The nearest hit of each of `rays` into `hits`, traced in packets
+    /// (`coherent`: the rays travel together); the same as `intersect` on each.
+    pub fn intersect_many(&self, rays: &[Ray], hits: &mut [Option<Interaction>], coherent: bool) {
+        let mut found = [None; 16];
+        for (rays, hits) in rays.chunks(found.len()).zip(hits.chunks_mut(found.len())) {
+            let found = &mut found[..rays.len()];
+            self.accel.intersect_packets(rays, found, coherent);
+            for ((hit, h), ray) in hits.iter_mut().zip(found.iter()).zip(rays) {
+                *hit = h.map(|h| self.interaction(&h, ray));
+            }
+        }
     }
 
     #[inline(always)]

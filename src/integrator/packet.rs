@@ -1,0 +1,599 @@
+//! Path tracing a pixel's samples `WIDTH` at a time, side by side (RGB
+//! mode). Their segments and shadow rays are traced together in Embree
+//! packets, and the vertices on plain diffuse surfaces (the common case) are
+//! shaded together in structure-of-arrays lanes, which vectorise. A lane
+//! whose path ends takes the next sample at once, so that packets stay
+//! full; a lane that meets any other vertex finishes its path alone
+//! (`path::finish`) and is free again.
+//!
+//! Each sample draws its own random numbers in its own order, and each lane
+//! does the scalar code's operations in its order, so a sample's radiance is
+//! bit for bit what `path::li` gives it (the tests check this): images do
+//! not depend on which samples share a packet.
+
+pub use super::lanes::WIDTH;
+use super::lanes::{add, and, div, each, each2, mul, select, splat, sub, test, Floats, Mask, Vecs};
+use super::path::{self, Path, LONG_PATH, LONG_PATH_CONTINUE};
+use crate::geometry::Triangle;
+use crate::light::Light;
+use crate::material::{Bsdf, Material};
+use crate::math::trig::sin_cos_octant;
+use crate::math::{Frame, Ray, Vec2, Vec3};
+use crate::sampler::SampleStream;
+use crate::scene::desc::Strategy;
+use crate::scene::runtime::NO_LIGHT;
+use crate::scene::{Interaction, Scene};
+use std::f32::consts::{FRAC_1_PI, FRAC_PI_4};
+
+/// A pass over some of a pixel's samples: their camera rays, the rays'
+/// hits (traced ahead, together) and their random streams.
+pub struct CameraSamples<'a> {
+    pub rays: &'a [Ray],
+    pub hits: &'a [Option<Interaction>],
+    pub streams: &'a [SampleStream],
+}
+
+/// What every path of a pass shares.
+#[derive(Clone, Copy)]
+struct Setup<'a> {
+    scene: &'a Scene,
+    /// Maximum depth and the depth where roulette starts.
+    depths: (u32, u32),
+    strategy: Strategy,
+}
+
+/// The radiance of each camera sample into `out` (as long as `samples`):
+/// `path::li` on each, `WIDTH` traced side by side.
+pub fn li(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), strategy: Strategy, out: &mut [Vec3]) {
+    let n = samples.rays.len();
+    assert!(samples.hits.len() == n && samples.streams.len() == n && out.len() == n);
+    let Some(first_stream) = samples.streams.first() else { return };
+    let setup = Setup { scene, depths, strategy };
+    let mut lanes = Lanes {
+        paths: Paths::default(),
+        hits: [None; WIDTH],
+        alive: [false; WIDTH],
+        sample: [0; WIDTH],
+        streams: std::array::from_fn(|_| first_stream.clone()),
+    };
+    let mut next = 0;
+    loop {
+        next = lanes.fill(samples, next);
+        if !lanes.alive.contains(&true) {
+            break;
+        }
+        let diffuse = lanes.hand_over_all_but_diffuse(&setup, out);
+        let mut shadows = Shadows::default();
+        if diffuse.lanes.contains(&true) {
+            diffuse.shade(&setup, &mut lanes, &mut shadows);
+        }
+        shadows.test(scene, &mut lanes.paths);
+        lanes.paths.trace_next(scene, lanes.alive, &mut lanes.hits);
+        for i in 0..WIDTH {
+            if diffuse.lanes[i] && !lanes.alive[i] {
+                out[lanes.sample[i]] = lanes.paths.l.lane(i);
+            }
+        }
+    }
+}
+
+/// `WIDTH` paths in flight: their state, the hits their segments reached,
+/// and which sample each carries with its stream.
+struct Lanes {
+    paths: Paths,
+    hits: [Option<Interaction>; WIDTH],
+    alive: Mask,
+    sample: [usize; WIDTH],
+    streams: [SampleStream; WIDTH],
+}
+
+impl Lanes {
+    /// Starts the samples from `next` on in the free lanes: the next sample
+    /// to start afterwards.
+    fn fill(&mut self, samples: &CameraSamples, mut next: usize) -> usize {
+        for i in 0..WIDTH {
+            if !self.alive[i] && next < samples.rays.len() {
+                self.paths.put(i, &Path::new(samples.rays[next]));
+                self.hits[i] = samples.hits[next];
+                self.alive[i] = true;
+                self.sample[i] = next;
+                self.streams[i] = samples.streams[next].clone();
+                next += 1;
+            }
+        }
+        next
+    }
+
+    /// The lanes at a plain diffuse vertex, gathered; every other live lane
+    /// finishes its path alone, into `out`, and is freed.
+    fn hand_over_all_but_diffuse(&mut self, setup: &Setup, out: &mut [Vec3]) -> Diffuse {
+        let mut diffuse = Diffuse::default();
+        for i in 0..WIDTH {
+            if !self.alive[i] {
+                continue;
+            }
+            let before_last = self.paths.depth[i] < setup.depths.0;
+            match plain_diffuse(setup.scene, self.hits[i].as_ref(), setup.strategy, before_last) {
+                Some((si, reflectance)) => diffuse.gather(i, si, reflectance),
+                None => {
+                    let (path, s) = (self.paths.get(i), &mut self.streams[i]);
+                    out[self.sample[i]] =
+                        path::finish(setup.scene, path, self.hits[i], s, setup.depths, setup.strategy);
+                    self.alive[i] = false;
+                }
+            }
+        }
+        diffuse
+    }
+}
+
+/// The hit and its material's reflectance if the vectorised shading below
+/// is exactly what `path::finish` would do there: a diffuse BSDF with
+/// nothing varying over the surface, under MIS, before the last vertex.
+#[inline(always)]
+fn plain_diffuse<'a>(
+    scene: &Scene,
+    hit: Option<&'a Interaction>,
+    strategy: Strategy,
+    before_last: bool,
+) -> Option<(&'a Interaction, Vec3)> {
+    let si = hit?;
+    let mat: &Material = scene.material(si.material);
+    let plain =
+        mat.varying.is_none() && mat.opacity.is_none() && mat.normal_map.is_none() && mat.emission_texture.is_none();
+    match mat.bsdf {
+        Bsdf::Diffuse { reflectance } if plain && strategy == Strategy::Mis && before_last => Some((si, reflectance)),
+        _ => None,
+    }
+}
+
+/// `WIDTH` paths' state (`Path`'s fields), lane by lane.
+#[derive(Default)]
+struct Paths {
+    origin: Vecs,
+    dir: Vecs,
+    t_max: Floats,
+    l: Vecs,
+    beta: Vecs,
+    hero: [Option<usize>; WIDTH],
+    prev_delta: Mask,
+    prev_pdf: Floats,
+    prev_p: Vecs,
+    prev_n: Vecs,
+    eta_scale: Floats,
+    depth: [u32; WIDTH],
+    cutouts: [u32; WIDTH],
+}
+
+impl Paths {
+    #[inline(always)]
+    fn get(&self, i: usize) -> Path<Vec3> {
+        Path {
+            ray: Ray::segment(self.origin.lane(i), self.dir.lane(i), self.t_max[i]),
+            l: self.l.lane(i),
+            beta: self.beta.lane(i),
+            hero: self.hero[i],
+            prev_delta: self.prev_delta[i],
+            prev_pdf: self.prev_pdf[i],
+            prev_p: self.prev_p.lane(i),
+            prev_n: self.prev_n.lane(i),
+            eta_scale: self.eta_scale[i],
+            depth: self.depth[i],
+            cutouts: self.cutouts[i],
+        }
+    }
+
+    #[inline(always)]
+    fn put(&mut self, i: usize, p: &Path<Vec3>) {
+        self.origin.set(i, p.ray.origin);
+        self.dir.set(i, p.ray.dir);
+        self.t_max[i] = p.ray.t_max;
+        self.l.set(i, p.l);
+        self.beta.set(i, p.beta);
+        self.hero[i] = p.hero;
+        self.prev_delta[i] = p.prev_delta;
+        self.prev_pdf[i] = p.prev_pdf;
+        self.prev_p.set(i, p.prev_p);
+        self.prev_n.set(i, p.prev_n);
+        self.eta_scale[i] = p.eta_scale;
+        self.depth[i] = p.depth;
+        self.cutouts[i] = p.cutouts;
+    }
+
+    /// The hits of the next segments of the paths still `alive`.
+    fn trace_next(&self, scene: &Scene, alive: Mask, hits: &mut [Option<Interaction>; WIDTH]) {
+        let (rays, lane, count) =
+            compact(alive, |i| Ray::segment(self.origin.lane(i), self.dir.lane(i), self.t_max[i]));
+        let mut found = [None; WIDTH];
+        scene.intersect_many(&rays[..count], &mut found[..count], false);
+        for (&i, &hit) in lane.iter().zip(&found).take(count) {
+            hits[i] = hit;
+        }
+    }
+}
+
+/// The rays `ray(i)` of the lanes where `keep` holds, packed to the front,
+/// with their lanes and their count.
+#[inline(always)]
+fn compact(keep: Mask, ray: impl Fn(usize) -> Ray) -> ([Ray; WIDTH], [usize; WIDTH], usize) {
+    let (mut rays, mut lane, mut count) = ([Ray::new(Vec3::ZERO, Vec3::Z); WIDTH], [0; WIDTH], 0);
+    for (i, &kept) in keep.iter().enumerate() {
+        // Written at every lane, kept where `keep` holds: no branch to mispredict.
+        rays[count] = ray(i);
+        lane[count] = i;
+        count += usize::from(kept);
+    }
+    (rays, lane, count)
+}
+
+/// Next-event estimation's shadow rays, lane by lane, with the light each
+/// brings where it passes: `carried · (w / pdf)`.
+#[derive(Default)]
+struct Shadows {
+    origin: Vecs,
+    dir: Vecs,
+    t_max: Floats,
+    carried: Vecs,
+    w: Floats,
+    pdf: Floats,
+    waiting: Mask,
+}
+
+impl Shadows {
+    /// Adds each waiting ray's light where it passes: through cut-outs one
+    /// ray at a time, else in a packet.
+    fn test(&self, scene: &Scene, paths: &mut Paths) {
+        let (rays, lane, count) =
+            compact(self.waiting, |i| Ray::segment(self.origin.lane(i), self.dir.lane(i), self.t_max[i]));
+        let mut visible = [0.0; WIDTH];
+        if scene.has_cutouts {
+            for (v, ray) in visible.iter_mut().zip(&rays).take(count) {
+                *v = scene.visibility(ray);
+            }
+        } else {
+            let mut blocked = [false; WIDTH];
+            scene.accel.occluded_packets(&rays[..count], &mut blocked[..count]);
+            for (v, &b) in visible.iter_mut().zip(&blocked).take(count) {
+                *v = if b { 0.0 } else { 1.0 };
+            }
+        }
+        let mut seen = splat(0.0);
+        for (&i, &v) in lane.iter().zip(&visible).take(count) {
+            seen[i] = v;
+        }
+        let arrives = and(self.waiting, test(seen, seen, |v, _| v > 0.0));
+        let light = self.carried.scale(div(mul(self.w, seen), self.pdf));
+        paths.l = Vecs::select(arrives, paths.l.add(light), paths.l);
+    }
+}
+
+/// The lanes whose vertex is on a plain diffuse surface, gathered.
+#[derive(Default)]
+struct Diffuse {
+    lanes: Mask,
+    p: Vecs,
+    /// The geometric normal.
+    n: Vecs,
+    /// The shading normal.
+    ns: Vecs,
+    reflectance: Vecs,
+    on_light: Mask,
+}
+
+impl Diffuse {
+    #[inline(always)]
+    fn gather(&mut self, i: usize, si: &Interaction, reflectance: Vec3) {
+        self.p.set(i, si.p);
+        self.n.set(i, si.n);
+        self.ns.set(i, si.ns);
+        self.reflectance.set(i, reflectance);
+        self.lanes[i] = true;
+        self.on_light[i] = si.light != NO_LIGHT;
+    }
+
+    /// `path::finish`'s step at each diffuse lane, the arithmetic side by
+    /// side: light emitted towards the path, next-event estimation (into
+    /// `shadows`), the BSDF sample and roulette.
+    #[inline(always)]
+    fn shade(&self, setup: &Setup, lanes: &mut Lanes, shadows: &mut Shadows) {
+        let (u_dir, lights) = self.emitted_and_light_samples(setup.scene, lanes);
+        let frames = Frames::around(self.ns);
+        let wo = lanes.paths.dir.neg();
+        let wo_local = frames.to_local(wo);
+        let (wi, pdf, sampled) = sample_cosine(&frames, wo_local, u_dir);
+        let sampled = and(and(self.lanes, sampled), test(self.n.dot(wo), self.n.dot(wi), |a, b| a * b > 0.0));
+        self.next_event(&frames, lanes.paths.beta, (wo, wo_local), &lights, shadows);
+        // Drawn at every diffuse lane: one that did not sample a direction
+        // ends here, and its stream with it.
+        let mut u_rr = splat(0.0);
+        for ((u, s), &mine) in u_rr.iter_mut().zip(&mut lanes.streams).zip(&self.lanes) {
+            if mine {
+                *u = s.next_1d();
+            }
+        }
+        self.go_on(&mut lanes.paths, (wi, pdf), (sampled, u_rr), setup.depths.1, &mut lanes.alive);
+    }
+
+    /// Adds the light each diffuse lane's vertex emits towards its path,
+    /// draws the numbers `path::finish` draws there (in its order), and
+    /// samples a light: the BSDF's two numbers per lane, and the light
+    /// samples.
+    #[inline(always)]
+    fn emitted_and_light_samples(&self, scene: &Scene, lanes: &mut Lanes) -> ([Floats; 2], LightSamples) {
+        let (mut u_dir, mut lights) = ([splat(0.0); 2], LightSamples::default());
+        let mut triangles = LightTriangles::default();
+        let paths = &mut lanes.paths;
+        for i in 0..WIDTH {
+            if !self.lanes[i] {
+                continue;
+            }
+            let si = lanes.hits[i].as_ref().expect("a diffuse lane has a hit");
+            let dir = paths.dir.lane(i);
+            if self.on_light[i] && si.n.dot(-dir) > 0.0 {
+                let prev = (paths.prev_delta[i], paths.prev_pdf[i], paths.prev_p.lane(i), paths.prev_n.lane(i));
+                let w = path::emitted_weight(scene, si, prev, dir, Strategy::Mis);
+                let emission = scene.material(si.material).emission;
+                paths.l.set(i, paths.l.lane(i) + paths.beta.lane(i) * emission * w);
+            }
+            let s = &mut lanes.streams[i];
+            let (u_choose, u_prim, u_light) = (s.next_u64(), s.next_u64(), s.next_2d());
+            let (_u_lobe, u) = (s.next_1d(), s.next_2d());
+            let [ux, uy] = &mut u_dir;
+            (ux[i], uy[i]) = (u.x, u.y);
+            let Some((light, pmf)) = scene.lights.choose(si.p, si.n, u_choose) else {
+                continue;
+            };
+            match light {
+                Light::Area { emission, texture: None, emitter, .. } if emitter.world_triangles.is_some() => {
+                    let kept = emitter.world_triangles.as_deref().expect("checked");
+                    if let Some((prim, prim_pmf)) = emitter.prims.sample(u_prim) {
+                        triangles.gather(i, &kept[prim], (pmf, prim_pmf), u_light);
+                        lights.radiance.set(i, *emission);
+                    }
+                }
+                _ => {
+                    if let Some(ls) = light.sample_li(scene.geometry(), si.p, u_prim, u_light) {
+                        lights.wi.set(i, ls.wi);
+                        lights.radiance.set(i, ls.radiance);
+                        (lights.dist[i], lights.pdf[i]) = (ls.dist, pmf * ls.pdf);
+                        (lights.delta[i], lights.found[i]) = (ls.delta, true);
+                    }
+                }
+            }
+        }
+        triangles.sample(self.p, &mut lights);
+        (u_dir, lights)
+    }
+
+    /// Next-event estimation: the shadow ray of each light sample that the
+    /// BSDF does not zero, for paths that carry `beta`.
+    #[inline(always)]
+    fn next_event(
+        &self,
+        frames: &Frames,
+        beta: Vecs,
+        (wo, wo_local): (Vecs, Vecs),
+        lights: &LightSamples,
+        shadows: &mut Shadows,
+    ) {
+        let wi_local = frames.to_local(lights.wi);
+        // Both `Bsdf::eval` and `Bsdf::pdf` are zero unless wo and wi are
+        // on one side; the cosine is the same in both.
+        let apart = test(mul(wo_local.z, wi_local.z), splat(0.0), |a, b| a <= b);
+        let cos = each(wi_local.z, f32::abs);
+        let bsdf_pdf = select(apart, splat(0.0), each(cos, |c| c.max(0.0) * FRAC_1_PI));
+        let f = self.reflectance.scale(select(apart, splat(0.0), each(cos, |c| FRAC_1_PI * c)));
+        let w = select(lights.delta, splat(1.0), power_heuristics(lights.pdf, bsdf_pdf));
+        let allowed = test(self.n.dot(wo), self.n.dot(lights.wi), |a, b| a * b > 0.0);
+        let lit = and(and(and(self.lanes, lights.found), allowed), test(max_element(f), splat(0.0), |m, z| m > z));
+        let origin = offset_origins(self.p, self.n, lights.wi);
+        let (dir, t_max) = shadow_rays(origin, self.p, lights.wi, lights.dist);
+        shadows.origin = Vecs::select(lit, origin, shadows.origin);
+        shadows.dir = Vecs::select(lit, dir, shadows.dir);
+        shadows.t_max = select(lit, t_max, shadows.t_max);
+        shadows.carried = Vecs::select(lit, beta.mul(f).mul(lights.radiance), shadows.carried);
+        shadows.w = select(lit, w, shadows.w);
+        shadows.pdf = select(lit, lights.pdf, shadows.pdf);
+        shadows.waiting = std::array::from_fn(|i| lit[i] || shadows.waiting[i]);
+    }
+
+    /// Takes the BSDF samples (`wi`, `pdf`) as the next segments where
+    /// `sampled` (the other diffuse lanes end), and plays roulette with
+    /// `u_rr` from depth `rr_depth` on: which lanes go on, into `alive`.
+    #[inline(always)]
+    fn go_on(
+        &self,
+        paths: &mut Paths,
+        (wi, pdf): (Vecs, Floats),
+        (sampled, u_rr): (Mask, Floats),
+        rr_depth: u32,
+        alive: &mut Mask,
+    ) {
+        let beta = paths.beta.mul(self.reflectance);
+        let roulette: Mask = paths.depth.map(|d| d >= rr_depth);
+        let cap = paths.depth.map(|d| if d < LONG_PATH { 1.0 } else { LONG_PATH_CONTINUE });
+        let q = each2(mul(max_element(beta), paths.eta_scale), cap, f32::min);
+        let beta = Vecs::select(roulette, beta.div_by(q), beta);
+        let origin = offset_origins(self.p, self.n, wi);
+        // `u_rr >= q` ends a path, so a NaN q keeps it, as in `path::finish`.
+        let kept = std::array::from_fn(|i| !roulette[i] || u_rr[i] < q[i] || q[i].is_nan());
+        let goes_on = and(and(sampled, kept), test(max_element(beta), splat(0.0), |m, z| m > z || m.is_nan()));
+        paths.beta = Vecs::select(sampled, beta, paths.beta);
+        paths.prev_delta = std::array::from_fn(|i| !sampled[i] && paths.prev_delta[i]);
+        paths.prev_pdf = select(sampled, pdf, paths.prev_pdf);
+        paths.prev_p = Vecs::select(sampled, self.p, paths.prev_p);
+        paths.prev_n = Vecs::select(sampled, self.n, paths.prev_n);
+        paths.origin = Vecs::select(sampled, origin, paths.origin);
+        paths.dir = Vecs::select(sampled, wi, paths.dir);
+        paths.t_max = select(sampled, splat(f32::INFINITY), paths.t_max);
+        for i in 0..WIDTH {
+            paths.depth[i] += u32::from(goes_on[i]);
+            // The diffuse lanes go on where they sampled and survived; the others keep theirs.
+            alive[i] = if self.lanes[i] { goes_on[i] } else { alive[i] };
+        }
+    }
+}
+
+/// One light sample per lane (what `Light::sample_li` gave, with the
+/// light's choice probability folded into `pdf`).
+#[derive(Default)]
+struct LightSamples {
+    wi: Vecs,
+    dist: Floats,
+    radiance: Vecs,
+    pdf: Floats,
+    delta: Mask,
+    found: Mask,
+}
+
+/// Triangles of area lights chosen at some lanes (the world-space ones an
+/// emitter keeps), to be sampled side by side as `Light::sample_li` would.
+#[derive(Default)]
+struct LightTriangles {
+    p0: Vecs,
+    e1: Vecs,
+    e2: Vecs,
+    normal: Vecs,
+    inv_area: Floats,
+    /// The light's and the triangle's choice probabilities.
+    pmf: [Floats; 2],
+    u: [Floats; 2],
+    chosen: Mask,
+}
+
+impl LightTriangles {
+    #[inline(always)]
+    fn gather(&mut self, i: usize, t: &Triangle, (light_pmf, prim_pmf): (f32, f32), u: Vec2) {
+        self.p0.set(i, t.p0);
+        self.e1.set(i, t.e1);
+        self.e2.set(i, t.e2);
+        self.normal.set(i, t.normal);
+        self.inv_area[i] = 1.0 / t.area();
+        (self.pmf[0][i], self.pmf[1][i]) = (light_pmf, prim_pmf);
+        (self.u[0][i], self.u[1][i]) = (u.x, u.y);
+        self.chosen[i] = true;
+    }
+
+    /// `Triangle::sample_toward` from `p` and the rest of `sample_li`, at
+    /// each chosen lane, into `lights`.
+    #[inline(always)]
+    fn sample(&self, p: Vecs, lights: &mut LightSamples) {
+        // `sampling::uniform_triangle`, both branches computed and one kept.
+        let [ux, uy] = self.u;
+        let (half_x, half_y) = (each(ux, |u| u / 2.0), each(uy, |u| u / 2.0));
+        let x_first = test(ux, uy, |x, y| x < y);
+        let b0 = select(x_first, half_x, sub(ux, half_y));
+        let b1 = select(x_first, sub(uy, half_x), half_y);
+        let point = self.p0.add(self.e1.scale(b0)).add(self.e2.scale(b1));
+        let to = point.sub(p);
+        let d2 = to.dot(to);
+        let dist = each(d2, f32::sqrt);
+        let cos_light = div(self.normal.dot(to.neg()), dist);
+        let pdf = div(mul(self.inv_area, d2), cos_light);
+        let faces = and(
+            test(cos_light, self.inv_area, |c, a| c > 0.0 && a > 0.0),
+            test(d2, pdf, |d2, pdf| d2 != 0.0 && pdf.is_finite()),
+        );
+        let wi = to.div_by(dist);
+        let pdf = mul(self.pmf[0], mul(self.pmf[1], pdf));
+        let sampled = and(self.chosen, faces);
+        lights.wi = Vecs::select(sampled, wi, lights.wi);
+        lights.dist = select(sampled, dist, lights.dist);
+        lights.pdf = select(sampled, pdf, lights.pdf);
+        lights.found = std::array::from_fn(|i| sampled[i] || lights.found[i]);
+    }
+}
+
+/// `Frame::from_normal` at each lane.
+struct Frames {
+    s: Vecs,
+    t: Vecs,
+    n: Vecs,
+}
+
+impl Frames {
+    #[inline(always)]
+    fn around(n: Vecs) -> Frames {
+        let (mut s, mut t) = (Vecs::default(), Vecs::default());
+        for i in 0..WIDTH {
+            let f = Frame::from_normal(n.lane(i));
+            s.set(i, f.s);
+            t.set(i, f.t);
+        }
+        Frames { s, t, n }
+    }
+
+    #[inline(always)]
+    fn to_local(&self, v: Vecs) -> Vecs {
+        Vecs { x: v.dot(self.s), y: v.dot(self.t), z: v.dot(self.n) }
+    }
+
+    #[inline(always)]
+    fn to_world(&self, v: Vecs) -> Vecs {
+        self.s.scale(v.x).add(self.t.scale(v.y)).add(self.n.scale(v.z))
+    }
+}
+
+/// `Bsdf::sample` of a diffuse BSDF at each lane: the direction (world
+/// space), its density, and whether there is one.
+#[inline(always)]
+fn sample_cosine(frames: &Frames, wo_local: Vecs, u: [Floats; 2]) -> (Vecs, Floats, Mask) {
+    // `sampling::concentric_disk`, both branches computed and one kept.
+    let (ox, oy) = (each(u[0], |u| u * 2.0 - 1.0), each(u[1], |u| u * 2.0 - 1.0));
+    let x_wider = test(each(ox, f32::abs), each(oy, f32::abs), |a, b| a > b);
+    let (along, across) = (select(x_wider, ox, oy), select(x_wider, oy, ox));
+    let (mut sin, mut cos) = (splat(0.0), splat(0.0));
+    for i in 0..WIDTH {
+        (sin[i], cos[i]) = sin_cos_octant(FRAC_PI_4 * (across[i] / along[i]));
+    }
+    let centre = and(test(ox, splat(0.0), |a, b| a == b), test(oy, splat(0.0), |a, b| a == b));
+    let dx = select(centre, splat(0.0), mul(select(x_wider, cos, sin), along));
+    let dy = select(centre, splat(0.0), mul(select(x_wider, sin, cos), along));
+    // `sampling::cosine_hemisphere`, on the side of wo.
+    let dz = each(sub(sub(splat(1.0), mul(dx, dx)), mul(dy, dy)), |v| v.max(0.0).sqrt());
+    let dz = select(test(wo_local.z, splat(0.0), |a, b| a < b), each(dz, |z| -z), dz);
+    let pdf = each(dz, |z| z.abs().max(0.0) * FRAC_1_PI);
+    let found = and(test(wo_local.z, splat(0.0), |a, b| a != b), test(pdf, splat(0.0), |a, b| a > b));
+    (frames.to_world(Vecs { x: dx, y: dy, z: dz }), pdf, found)
+}
+
+/// `power_heuristic` at each lane, its cases chosen by selects (a branch
+/// per lane would keep the compiler from vectorising it).
+#[inline(always)]
+fn power_heuristics(pdf_a: Floats, pdf_b: Floats) -> Floats {
+    let (a, b) = (mul(pdf_a, pdf_a), mul(pdf_b, pdf_b));
+    let sum = add(a, b);
+    let ratio = select(test(sum, sum, |s, _| s == 0.0), splat(0.0), div(a, sum));
+    select(test(a, a, |a, _| a.is_infinite()), splat(1.0), ratio)
+}
+
+/// Each lane's largest component (glam's `Vec3::max_element`).
+#[inline(always)]
+fn max_element(v: Vecs) -> Floats {
+    each2(v.x, each2(v.y, v.z, f32::max), f32::max)
+}
+
+/// `shadow_ray` at each lane: its direction and length.
+#[inline(always)]
+fn shadow_rays(origin: Vecs, shaded: Vecs, wi: Vecs, dist: Floats) -> (Vecs, Floats) {
+    let target = shaded.add(wi.scale(dist));
+    let to = target.sub(origin);
+    let length = each(to.dot(to), f32::sqrt);
+    let abs = Vecs { x: each(target.x, f32::abs), y: each(target.y, f32::abs), z: each(target.z, f32::abs) };
+    let margin = each(max_element(abs), |m| 1e-4 * (1.0 + m));
+    let finite = test(dist, dist, |d, _| d.is_finite());
+    let dir = Vecs::select(finite, to.div_by(length), wi);
+    let t_max = select(finite, each2(length, margin, |l, m| (l - m).max(0.0)), splat(f32::INFINITY));
+    (dir, t_max)
+}
+
+/// `offset_origin` at each lane: off the surface along the normal, to the
+/// side `dir` leaves towards (both sides computed, one kept: a branch on
+/// each lane's side would be mispredicted half the time).
+#[inline(always)]
+fn offset_origins(p: Vecs, n: Vecs, dir: Vecs) -> Vecs {
+    let abs = Vecs { x: each(p.x, f32::abs), y: each(p.y, f32::abs), z: each(p.z, f32::abs) };
+    let scale = each(max_element(abs), |m| 1e-4 * (1.0 + m));
+    let leaves_front = test(n.dot(dir), splat(0.0), |a, b| a >= b);
+    Vecs::select(leaves_front, p.add(n.scale(scale)), p.sub(n.scale(scale)))
+}

@@ -1,0 +1,95 @@
+//! The path tracer that traces a pixel's samples side by side
+//! (`integrator::packet`, which the renderer uses in RGB mode) against the
+//! one that follows one path at a time (`integrator::radiance`): every
+//! sample's radiance must be the same bit for bit. The scenes have every
+//! kind of vertex the lanes shade themselves (diffuse surfaces, area lights
+//! seen and sampled) and every kind they hand over (glass, metals, misses
+//! into a background, cut-outs, point and directional lights, the last
+//! vertex).
+
+mod common;
+
+use common::inputs::looking_down;
+use rsrender::integrator::packet::{self, CameraSamples};
+use rsrender::integrator::{self, Primary};
+use rsrender::math::{Ray, Vec2, Vec3};
+use rsrender::sampler::SampleStream;
+use rsrender::scene::desc::IntegratorKind;
+use rsrender::scene::{build, load, World};
+use rsrender::settings::{Overrides, Settings};
+use std::path::Path;
+
+/// Samples per pixel: not a multiple of the lane count, so passes end
+/// with part-filled rounds.
+const SPP: u32 = 37;
+
+/// Compares both tracers on every `step`-th pixel of `scene` (path
+/// tracing, whatever the file asks for); returns the number of samples and
+/// how many brought light.
+fn compare(scene: &Path, step: u32) -> (usize, usize) {
+    let loaded = load::load(scene).expect("scene loads");
+    let mut settings = Settings::resolve(&loaded, &Overrides::default()).expect("settings");
+    settings.integrator = IntegratorKind::Path;
+    let (world, _) = build::build(loaded, (settings.width, settings.height), 2).expect("scene builds");
+    let World::Rgb(scene) = &world else { panic!("an RGB scene") };
+    let (mut samples, mut lit) = (0, 0);
+    for y in (0..settings.height).step_by(step as usize) {
+        for x in (0..settings.width).step_by(step as usize) {
+            let (rays, streams): (Vec<Ray>, Vec<SampleStream>) = (0..SPP)
+                .map(|s| {
+                    let mut stream = SampleStream::new(7, (y * settings.width + x) as u64, s as u64);
+                    let jitter = stream.next_2d();
+                    (scene.camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, Vec2::ZERO), stream)
+                })
+                .unzip();
+            let hits = scene.intersect_coherent(&rays);
+            let mut side_by_side = vec![Vec3::ZERO; rays.len()];
+            let camera = CameraSamples { rays: &rays, hits: &hits, streams: &streams };
+            let depths = (settings.max_depth, settings.rr_depth);
+            packet::li(scene, &camera, depths, settings.strategy, &mut side_by_side);
+            for (k, got) in side_by_side.into_iter().enumerate() {
+                let primary = Primary { ray: rays[k], hit: hits[k] };
+                let alone = integrator::radiance(scene, &settings, &primary, &mut streams[k].clone());
+                let bits = |v: Vec3| v.to_array().map(f32::to_bits);
+                assert_eq!(bits(got), bits(alone), "pixel ({x}, {y}) sample {k}: {got} side by side, {alone} alone");
+                samples += 1;
+                lit += usize::from(alone.max_element() > 0.0);
+            }
+        }
+    }
+    (samples, lit)
+}
+
+fn repository_scene(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes").join(name)
+}
+
+#[test]
+fn side_by_side_paths_equal_single_paths_bit_for_bit() {
+    // Diffuse walls and an area light; point lights, a background, glass
+    // and metals; meshes; instances.
+    for (name, step) in [
+        ("bench/cornell-mitsuba.toml", 8),
+        ("spheres.toml", 16),
+        ("meshes.toml", 16),
+        ("instances.toml", 16),
+        ("cornell.toml", 16),
+    ] {
+        let (samples, lit) = compare(&repository_scene(name), step);
+        assert!(lit > samples / 4, "{name}: only {lit} of {samples} samples brought light");
+    }
+}
+
+#[test]
+fn side_by_side_paths_equal_single_paths_through_cutouts_and_at_the_last_vertex() {
+    // A screen of opacity 0.4 over a diffuse floor, under a directional
+    // light and a sky; paths at most 3 segments long.
+    let body = "[materials.floor]\ntype = \"diffuse\"\nreflectance = 0.5\n[materials.screen]\ntype = \"diffuse\"\n\
+                reflectance = 0.3\nopacity = 0.4\n[[shapes]]\ntype = \"rectangle\"\nmaterial = \"floor\"\n\
+                transform = { scale = 5 }\n[[shapes]]\ntype = \"rectangle\"\nmaterial = \"screen\"\n\
+                transform = { scale = 5, translate = [0, 0, 1] }\n[[lights]]\ntype = \"directional\"\n\
+                direction = [0, 0, -1]\nirradiance = [2, 2, 2]\n";
+    let scene = common::scene_file(&looking_down(2.0, "[background]\ncolor = [0.2, 0.3, 0.4]\n", 3, body));
+    let (samples, lit) = compare(&scene.path, 2);
+    assert!(lit > samples / 2, "only {lit} of {samples} samples brought light");
+}
