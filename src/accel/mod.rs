@@ -30,3 +30,4 @@ mod spheres;
 pub use build::Accel;
 #[cfg(feature = "ray-log")]
 pub use log::RayLog;
+pub use query::{RayLanes, PACKET};

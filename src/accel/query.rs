@@ -47,51 +47,74 @@ impl Accel {
     /// `coherent` tells Embree the rays travel together (one pixel's camera
     /// rays). `benches/rays.rs` measures packets against single rays.
     pub fn intersect_packets(&self, rays: &[Ray], hits: &mut [Option<Hit>], coherent: bool) {
-        let mut context = context();
-        if coherent {
-            context.flags = RTCIntersectContextFlags::COHERENT;
-        }
         self.note_nearest(rays);
-        in_packets(
-            rays,
-            hits,
-            |r| self.nearest1(r),
-            |rays, hits| {
-                let mut rh = RTCRayHit16 { ray: packet(rays), hit: no_hits() };
-                // SAFETY: the scene is committed; `valid` and `rh` are aligned
-                // 16-lane arrays, lanes past `rays.len()` marked invalid.
-                unsafe { rtcIntersect16(valid(rays.len()).0.as_ptr(), self.top, &mut context, &mut rh) };
-                for (i, h) in hits.iter_mut().enumerate() {
-                    let (geom, inst) = (rh.hit.geomID[i], rh.hit.instID[0][i]);
-                    *h = (geom != INVALID).then(|| Hit {
-                        t: rh.ray.tfar[i],
-                        object: if inst != INVALID { inst } else { geom },
-                        prim: rh.hit.primID[i],
-                        u: rh.hit.u[i],
-                        v: rh.hit.v[i],
-                    });
-                }
-            },
-        );
+        for (rays, hits) in rays.chunks(PACKET).zip(hits.chunks_mut(PACKET)) {
+            hits.copy_from_slice(&self.nearest_lanes(&RayLanes::from_rays(rays), coherent)[..rays.len()]);
+        }
     }
 
     /// Whether each ray is blocked (as `occluded`), through 16-wide packets.
     pub fn occluded_packets(&self, rays: &[Ray], blocked: &mut [bool]) {
-        let mut context = context();
         self.note_shadow(rays);
-        in_packets(
-            rays,
-            blocked,
-            |r| self.blocked1(r),
-            |rays, blocked| {
-                let mut r = packet(rays);
-                // SAFETY: as in `intersect_packets`.
-                unsafe { rtcOccluded16(valid(rays.len()).0.as_ptr(), self.top, &mut context, &mut r) };
-                for (i, b) in blocked.iter_mut().enumerate() {
-                    *b = r.tfar[i] == f32::NEG_INFINITY;
-                }
-            },
-        );
+        for (rays, blocked) in rays.chunks(PACKET).zip(blocked.chunks_mut(PACKET)) {
+            blocked.copy_from_slice(&self.blocked_lanes(&RayLanes::from_rays(rays))[..rays.len()]);
+        }
+    }
+
+    /// The nearest hit of each active lane, as `intersect_packets` (none
+    /// at the others).
+    pub fn intersect_lanes(&self, rays: &RayLanes) -> [Option<Hit>; PACKET] {
+        #[cfg(feature = "ray-log")]
+        self.note_nearest(&rays.active_rays());
+        self.nearest_lanes(rays, false)
+    }
+
+    /// Whether each active lane's ray is blocked, as `occluded_packets`
+    /// (false at the others).
+    pub fn occluded_lanes(&self, rays: &RayLanes) -> [bool; PACKET] {
+        #[cfg(feature = "ray-log")]
+        self.note_shadow(&rays.active_rays());
+        self.blocked_lanes(rays)
+    }
+
+    /// `intersect_lanes` without recording: a packet query, or single-ray
+    /// queries when too few lanes are active for a packet to pay.
+    #[inline]
+    fn nearest_lanes(&self, rays: &RayLanes, coherent: bool) -> [Option<Hit>; PACKET] {
+        if rays.count() < FEWEST_IN_PACKET {
+            return std::array::from_fn(|i| if rays.active[i] { self.nearest1(&rays.ray(i)) } else { None });
+        }
+        let mut context = context();
+        if coherent {
+            context.flags = RTCIntersectContextFlags::COHERENT;
+        }
+        let mut rh = RTCRayHit16 { ray: rays.embree(), hit: no_hits() };
+        // SAFETY: the scene is committed; `valid` and `rh` are aligned
+        // 16-lane arrays, inactive lanes marked invalid.
+        unsafe { rtcIntersect16(valid(&rays.active).0.as_ptr(), self.top, &mut context, &mut rh) };
+        std::array::from_fn(|i| {
+            let (geom, inst) = (rh.hit.geomID[i], rh.hit.instID[0][i]);
+            (rays.active[i] && geom != INVALID).then(|| Hit {
+                t: rh.ray.tfar[i],
+                object: if inst != INVALID { inst } else { geom },
+                prim: rh.hit.primID[i],
+                u: rh.hit.u[i],
+                v: rh.hit.v[i],
+            })
+        })
+    }
+
+    /// `occluded_lanes` without recording.
+    #[inline]
+    fn blocked_lanes(&self, rays: &RayLanes) -> [bool; PACKET] {
+        if rays.count() < FEWEST_IN_PACKET {
+            return std::array::from_fn(|i| rays.active[i] && self.blocked1(&rays.ray(i)));
+        }
+        let mut context = context();
+        let mut r = rays.embree();
+        // SAFETY: as in `nearest_lanes`.
+        unsafe { rtcOccluded16(valid(&rays.active).0.as_ptr(), self.top, &mut context, &mut r) };
+        std::array::from_fn(|i| rays.active[i] && r.tfar[i] == f32::NEG_INFINITY)
     }
 
     /// True when anything blocks the ray before `ray.t_max`.
@@ -151,60 +174,86 @@ fn rtc_ray(ray: &Ray) -> RTCRay {
 }
 
 /// Rays per packet query.
-const PACKET: usize = 16;
+pub const PACKET: usize = 16;
 
 /// Fewer rays than this are traced one by one: a packet of one or two is
 /// slower than single-ray queries (measured on Mitsuba's box; four break
 /// even).
 const FEWEST_IN_PACKET: usize = 3;
 
-/// Each ray's outcome into `out`: `packet` answers up to `PACKET` rays at
-/// once, and runs shorter than `FEWEST_IN_PACKET` go to `single` ray by ray.
-fn in_packets<T>(rays: &[Ray], out: &mut [T], single: impl Fn(&Ray) -> T, mut packet: impl FnMut(&[Ray], &mut [T])) {
-    for (rays, out) in rays.chunks(PACKET).zip(out.chunks_mut(PACKET)) {
-        if rays.len() < FEWEST_IN_PACKET {
-            for (r, o) in rays.iter().zip(out) {
-                *o = single(r);
-            }
-        } else {
-            packet(rays, out);
+/// Up to `PACKET` rays in structure-of-arrays form (Embree's packet
+/// layout), each lane on or off.
+#[derive(Clone, Copy, Debug)]
+pub struct RayLanes {
+    /// x, y and z of every lane's origin.
+    pub origin: [[f32; PACKET]; 3],
+    pub dir: [[f32; PACKET]; 3],
+    pub t_max: [f32; PACKET],
+    pub active: [bool; PACKET],
+}
+
+impl RayLanes {
+    /// `rays` (at most `PACKET`) in the first lanes, the rest off.
+    pub fn from_rays(rays: &[Ray]) -> RayLanes {
+        assert!(rays.len() <= PACKET);
+        let (mut origin, mut dir, mut t_max) = ([[0.0; PACKET]; 3], [[0.0; PACKET]; 3], [0.0; PACKET]);
+        for (i, r) in rays.iter().enumerate() {
+            (origin[0][i], origin[1][i], origin[2][i]) = (r.origin.x, r.origin.y, r.origin.z);
+            (dir[0][i], dir[1][i], dir[2][i]) = (r.dir.x, r.dir.y, r.dir.z);
+            t_max[i] = r.t_max;
+        }
+        RayLanes { origin, dir, t_max, active: std::array::from_fn(|i| i < rays.len()) }
+    }
+
+    /// Lane `i`'s ray.
+    #[inline]
+    pub fn ray(&self, i: usize) -> Ray {
+        let [ox, oy, oz] = &self.origin;
+        let [dx, dy, dz] = &self.dir;
+        Ray::segment(Vec3::new(ox[i], oy[i], oz[i]), Vec3::new(dx[i], dy[i], dz[i]), self.t_max[i])
+    }
+
+    #[inline]
+    fn count(&self) -> usize {
+        self.active.iter().filter(|&&a| a).count()
+    }
+
+    #[cfg(feature = "ray-log")]
+    fn active_rays(&self) -> Vec<Ray> {
+        (0..PACKET).filter(|&i| self.active[i]).map(|i| self.ray(i)).collect()
+    }
+
+    /// The rays as Embree's packet (tnear 0, every mask bit set).
+    #[inline]
+    fn embree(&self) -> RTCRay16 {
+        let [org_x, org_y, org_z] = self.origin;
+        let [dir_x, dir_y, dir_z] = self.dir;
+        let zero = [0.0; PACKET];
+        RTCRay16 {
+            org_x,
+            org_y,
+            org_z,
+            tnear: zero,
+            dir_x,
+            dir_y,
+            dir_z,
+            time: zero,
+            tfar: self.t_max,
+            mask: [u32::MAX; PACKET],
+            id: [0; PACKET],
+            flags: [0; PACKET],
         }
     }
 }
 
-/// Embree's lane mask for a packet: -1 for the first `n` lanes (it must be
+/// Embree's lane mask for a packet: -1 for the active lanes (it must be
 /// aligned as the packet is).
 #[repr(C, align(64))]
 struct Valid([i32; PACKET]);
 
-fn valid(n: usize) -> Valid {
-    Valid(std::array::from_fn(|i| if i < n { -1 } else { 0 }))
-}
-
-/// Up to 16 rays in Embree's structure-of-arrays layout (unused lanes zero).
 #[inline]
-fn packet(rays: &[Ray]) -> RTCRay16 {
-    let zero = [0.0; PACKET];
-    let mut p = RTCRay16 {
-        org_x: zero,
-        org_y: zero,
-        org_z: zero,
-        tnear: zero,
-        dir_x: zero,
-        dir_y: zero,
-        dir_z: zero,
-        time: zero,
-        tfar: zero,
-        mask: [u32::MAX; PACKET],
-        id: [0; PACKET],
-        flags: [0; PACKET],
-    };
-    for (i, r) in rays.iter().enumerate() {
-        (p.org_x[i], p.org_y[i], p.org_z[i]) = (r.origin.x, r.origin.y, r.origin.z);
-        (p.dir_x[i], p.dir_y[i], p.dir_z[i]) = (r.dir.x, r.dir.y, r.dir.z);
-        p.tfar[i] = r.t_max;
-    }
-    p
+fn valid(active: &[bool; PACKET]) -> Valid {
+    Valid(active.map(|a| if a { -1 } else { 0 }))
 }
 
 fn no_hits() -> RTCHit16 {
@@ -228,6 +277,7 @@ fn context() -> RTCIntersectContext {
 
 #[cfg(test)]
 mod tests {
+    use super::{RayLanes, PACKET};
     use crate::accel::Accel;
     use crate::geometry::{Geometry, Hit, Instance, Object, Sphere, TriMesh};
     use crate::math::{Ray, Transform, Vec3};
@@ -343,6 +393,17 @@ mod tests {
         let expected: Vec<bool> = rays.iter().map(|r| accel.occluded(r)).collect();
         assert!(blocked.iter().filter(|&&b| b).count() > 400);
         assert!(blocked == expected, "packet and single-ray occlusion differ");
+        // Packets with lanes switched off anywhere, down to too few for a packet.
+        for (k, chunk) in rays.chunks(PACKET).enumerate() {
+            let mut lanes = RayLanes::from_rays(chunk);
+            let on = |i: usize| (i * 7 + k) % (1 + k % 5) == 0;
+            lanes.active = std::array::from_fn(on);
+            let (hits, blocked) = (accel.intersect_lanes(&lanes), accel.occluded_lanes(&lanes));
+            for (i, ray) in chunk.iter().enumerate() {
+                let (hit, block) = if on(i) { (accel.intersect(ray), accel.occluded(ray)) } else { (None, false) };
+                assert!(hits[i] == hit && blocked[i] == block, "packet {k}, lane {i}");
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use crate::math::Vec3;
 
 /// Paths traced side by side: one 16-wide Embree packet.
-pub const WIDTH: usize = 16;
+pub const WIDTH: usize = crate::accel::PACKET;
 
 pub type Floats = [f32; WIDTH];
 pub type Mask = [bool; WIDTH];

@@ -14,6 +14,7 @@
 pub use super::lanes::WIDTH;
 use super::lanes::{add, and, div, each, each2, mul, select, splat, sub, test, Floats, Mask, Vecs};
 use super::path::{self, Path, LONG_PATH, LONG_PATH_CONTINUE};
+use crate::accel::RayLanes;
 use crate::geometry::Triangle;
 use crate::light::Light;
 use crate::material::{Bsdf, Material};
@@ -202,28 +203,14 @@ impl Paths {
 
     /// The hits of the next segments of the paths still `alive`.
     fn trace_next(&self, scene: &Scene, alive: Mask, hits: &mut [Option<Interaction>; WIDTH]) {
-        let (rays, lane, count) =
-            compact(alive, |i| Ray::segment(self.origin.lane(i), self.dir.lane(i), self.t_max[i]));
-        let mut found = [None; WIDTH];
-        scene.intersect_many(&rays[..count], &mut found[..count], false);
-        for (&i, &hit) in lane.iter().zip(&found).take(count) {
-            hits[i] = hit;
-        }
+        scene.intersect_lanes(&ray_lanes(&self.origin, &self.dir, self.t_max, alive), hits);
     }
 }
 
-/// The rays `ray(i)` of the lanes where `keep` holds, packed to the front,
-/// with their lanes and their count.
+/// Rays from lane vectors, on where `active`.
 #[inline(always)]
-fn compact(keep: Mask, ray: impl Fn(usize) -> Ray) -> ([Ray; WIDTH], [usize; WIDTH], usize) {
-    let (mut rays, mut lane, mut count) = ([Ray::new(Vec3::ZERO, Vec3::Z); WIDTH], [0; WIDTH], 0);
-    for (i, &kept) in keep.iter().enumerate() {
-        // Written at every lane, kept where `keep` holds: no branch to mispredict.
-        rays[count] = ray(i);
-        lane[count] = i;
-        count += usize::from(kept);
-    }
-    (rays, lane, count)
+fn ray_lanes(origin: &Vecs, dir: &Vecs, t_max: Floats, active: Mask) -> RayLanes {
+    RayLanes { origin: [origin.x, origin.y, origin.z], dir: [dir.x, dir.y, dir.z], t_max, active }
 }
 
 /// Next-event estimation's shadow rays, lane by lane, with the light each
@@ -240,27 +227,9 @@ struct Shadows {
 }
 
 impl Shadows {
-    /// Adds each waiting ray's light where it passes: through cut-outs one
-    /// ray at a time, else in a packet.
+    /// Adds each waiting ray's light where it passes.
     fn test(&self, scene: &Scene, paths: &mut Paths) {
-        let (rays, lane, count) =
-            compact(self.waiting, |i| Ray::segment(self.origin.lane(i), self.dir.lane(i), self.t_max[i]));
-        let mut visible = [0.0; WIDTH];
-        if scene.has_cutouts {
-            for (v, ray) in visible.iter_mut().zip(&rays).take(count) {
-                *v = scene.visibility(ray);
-            }
-        } else {
-            let mut blocked = [false; WIDTH];
-            scene.accel.occluded_packets(&rays[..count], &mut blocked[..count]);
-            for (v, &b) in visible.iter_mut().zip(&blocked).take(count) {
-                *v = if b { 0.0 } else { 1.0 };
-            }
-        }
-        let mut seen = splat(0.0);
-        for (&i, &v) in lane.iter().zip(&visible).take(count) {
-            seen[i] = v;
-        }
+        let seen = scene.visibility_lanes(&ray_lanes(&self.origin, &self.dir, self.t_max, self.waiting));
         let arrives = and(self.waiting, test(seen, seen, |v, _| v > 0.0));
         let light = self.carried.scale(div(mul(self.w, seen), self.pdf));
         paths.l = Vecs::select(arrives, paths.l.add(light), paths.l);

@@ -4,7 +4,7 @@
 //! mode, all groups sharing one BVH): a `World`. Shared read-only by every
 //! thread of a rank.
 
-use crate::accel::Accel;
+use crate::accel::{Accel, RayLanes, PACKET};
 use crate::camera::Camera;
 use crate::geometry::{Geometry, Hit};
 use crate::light::{Background, LightSampler};
@@ -136,21 +136,32 @@ impl<S: Radiance> Scene<S> {
     /// in coherent packets; the same as `intersect` on each, faster.
     pub fn intersect_coherent(&self, rays: &[Ray]) -> Vec<Option<Interaction>> {
         let mut hits = vec![None; rays.len()];
-        self.intersect_many(rays, &mut hits, true);
-        hits
+        self.accel.intersect_packets(rays, &mut hits, true);
+        hits.iter().zip(rays).map(|(h, ray)| h.map(|h| self.interaction(&h, ray))).collect()
     }
 
-    /// The nearest hit of each of `rays` into `hits`, traced in packets
-    /// (`coherent`: the rays travel together); the same as `intersect` on each.
-    pub fn intersect_many(&self, rays: &[Ray], hits: &mut [Option<Interaction>], coherent: bool) {
-        let mut found = [None; 16];
-        for (rays, hits) in rays.chunks(found.len()).zip(hits.chunks_mut(found.len())) {
-            let found = &mut found[..rays.len()];
-            self.accel.intersect_packets(rays, found, coherent);
-            for ((hit, h), ray) in hits.iter_mut().zip(found.iter()).zip(rays) {
-                *hit = h.map(|h| self.interaction(&h, ray));
+    /// The nearest hit of each active lane's ray (`intersect`'s), traced in
+    /// one packet, into `hits` (the other lanes' are left as they are).
+    #[inline]
+    pub fn intersect_lanes(&self, rays: &RayLanes, hits: &mut [Option<Interaction>; PACKET]) {
+        let found = self.accel.intersect_lanes(rays);
+        for (i, (hit, found)) in hits.iter_mut().zip(found).enumerate() {
+            if rays.active[i] {
+                *hit = found.map(|h| self.interaction(&h, &rays.ray(i)));
             }
         }
+    }
+
+    /// How much of the light along each active lane's ray gets through
+    /// (`visibility`'s), traced in one packet where no cut-out can let
+    /// part of it through.
+    #[inline]
+    pub fn visibility_lanes(&self, rays: &RayLanes) -> [f32; PACKET] {
+        if self.has_cutouts {
+            return std::array::from_fn(|i| if rays.active[i] { self.visibility(&rays.ray(i)) } else { 0.0 });
+        }
+        let blocked = self.accel.occluded_lanes(rays);
+        std::array::from_fn(|i| if rays.active[i] && !blocked[i] { 1.0 } else { 0.0 })
     }
 
     #[inline(always)]
