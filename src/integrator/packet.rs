@@ -63,11 +63,12 @@ pub fn li(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), strategy: 
         if !lanes.alive.contains(&true) {
             break;
         }
+        // From here on the live lanes are the diffuse ones.
         let diffuse = lanes.hand_over_all_but_diffuse(&setup, out);
-        let mut shadows = Shadows::default();
-        if diffuse.lanes.contains(&true) {
-            diffuse.shade(&setup, &mut lanes, &mut shadows);
+        if !diffuse.lanes.contains(&true) {
+            continue;
         }
+        let shadows = diffuse.shade(&setup, &mut lanes);
         shadows.test(scene, &mut lanes.paths);
         lanes.paths.trace_next(scene, lanes.alive, &mut lanes.hits);
         for i in 0..WIDTH {
@@ -215,7 +216,6 @@ fn ray_lanes(origin: &Vecs, dir: &Vecs, t_max: Floats, active: Mask) -> RayLanes
 
 /// Next-event estimation's shadow rays, lane by lane, with the light each
 /// brings where it passes: `carried · (w / pdf)`.
-#[derive(Default)]
 struct Shadows {
     origin: Vecs,
     dir: Vecs,
@@ -264,14 +264,14 @@ impl Diffuse {
     /// side: light emitted towards the path, next-event estimation (into
     /// `shadows`), the BSDF sample and roulette.
     #[inline(always)]
-    fn shade(&self, setup: &Setup, lanes: &mut Lanes, shadows: &mut Shadows) {
+    fn shade(&self, setup: &Setup, lanes: &mut Lanes) -> Shadows {
         let (u_dir, lights) = self.emitted_and_light_samples(setup.scene, lanes);
         let frames = Frames::around(self.ns);
         let wo = lanes.paths.dir.neg();
         let wo_local = frames.to_local(wo);
         let (wi, pdf, sampled) = sample_cosine(&frames, wo_local, u_dir);
         let sampled = and(and(self.lanes, sampled), test(self.n.dot(wo), self.n.dot(wi), |a, b| a * b > 0.0));
-        self.next_event(&frames, lanes.paths.beta, (wo, wo_local), &lights, shadows);
+        let shadows = self.next_event(&frames, lanes.paths.beta, (wo, wo_local), &lights);
         // Drawn at every diffuse lane: one that did not sample a direction
         // ends here, and its stream with it.
         let mut u_rr = splat(0.0);
@@ -280,7 +280,8 @@ impl Diffuse {
                 *u = s.next_1d();
             }
         }
-        self.go_on(&mut lanes.paths, (wi, pdf), (sampled, u_rr), setup.depths.1, &mut lanes.alive);
+        lanes.alive = self.go_on(&mut lanes.paths, (wi, pdf), (sampled, u_rr), setup.depths.1);
+        shadows
     }
 
     /// Adds the light each diffuse lane's vertex emits towards its path,
@@ -337,14 +338,7 @@ impl Diffuse {
     /// Next-event estimation: the shadow ray of each light sample that the
     /// BSDF does not zero, for paths that carry `beta`.
     #[inline(always)]
-    fn next_event(
-        &self,
-        frames: &Frames,
-        beta: Vecs,
-        (wo, wo_local): (Vecs, Vecs),
-        lights: &LightSamples,
-        shadows: &mut Shadows,
-    ) {
+    fn next_event(&self, frames: &Frames, beta: Vecs, (wo, wo_local): (Vecs, Vecs), lights: &LightSamples) -> Shadows {
         let wi_local = frames.to_local(lights.wi);
         // Both `Bsdf::eval` and `Bsdf::pdf` are zero unless wo and wi are
         // on one side; the cosine is the same in both.
@@ -357,18 +351,15 @@ impl Diffuse {
         let lit = and(and(and(self.lanes, lights.found), allowed), test(max_element(f), splat(0.0), |m, z| m > z));
         let origin = offset_origins(self.p, self.n, lights.wi);
         let (dir, t_max) = shadow_rays(origin, self.p, lights.wi, lights.dist);
-        shadows.origin = Vecs::select(lit, origin, shadows.origin);
-        shadows.dir = Vecs::select(lit, dir, shadows.dir);
-        shadows.t_max = select(lit, t_max, shadows.t_max);
-        shadows.carried = Vecs::select(lit, beta.mul(f).mul(lights.radiance), shadows.carried);
-        shadows.w = select(lit, w, shadows.w);
-        shadows.pdf = select(lit, lights.pdf, shadows.pdf);
-        shadows.waiting = std::array::from_fn(|i| lit[i] || shadows.waiting[i]);
+        let carried = beta.mul(f).mul(lights.radiance);
+        Shadows { origin, dir, t_max, carried, w, pdf: lights.pdf, waiting: lit }
     }
 
     /// Takes the BSDF samples (`wi`, `pdf`) as the next segments where
-    /// `sampled` (the other diffuse lanes end), and plays roulette with
-    /// `u_rr` from depth `rr_depth` on: which lanes go on, into `alive`.
+    /// `sampled` (the other lanes end), and plays roulette with `u_rr` from
+    /// depth `rr_depth` on: which lanes go on. A lane that ends keeps its
+    /// gathered light; the rest of its state no longer matters, so it is
+    /// overwritten without a select.
     #[inline(always)]
     fn go_on(
         &self,
@@ -376,8 +367,7 @@ impl Diffuse {
         (wi, pdf): (Vecs, Floats),
         (sampled, u_rr): (Mask, Floats),
         rr_depth: u32,
-        alive: &mut Mask,
-    ) {
+    ) -> Mask {
         let beta = paths.beta.mul(self.reflectance);
         let roulette: Mask = paths.depth.map(|d| d >= rr_depth);
         let cap = paths.depth.map(|d| if d < LONG_PATH { 1.0 } else { LONG_PATH_CONTINUE });
@@ -387,19 +377,18 @@ impl Diffuse {
         // `u_rr >= q` ends a path, so a NaN q keeps it, as in `path::finish`.
         let kept = std::array::from_fn(|i| !roulette[i] || u_rr[i] < q[i] || q[i].is_nan());
         let goes_on = and(and(sampled, kept), test(max_element(beta), splat(0.0), |m, z| m > z || m.is_nan()));
-        paths.beta = Vecs::select(sampled, beta, paths.beta);
-        paths.prev_delta = std::array::from_fn(|i| !sampled[i] && paths.prev_delta[i]);
-        paths.prev_pdf = select(sampled, pdf, paths.prev_pdf);
-        paths.prev_p = Vecs::select(sampled, self.p, paths.prev_p);
-        paths.prev_n = Vecs::select(sampled, self.n, paths.prev_n);
-        paths.origin = Vecs::select(sampled, origin, paths.origin);
-        paths.dir = Vecs::select(sampled, wi, paths.dir);
-        paths.t_max = select(sampled, splat(f32::INFINITY), paths.t_max);
-        for i in 0..WIDTH {
-            paths.depth[i] += u32::from(goes_on[i]);
-            // The diffuse lanes go on where they sampled and survived; the others keep theirs.
-            alive[i] = if self.lanes[i] { goes_on[i] } else { alive[i] };
+        paths.beta = beta;
+        paths.prev_delta = [false; WIDTH];
+        paths.prev_pdf = pdf;
+        paths.prev_p = self.p;
+        paths.prev_n = self.n;
+        paths.origin = origin;
+        paths.dir = wi;
+        paths.t_max = splat(f32::INFINITY);
+        for (depth, &on) in paths.depth.iter_mut().zip(&goes_on) {
+            *depth += u32::from(on);
         }
+        goes_on
     }
 }
 
