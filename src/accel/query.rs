@@ -223,11 +223,16 @@ impl RayLanes {
         (0..PACKET).filter(|&i| self.active[i]).map(|i| self.ray(i)).collect()
     }
 
-    /// The rays as Embree's packet (tnear 0, every mask bit set).
+    /// The rays as Embree's packet (tnear 0, every mask bit set). Inactive
+    /// lanes are zeroed: whatever they held (NaN from a path that ended),
+    /// Embree's narrower kernels assert that every ray of the packet is
+    /// valid.
     #[inline]
     fn embree(&self) -> RTCRay16 {
-        let [org_x, org_y, org_z] = self.origin;
-        let [dir_x, dir_y, dir_z] = self.dir;
+        let on =
+            |v: [f32; PACKET]| -> [f32; PACKET] { std::array::from_fn(|i| if self.active[i] { v[i] } else { 0.0 }) };
+        let [org_x, org_y, org_z] = self.origin.map(on);
+        let [dir_x, dir_y, dir_z] = self.dir.map(on);
         let zero = [0.0; PACKET];
         RTCRay16 {
             org_x,
@@ -238,7 +243,7 @@ impl RayLanes {
             dir_y,
             dir_z,
             time: zero,
-            tfar: self.t_max,
+            tfar: on(self.t_max),
             mask: [u32::MAX; PACKET],
             id: [0; PACKET],
             flags: [0; PACKET],
