@@ -231,8 +231,10 @@ impl RayLanes {
     fn embree(&self) -> RTCRay16 {
         let on =
             |v: [f32; PACKET]| -> [f32; PACKET] { std::array::from_fn(|i| if self.active[i] { v[i] } else { 0.0 }) };
-        let [org_x, org_y, org_z] = self.origin.map(on);
-        let [dir_x, dir_y, dir_z] = self.dir.map(on);
+        let [ox, oy, oz] = &self.origin;
+        let [dx, dy, dz] = &self.dir;
+        let (org_x, org_y, org_z) = (on(*ox), on(*oy), on(*oz));
+        let (dir_x, dir_y, dir_z) = (on(*dx), on(*dy), on(*dz));
         let zero = [0.0; PACKET];
         RTCRay16 {
             org_x,
