@@ -14,7 +14,7 @@ use rsrender::integrator::packet::{self, CameraSamples};
 use rsrender::integrator::{self, Primary};
 use rsrender::math::{Ray, Vec2, Vec3};
 use rsrender::sampler::SampleStream;
-use rsrender::scene::desc::IntegratorKind;
+use rsrender::scene::desc::{IntegratorKind, Strategy};
 use rsrender::scene::{build, load, World};
 use rsrender::settings::{Overrides, Settings};
 use std::path::Path;
@@ -30,6 +30,7 @@ fn compare(scene: &Path, step: u32) -> (usize, usize) {
     let loaded = load::load(scene).expect("scene loads");
     let mut settings = Settings::resolve(&loaded, &Overrides::default()).expect("settings");
     settings.integrator = IntegratorKind::Path;
+    assert!(settings.strategy == Strategy::Mis, "the lanes shade under MIS");
     let (world, _) = build::build(loaded, (settings.width, settings.height), 2).expect("scene builds");
     let World::Rgb(scene) = &world else { panic!("an RGB scene") };
     let (mut samples, mut lit) = (0, 0);
@@ -46,7 +47,7 @@ fn compare(scene: &Path, step: u32) -> (usize, usize) {
             let mut side_by_side = vec![Vec3::ZERO; rays.len()];
             let camera = CameraSamples { rays: &rays, hits: &hits, streams: &streams };
             let depths = (settings.max_depth, settings.rr_depth);
-            packet::li(scene, &camera, depths, settings.strategy, &mut side_by_side);
+            packet::li(scene, &camera, depths, &mut side_by_side);
             for (k, got) in side_by_side.into_iter().enumerate() {
                 let primary = Primary { ray: rays[k], hit: hits[k] };
                 let alone = integrator::radiance(scene, &settings, &primary, &mut streams[k].clone());

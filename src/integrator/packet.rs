@@ -1,5 +1,5 @@
 //! Path tracing a pixel's samples `WIDTH` at a time, side by side (RGB
-//! mode). Their segments and shadow rays are traced together in Embree
+//! mode, MIS). Their segments and shadow rays are traced together in Embree
 //! packets, and the vertices on plain diffuse surfaces (the common case) are
 //! shaded together in structure-of-arrays lanes, which vectorise. A lane
 //! whose path ends takes the next sample at once, so that packets stay
@@ -40,16 +40,19 @@ struct Setup<'a> {
     scene: &'a Scene,
     /// Maximum depth and the depth where roulette starts.
     depths: (u32, u32),
-    strategy: Strategy,
 }
 
+/// The lanes shade under MIS (`Strategy::Mis`), the renderer's estimator;
+/// the single-strategy ones, kept for tests, trace one path at a time.
+const STRATEGY: Strategy = Strategy::Mis;
+
 /// The radiance of each camera sample into `out` (as long as `samples`):
-/// `path::li` on each, `WIDTH` traced side by side.
-pub fn li(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), strategy: Strategy, out: &mut [Vec3]) {
+/// `path::li` under MIS on each, `WIDTH` traced side by side.
+pub fn li(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), out: &mut [Vec3]) {
     let n = samples.rays.len();
     assert!(samples.hits.len() == n && samples.streams.len() == n && out.len() == n);
     let Some(first_stream) = samples.streams.first() else { return };
-    let setup = Setup { scene, depths, strategy };
+    let setup = Setup { scene, depths };
     let mut lanes = Lanes {
         paths: Paths::default(),
         hits: [None; WIDTH],
@@ -115,12 +118,11 @@ impl Lanes {
                 continue;
             }
             let before_last = self.paths.depth[i] < setup.depths.0;
-            match plain_diffuse(setup.scene, self.hits[i].as_ref(), setup.strategy, before_last) {
+            match plain_diffuse(setup.scene, self.hits[i].as_ref(), before_last) {
                 Some((si, reflectance)) => diffuse.gather(i, si, reflectance),
                 None => {
                     let (path, s) = (self.paths.get(i), &mut self.streams[i]);
-                    out[self.sample[i]] =
-                        path::finish(setup.scene, path, self.hits[i], s, setup.depths, setup.strategy);
+                    out[self.sample[i]] = path::finish(setup.scene, path, self.hits[i], s, setup.depths, STRATEGY);
                     self.alive[i] = false;
                 }
             }
@@ -131,12 +133,11 @@ impl Lanes {
 
 /// The hit and its material's reflectance if the vectorised shading below
 /// is exactly what `path::finish` would do there: a diffuse BSDF with
-/// nothing varying over the surface, under MIS, before the last vertex.
+/// nothing varying over the surface, before the last vertex.
 #[inline(always)]
 fn plain_diffuse<'a>(
     scene: &Scene,
     hit: Option<&'a Interaction>,
-    strategy: Strategy,
     before_last: bool,
 ) -> Option<(&'a Interaction, Vec3)> {
     let si = hit?;
@@ -144,12 +145,16 @@ fn plain_diffuse<'a>(
     let plain =
         mat.varying.is_none() && mat.opacity.is_none() && mat.normal_map.is_none() && mat.emission_texture.is_none();
     match mat.bsdf {
-        Bsdf::Diffuse { reflectance } if plain && strategy == Strategy::Mis && before_last => Some((si, reflectance)),
+        Bsdf::Diffuse { reflectance } if plain && before_last => Some((si, reflectance)),
         _ => None,
     }
 }
 
-/// `WIDTH` paths' state (`Path`'s fields), lane by lane.
+/// `WIDTH` paths' state (`Path`'s fields), lane by lane. A path in a lane
+/// has met only plain diffuse vertices (any other takes it out), so it has
+/// no hero lane, no cut-outs and no refraction (`eta_scale` 1), and its last
+/// vertex sampled specularly only at the camera (depth 1): those fields of
+/// `Path` are not kept.
 #[derive(Default)]
 struct Paths {
     origin: Vecs,
@@ -157,14 +162,10 @@ struct Paths {
     t_max: Floats,
     l: Vecs,
     beta: Vecs,
-    hero: [Option<usize>; WIDTH],
-    prev_delta: Mask,
     prev_pdf: Floats,
     prev_p: Vecs,
     prev_n: Vecs,
-    eta_scale: Floats,
     depth: [u32; WIDTH],
-    cutouts: [u32; WIDTH],
 }
 
 impl Paths {
@@ -174,32 +175,30 @@ impl Paths {
             ray: Ray::segment(self.origin.lane(i), self.dir.lane(i), self.t_max[i]),
             l: self.l.lane(i),
             beta: self.beta.lane(i),
-            hero: self.hero[i],
-            prev_delta: self.prev_delta[i],
+            hero: None,
+            prev_delta: self.depth[i] == 1,
             prev_pdf: self.prev_pdf[i],
             prev_p: self.prev_p.lane(i),
             prev_n: self.prev_n.lane(i),
-            eta_scale: self.eta_scale[i],
+            eta_scale: 1.0,
             depth: self.depth[i],
-            cutouts: self.cutouts[i],
+            cutouts: 0,
         }
     }
 
     #[inline(always)]
     fn put(&mut self, i: usize, p: &Path<Vec3>) {
+        let constant = p.hero.is_none() && p.cutouts == 0 && p.eta_scale == 1.0;
+        debug_assert!(constant && p.prev_delta == (p.depth == 1), "a lane's path has met a non-diffuse vertex");
         self.origin.set(i, p.ray.origin);
         self.dir.set(i, p.ray.dir);
         self.t_max[i] = p.ray.t_max;
         self.l.set(i, p.l);
         self.beta.set(i, p.beta);
-        self.hero[i] = p.hero;
-        self.prev_delta[i] = p.prev_delta;
         self.prev_pdf[i] = p.prev_pdf;
         self.prev_p.set(i, p.prev_p);
         self.prev_n.set(i, p.prev_n);
-        self.eta_scale[i] = p.eta_scale;
         self.depth[i] = p.depth;
-        self.cutouts[i] = p.cutouts;
     }
 
     /// The hits of the next segments of the paths still `alive`.
@@ -300,8 +299,8 @@ impl Diffuse {
             let si = lanes.hits[i].as_ref().expect("a diffuse lane has a hit");
             let dir = paths.dir.lane(i);
             if self.on_light[i] && si.n.dot(-dir) > 0.0 {
-                let prev = (paths.prev_delta[i], paths.prev_pdf[i], paths.prev_p.lane(i), paths.prev_n.lane(i));
-                let w = path::emitted_weight(scene, si, prev, dir, Strategy::Mis);
+                let prev = (paths.depth[i] == 1, paths.prev_pdf[i], paths.prev_p.lane(i), paths.prev_n.lane(i));
+                let w = path::emitted_weight(scene, si, prev, dir, STRATEGY);
                 let emission = scene.material(si.material).emission;
                 paths.l.set(i, paths.l.lane(i) + paths.beta.lane(i) * emission * w);
             }
@@ -371,14 +370,14 @@ impl Diffuse {
         let beta = paths.beta.mul(self.reflectance);
         let roulette: Mask = paths.depth.map(|d| d >= rr_depth);
         let cap = paths.depth.map(|d| if d < LONG_PATH { 1.0 } else { LONG_PATH_CONTINUE });
-        let q = each2(mul(max_element(beta), paths.eta_scale), cap, f32::min);
+        // `path::finish` multiplies by eta_scale, 1 here: the same bits.
+        let q = each2(max_element(beta), cap, f32::min);
         let beta = Vecs::select(roulette, beta.div_by(q), beta);
         let origin = offset_origins(self.p, self.n, wi);
         // `u_rr >= q` ends a path, so a NaN q keeps it, as in `path::finish`.
         let kept = std::array::from_fn(|i| !roulette[i] || u_rr[i] < q[i] || q[i].is_nan());
         let goes_on = and(and(sampled, kept), test(max_element(beta), splat(0.0), |m, z| m > z || m.is_nan()));
         paths.beta = beta;
-        paths.prev_delta = [false; WIDTH];
         paths.prev_pdf = pdf;
         paths.prev_p = self.p;
         paths.prev_n = self.n;

@@ -16,7 +16,7 @@ use crate::integrator::packet::{self, CameraSamples};
 use crate::integrator::{self, Primary};
 use crate::math::{Ray, Vec3};
 use crate::sampler::SampleStream;
-use crate::scene::desc::IntegratorKind;
+use crate::scene::desc::{IntegratorKind, Strategy};
 use crate::scene::{Interaction, World};
 use crate::settings::Settings;
 
@@ -100,13 +100,14 @@ fn camera_ray(camera: &Camera, settings: &Settings, x: u32, y: u32, sample: u32)
 }
 
 /// Adds the radiance of each of a pixel's camera samples to it, in order.
-/// RGB path tracing traces them side by side (`packet`), the rest one by one.
+/// RGB path tracing under MIS traces them side by side (`packet`), the
+/// rest one by one.
 fn trace_pass(world: &World, settings: &Settings, samples: CameraSamples, p: &mut PixelAccum, spectrum: &mut [f32]) {
     match world {
-        World::Rgb(scene) if settings.integrator == IntegratorKind::Path => {
+        World::Rgb(scene) if settings.integrator == IntegratorKind::Path && settings.strategy == Strategy::Mis => {
             let mut radiance = vec![Vec3::ZERO; samples.rays.len()];
             let depths = (settings.max_depth, settings.rr_depth);
-            packet::li(scene, &samples, depths, settings.strategy, &mut radiance);
+            packet::li(scene, &samples, depths, &mut radiance);
             radiance.into_iter().for_each(|rgb| p.add(rgb));
         }
         _ => {
