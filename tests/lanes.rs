@@ -5,12 +5,13 @@
 //! kind of vertex the lanes shade themselves (diffuse surfaces, area lights
 //! seen and sampled) and every kind they hand over (glass, metals, misses
 //! into a background, cut-outs, point and directional lights, the last
-//! vertex).
+//! vertex), and the lanes run in every instruction set they are compiled
+//! for that the CPU has.
 
 mod common;
 
 use common::inputs::looking_down;
-use rsrender::integrator::packet::{self, CameraSamples};
+use rsrender::integrator::packet::{self, CameraSamples, Isa};
 use rsrender::integrator::{self, Primary};
 use rsrender::math::{Ray, Vec2, Vec3};
 use rsrender::sampler::SampleStream;
@@ -26,7 +27,7 @@ const SPP: u32 = 37;
 /// Compares both tracers on every `step`-th pixel of `scene` (path
 /// tracing, whatever the file asks for); returns the number of samples and
 /// how many brought light.
-fn compare(scene: &Path, step: u32) -> (usize, usize) {
+fn compare(scene: &Path, step: u32, lanes: Isa) -> (usize, usize) {
     let loaded = load::load(scene).expect("scene loads");
     let mut settings = Settings::resolve(&loaded, &Overrides::default()).expect("settings");
     settings.integrator = IntegratorKind::Path;
@@ -47,7 +48,7 @@ fn compare(scene: &Path, step: u32) -> (usize, usize) {
             let mut side_by_side = vec![Vec3::ZERO; rays.len()];
             let camera = CameraSamples { rays: &rays, hits: &hits, streams: &streams };
             let depths = (settings.max_depth, settings.rr_depth);
-            packet::li(scene, &camera, depths, &mut side_by_side);
+            packet::li_in(lanes, scene, &camera, depths, &mut side_by_side);
             for (k, got) in side_by_side.into_iter().enumerate() {
                 let primary = Primary { ray: rays[k], hit: hits[k] };
                 let alone = integrator::radiance(scene, &settings, &primary, &mut streams[k].clone());
@@ -98,9 +99,16 @@ fn side_by_side_paths_equal_single_paths_bit_for_bit() {
             Some(set) => std::env::set_var(rsrender::accel::isa::VARIABLE, set),
             None => std::env::remove_var(rsrender::accel::isa::VARIABLE),
         }
-        for (scene, step) in &scenes {
-            let (samples, lit) = compare(scene, *step);
-            assert!(lit > samples / 4, "{scene:?} ({isa:?}): only {lit} of {samples} samples brought light");
+        // The lanes as the build compiles them, and in AVX-512 where the
+        // CPU has it.
+        for lanes in Isa::all() {
+            for (scene, step) in &scenes {
+                let (samples, lit) = compare(scene, *step, lanes);
+                assert!(
+                    lit > samples / 4,
+                    "{scene:?} ({isa:?}, {lanes:?}): only {lit} of {samples} samples brought light"
+                );
+            }
         }
     }
 }

@@ -63,6 +63,8 @@ impl Accel {
 
     /// The nearest hit of each active lane, as `intersect_packets` (none
     /// at the others).
+    // Always inlined, so that it runs in the lanes' AVX-512 (`packet::li_avx512`).
+    #[inline(always)]
     pub fn intersect_lanes(&self, rays: &RayLanes) -> [Option<Hit>; PACKET] {
         #[cfg(feature = "ray-log")]
         self.note_nearest(&rays.active_rays());
@@ -71,6 +73,8 @@ impl Accel {
 
     /// Whether each active lane's ray is blocked, as `occluded_packets`
     /// (false at the others).
+    // Always inlined, so that it runs in the lanes' AVX-512 (`packet::li_avx512`).
+    #[inline(always)]
     pub fn occluded_lanes(&self, rays: &RayLanes) -> [bool; PACKET] {
         #[cfg(feature = "ray-log")]
         self.note_shadow(&rays.active_rays());
@@ -79,7 +83,8 @@ impl Accel {
 
     /// `intersect_lanes` without recording: a packet query, or single-ray
     /// queries when too few lanes are active for a packet to pay.
-    #[inline]
+    // Always inlined, so that it runs in the lanes' AVX-512 (`packet::li_avx512`).
+    #[inline(always)]
     fn nearest_lanes(&self, rays: &RayLanes, coherent: bool) -> [Option<Hit>; PACKET] {
         if rays.count() < FEWEST_IN_PACKET {
             return std::array::from_fn(|i| if rays.active[i] { self.nearest1(&rays.ray(i)) } else { None });
@@ -105,7 +110,8 @@ impl Accel {
     }
 
     /// `occluded_lanes` without recording.
-    #[inline]
+    // Always inlined, so that it runs in the lanes' AVX-512 (`packet::li_avx512`).
+    #[inline(always)]
     fn blocked_lanes(&self, rays: &RayLanes) -> [bool; PACKET] {
         if rays.count() < FEWEST_IN_PACKET {
             return std::array::from_fn(|i| rays.active[i] && self.blocked1(&rays.ray(i)));
@@ -227,7 +233,8 @@ impl RayLanes {
     /// lanes are zeroed: whatever they held (NaN from a path that ended),
     /// Embree's narrower kernels assert that every ray of the packet is
     /// valid.
-    #[inline]
+    // Always inlined, so that it runs in the lanes' AVX-512 (`packet::li_avx512`).
+    #[inline(always)]
     fn embree(&self) -> RTCRay16 {
         let on =
             |v: [f32; PACKET]| -> [f32; PACKET] { std::array::from_fn(|i| if self.active[i] { v[i] } else { 0.0 }) };

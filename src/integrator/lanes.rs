@@ -9,6 +9,42 @@ use crate::math::Vec3;
 /// Paths traced side by side: one 16-wide Embree packet.
 pub const WIDTH: usize = crate::accel::PACKET;
 
+/// The instruction sets the lane loops are compiled for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isa {
+    /// The build's (x86-64-v3 by default: AVX2).
+    Build,
+    /// AVX-512 (F, BW, DQ, VL), where the CPU has it.
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Isa {
+    /// The widest one this CPU runs.
+    #[inline]
+    pub fn widest() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            return Isa::Avx512;
+        }
+        Isa::Build
+    }
+
+    /// Those this CPU runs, narrowest first.
+    pub fn all() -> Vec<Isa> {
+        let widest = Isa::widest();
+        if widest == Isa::Build {
+            vec![Isa::Build]
+        } else {
+            vec![Isa::Build, widest]
+        }
+    }
+}
+
 pub type Floats = [f32; WIDTH];
 pub type Mask = [bool; WIDTH];
 

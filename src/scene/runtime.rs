@@ -142,12 +142,16 @@ impl<S: Radiance> Scene<S> {
 
     /// The nearest hit of each active lane's ray (`intersect`'s), traced in
     /// one packet, into `hits` (the other lanes' are left as they are).
-    #[inline]
+    // Always inlined, so that it runs in the lanes' AVX-512 (`packet::li_avx512`).
+    #[inline(always)]
     pub fn intersect_lanes(&self, rays: &RayLanes, hits: &mut [Option<Interaction>; PACKET]) {
         let found = self.accel.intersect_lanes(rays);
         for (i, (hit, found)) in hits.iter_mut().zip(found).enumerate() {
-            if rays.active[i] {
-                *hit = found.map(|h| self.interaction(&h, &rays.ray(i)));
+            // Not `Option::map`: LLVM leaves its closure out of line.
+            match (rays.active[i], found) {
+                (false, _) => {}
+                (true, None) => *hit = None,
+                (true, Some(h)) => *hit = Some(self.interaction(&h, &rays.ray(i))),
             }
         }
     }
@@ -155,7 +159,8 @@ impl<S: Radiance> Scene<S> {
     /// How much of the light along each active lane's ray gets through
     /// (`visibility`'s), traced in one packet where no cut-out can let
     /// part of it through.
-    #[inline]
+    // Always inlined, so that it runs in the lanes' AVX-512 (`packet::li_avx512`).
+    #[inline(always)]
     pub fn visibility_lanes(&self, rays: &RayLanes) -> [f32; PACKET] {
         if self.has_cutouts {
             return std::array::from_fn(|i| if rays.active[i] { self.visibility(&rays.ray(i)) } else { 0.0 });
