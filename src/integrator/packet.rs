@@ -89,15 +89,19 @@ fn li_lanes(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), out: &mu
     };
     let mut next = 0;
     loop {
-        next = lanes.fill(samples, next);
+        // Lanes freed by handing over take new samples at once, until every
+        // lane is diffuse or the samples run out: full rounds.
+        let mut diffuse = Diffuse::default();
+        loop {
+            next = lanes.fill(samples, next);
+            if !lanes.hand_over_all_but_diffuse(&setup, out, &mut diffuse) || next == n {
+                break;
+            }
+        }
         if !lanes.alive.contains(&true) {
             break;
         }
         // From here on the live lanes are the diffuse ones.
-        let diffuse = lanes.hand_over_all_but_diffuse(&setup, out);
-        if !diffuse.lanes.contains(&true) {
-            continue;
-        }
         let shadows = diffuse.shade(&setup, &mut lanes);
         shadows.test(scene, &mut lanes.paths);
         lanes.paths.trace_next(scene, lanes.alive, &mut lanes.hits);
@@ -137,13 +141,14 @@ impl Lanes {
         next
     }
 
-    /// The lanes at a plain diffuse vertex, gathered; every other live lane
-    /// finishes its path alone, into `out`, and is freed.
+    /// Gathers into `diffuse` the live lanes at a plain diffuse vertex not
+    /// yet in it; every other live lane finishes its path alone, into
+    /// `out`, and is freed. Whether any lane was freed.
     #[inline(always)]
-    fn hand_over_all_but_diffuse(&mut self, setup: &Setup, out: &mut [Vec3]) -> Diffuse {
-        let mut diffuse = Diffuse::default();
+    fn hand_over_all_but_diffuse(&mut self, setup: &Setup, out: &mut [Vec3], diffuse: &mut Diffuse) -> bool {
+        let mut handed_over = false;
         for i in 0..WIDTH {
-            if !self.alive[i] {
+            if !self.alive[i] || diffuse.lanes[i] {
                 continue;
             }
             let before_last = self.paths.depth[i] < setup.depths.0;
@@ -153,10 +158,11 @@ impl Lanes {
                     let (path, s) = (self.paths.get(i), &mut self.streams[i]);
                     out[self.sample[i]] = path::finish(setup.scene, path, self.hits[i], s, setup.depths, STRATEGY);
                     self.alive[i] = false;
+                    handed_over = true;
                 }
             }
         }
-        diffuse
+        handed_over
     }
 }
 
