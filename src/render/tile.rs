@@ -4,7 +4,9 @@
 //! not yet converged, up to `spp`. Each pixel takes its samples in order,
 //! each from its own keyed random stream, and the decision to sample it
 //! again looks at its own samples only — so pixel values and sample counts
-//! do not depend on who renders them or alongside what. In spectral mode a
+//! do not depend on who renders them or alongside what (a pass traces its
+//! pixels in batches, so that paths of several pixels share the vector
+//! lanes). In spectral mode a
 //! sample traces each group of bins with the same random numbers (the
 //! same path, while no dispersive glass splits it).
 
@@ -19,9 +21,11 @@ use crate::sampler::SampleStream;
 use crate::scene::desc::{IntegratorKind, Strategy};
 use crate::scene::{Interaction, World};
 use crate::settings::Settings;
+use std::ops::Range;
 
 /// Renders every pass of `tile`, handing each pass's result to `emit`; once
-/// `control` says stop, returns at the next pixel without emitting the pass.
+/// `control` says stop, returns at the next batch of pixels without
+/// emitting the pass.
 pub fn render_tile(
     world: &World,
     settings: &Settings,
@@ -38,36 +42,41 @@ pub fn render_tile(
     };
     let mut target = first.min(settings.spp);
     let mut pass = 1;
+    let coords: Vec<(u32, u32)> = pixel_coords(tile).collect();
+    let mut batch = Batch::default();
     loop {
         let started = std::time::Instant::now();
         let mut active = 0;
-        for (k, (x, y)) in pixel_coords(tile).enumerate() {
+        let mut k = 0;
+        while k < coords.len() {
             if control.stopped() {
                 return;
             }
-            let p = &mut pixels[k];
-            if pass > 1 && settings.adaptive.is_some_and(|a| p.converged(&a)) {
-                continue;
+            // The next pixels of the pass that take samples, up to
+            // `BATCH_SAMPLES` of them, traced together.
+            batch.clear();
+            while k < coords.len() && batch.rays.len() < BATCH_SAMPLES {
+                let p = &pixels[k];
+                if pass == 1 || !settings.adaptive.is_some_and(|a| p.converged(&a)) {
+                    batch.add_pixel(world, settings, k, coords[k], p.samples()..target);
+                }
+                k += 1;
             }
-            control.count_samples(target.saturating_sub(p.samples()) as u64);
-            let (rays, streams): (Vec<Ray>, Vec<SampleStream>) =
-                (p.samples()..target).map(|s| camera_ray(world.camera(), settings, x, y, s)).unzip();
-            let hits = world.intersect_coherent(&rays);
+            control.count_samples(batch.rays.len() as u64);
+            let hits = batch.primary_hits(world);
             if guides {
-                for &hit in &hits {
-                    let (albedo, normal) = first_hit_guides(world, hit);
-                    p.add_guides(albedo, normal);
+                for (pixel, range) in &batch.pixels {
+                    for &hit in &hits[range.clone()] {
+                        let (albedo, normal) = first_hit_guides(world, hit);
+                        pixels[*pixel].add_guides(albedo, normal);
+                    }
                 }
             }
-            trace_pass(
-                world,
-                settings,
-                CameraSamples { rays: &rays, hits: &hits, streams: &streams },
-                p,
-                &mut spectrum,
-            );
-            if !settings.adaptive.is_some_and(|a| p.converged(&a)) {
-                active += 1;
+            trace_batch(world, settings, &batch, &hits, &mut pixels, &mut spectrum);
+            for &(pixel, _) in &batch.pixels {
+                if !settings.adaptive.is_some_and(|a| pixels[pixel].converged(&a)) {
+                    active += 1;
+                }
             }
         }
         let done = target >= settings.spp || active == 0;
@@ -99,25 +108,80 @@ fn camera_ray(camera: &Camera, settings: &Settings, x: u32, y: u32, sample: u32)
     (camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens), stream)
 }
 
-/// Adds the radiance of each of a pixel's camera samples to it, in order.
-/// RGB path tracing under MIS traces them side by side (`packet`), the
-/// rest one by one.
-fn trace_pass(world: &World, settings: &Settings, samples: CameraSamples, p: &mut PixelAccum, spectrum: &mut [f32]) {
+/// Samples up to which a pass's pixels are traced together: the lanes run
+/// on from one pixel's samples into the next, so only a batch's end leaves
+/// them idle.
+const BATCH_SAMPLES: usize = 1024;
+
+/// Some pixels' camera samples of a pass, pixel by pixel, each pixel's in
+/// sample order.
+#[derive(Default)]
+struct Batch {
+    /// Each pixel (its index in the tile) and its samples' range here.
+    pixels: Vec<(usize, Range<usize>)>,
+    rays: Vec<Ray>,
+    streams: Vec<SampleStream>,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.pixels.clear();
+        self.rays.clear();
+        self.streams.clear();
+    }
+
+    /// Adds pixel `k` of the tile, at `(x, y)`, with its samples `samples`.
+    fn add_pixel(&mut self, world: &World, settings: &Settings, k: usize, (x, y): (u32, u32), samples: Range<u32>) {
+        let start = self.rays.len();
+        for s in samples {
+            let (ray, stream) = camera_ray(world.camera(), settings, x, y, s);
+            self.rays.push(ray);
+            self.streams.push(stream);
+        }
+        self.pixels.push((k, start..self.rays.len()));
+    }
+
+    /// The camera rays' hits, each pixel's traced together in coherent
+    /// packets.
+    fn primary_hits(&self, world: &World) -> Vec<Option<Interaction>> {
+        let mut hits = Vec::with_capacity(self.rays.len());
+        for (_, range) in &self.pixels {
+            hits.extend(world.intersect_coherent(&self.rays[range.clone()]));
+        }
+        hits
+    }
+}
+
+/// Adds the radiance of each camera sample of `batch` (whose hits are
+/// `hits`) to its pixel, in sample order. RGB path tracing under MIS traces
+/// them side by side (`packet`), the rest one by one.
+fn trace_batch(
+    world: &World,
+    settings: &Settings,
+    batch: &Batch,
+    hits: &[Option<Interaction>],
+    pixels: &mut [PixelAccum],
+    spectrum: &mut [f32],
+) {
     match world {
         World::Rgb(scene) if settings.integrator == IntegratorKind::Path && settings.strategy == Strategy::Mis => {
-            let mut radiance = vec![Vec3::ZERO; samples.rays.len()];
-            let depths = (settings.max_depth, settings.rr_depth);
-            packet::li(scene, &samples, depths, &mut radiance);
-            radiance.into_iter().for_each(|rgb| p.add(rgb));
+            let samples = CameraSamples { rays: &batch.rays, hits, streams: &batch.streams };
+            let mut radiance = vec![Vec3::ZERO; batch.rays.len()];
+            packet::li(scene, &samples, (settings.max_depth, settings.rr_depth), &mut radiance);
+            for (pixel, range) in &batch.pixels {
+                radiance[range.clone()].iter().for_each(|&rgb| pixels[*pixel].add(rgb));
+            }
         }
         _ => {
-            let camera = samples.rays.iter().zip(samples.hits).zip(samples.streams);
-            for ((&ray, &hit), stream) in camera {
-                let rgb = trace(world, settings, &Primary { ray, hit }, stream.clone(), spectrum);
-                if spectrum.is_empty() {
-                    p.add(rgb);
-                } else {
-                    p.add_spectral(rgb, spectrum);
+            for (pixel, range) in &batch.pixels {
+                for k in range.clone() {
+                    let primary = Primary { ray: batch.rays[k], hit: hits[k] };
+                    let rgb = trace(world, settings, &primary, batch.streams[k].clone(), spectrum);
+                    if spectrum.is_empty() {
+                        pixels[*pixel].add(rgb);
+                    } else {
+                        pixels[*pixel].add_spectral(rgb, spectrum);
+                    }
                 }
             }
         }
