@@ -108,9 +108,9 @@ fn camera_ray(camera: &Camera, settings: &Settings, x: u32, y: u32, sample: u32)
     (camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens), stream)
 }
 
-/// Samples up to which a pass's pixels are traced together: the lanes run
-/// on from one pixel's samples into the next, so only a batch's end leaves
-/// them idle.
+/// Samples up to which a pass's pixels are traced together (whole pixels:
+/// one alone when its pass has more): the lanes run on from one pixel's
+/// samples into the next, so only a batch's end leaves them idle.
 const BATCH_SAMPLES: usize = 1024;
 
 /// Some pixels' camera samples of a pass, pixel by pixel, each pixel's in
