@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 pub mod inputs;
+pub mod job;
 
 use clap::Parser;
 use rsrender::cli::Cli;
@@ -17,6 +18,9 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_rsrender");
+
+/// The exit status of a run that `timeout` ended.
+pub const TIMEOUT_EXIT: i32 = 124;
 
 /// A scene file written into a fresh temporary directory.
 pub struct SceneFile {
