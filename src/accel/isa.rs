@@ -87,11 +87,25 @@ fn avx2_set() -> [(&'static str, bool); 5] {
     ]
 }
 
+/// Whether this CPU has AVX-512 as x86-64-v4 has it (F, CD, BW, DQ, VL):
+/// what Embree's AVX-512 kernels need, and the lanes' AVX-512 version.
+pub fn has_avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        has!("avx512f") && has!("avx512cd") && has!("avx512dq") && has!("avx512bw") && has!("avx512vl")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 fn widest() -> &'static str {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::is_x86_feature_detected as has;
-        if has!("avx512f") && has!("avx512cd") && has!("avx512dq") && has!("avx512bw") && has!("avx512vl") {
+        if has_avx512() {
             return "avx512";
         }
         if avx2_set().iter().all(|&(_, present)| present) {

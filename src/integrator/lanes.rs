@@ -14,7 +14,7 @@ pub const WIDTH: usize = crate::accel::PACKET;
 pub enum Isa {
     /// The build's (x86-64-v3 by default: AVX2).
     Build,
-    /// AVX-512 (F, BW, DQ, VL), where the CPU has it.
+    /// AVX-512 (x86-64-v4's: F, CD, BW, DQ, VL), where the CPU has it.
     #[cfg(target_arch = "x86_64")]
     Avx512,
 }
@@ -24,11 +24,7 @@ impl Isa {
     #[inline]
     pub fn widest() -> Isa {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512bw")
-            && std::arch::is_x86_feature_detected!("avx512dq")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-        {
+        if crate::accel::isa::has_avx512() {
             return Isa::Avx512;
         }
         Isa::Build

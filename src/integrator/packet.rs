@@ -1,5 +1,5 @@
-//! Path tracing a pixel's samples `WIDTH` at a time, side by side (RGB
-//! mode, MIS). Their segments and shadow rays are traced together in Embree
+//! Path tracing camera samples (a batch of pixels' samples) `WIDTH` at a
+//! time, side by side (RGB mode, MIS). Their segments and shadow rays are traced together in Embree
 //! packets, and the vertices on plain diffuse surfaces (the common case) are
 //! shaded together in structure-of-arrays lanes, which vectorise. A lane
 //! whose path ends takes the next sample at once, so that packets stay
@@ -26,8 +26,8 @@ use crate::scene::runtime::NO_LIGHT;
 use crate::scene::{Interaction, Scene};
 use std::f32::consts::{FRAC_1_PI, FRAC_PI_4};
 
-/// A pass over some of a pixel's samples: their camera rays, the rays'
-/// hits (traced ahead, together) and their random streams.
+/// Camera samples (some pixels' samples of a pass): their camera rays, the
+/// rays' hits (traced ahead, together) and their random streams.
 pub struct CameraSamples<'a> {
     pub rays: &'a [Ray],
     pub hits: &'a [Option<Interaction>],
@@ -65,11 +65,11 @@ pub fn li_in(isa: Isa, scene: &Scene, samples: &CameraSamples, depths: (u32, u32
 }
 
 /// `li_lanes` with AVX-512, its 16-wide vectors and mask registers: on
-/// Mitsuba's box 1.05x the whole render against the build's AVX2.
+/// Mitsuba's box 1.06x the whole render against the build's AVX2.
 /// Everything it calls in a pass is inlined into it (`#[inline(always)]`
 /// down the call tree), or it would run in the build's instruction set.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+#[target_feature(enable = "avx512f,avx512cd,avx512bw,avx512dq,avx512vl")]
 fn li_avx512(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), out: &mut [Vec3]) {
     li_lanes(scene, samples, depths, out)
 }

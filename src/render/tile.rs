@@ -42,23 +42,22 @@ pub fn render_tile(
     };
     let mut target = first.min(settings.spp);
     let mut pass = 1;
-    let coords: Vec<(u32, u32)> = pixel_coords(tile).collect();
     let mut batch = Batch::default();
     loop {
         let started = std::time::Instant::now();
         let mut active = 0;
         let mut k = 0;
-        while k < coords.len() {
+        while k < pixels.len() {
             if control.stopped() {
                 return;
             }
             // The next pixels of the pass that take samples, up to
             // `BATCH_SAMPLES` of them, traced together.
             batch.clear();
-            while k < coords.len() && batch.rays.len() < BATCH_SAMPLES {
+            while k < pixels.len() && batch.rays.len() < BATCH_SAMPLES {
                 let p = &pixels[k];
                 if pass == 1 || !settings.adaptive.is_some_and(|a| p.converged(&a)) {
-                    batch.add_pixel(world, settings, k, coords[k], p.samples()..target);
+                    batch.add_pixel(world, settings, k, pixel_at(tile, k), p.samples()..target);
                 }
                 k += 1;
             }
@@ -91,8 +90,10 @@ pub fn render_tile(
     }
 }
 
-fn pixel_coords(tile: &Tile) -> impl Iterator<Item = (u32, u32)> + '_ {
-    (tile.y0..tile.y1).flat_map(move |y| (tile.x0..tile.x1).map(move |x| (x, y)))
+/// The image coordinates of the tile's pixel `k` (row by row).
+fn pixel_at(tile: &Tile, k: usize) -> (u32, u32) {
+    let width = (tile.x1 - tile.x0) as usize;
+    (tile.x0 + (k % width) as u32, tile.y0 + (k / width) as u32)
 }
 
 fn tile_result(tile: u32, pass: u32, done: bool, pixels: &[PixelAccum], guides: bool) -> TileResult {
