@@ -36,7 +36,9 @@ impl PixelAccum {
     /// One spectral sample: its bins and their sRGB. A sample with any
     /// non-finite bin counts as black, as in `add`.
     pub fn add_spectral(&mut self, rgb: Vec3, bins: &[f32]) {
-        if rgb.is_finite() && bins.iter().all(|v| v.is_finite()) {
+        // Every bin tested, not stopping at the first bad one: that loop
+        // vectorises.
+        if rgb.is_finite() && bins.iter().fold(true, |ok, v| ok & v.is_finite()) {
             for (sum, &v) in self.bins.iter_mut().zip(bins) {
                 *sum += v as f64;
             }

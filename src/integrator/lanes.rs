@@ -164,6 +164,12 @@ impl Vecs {
         Vecs { x: select(m, a.x, b.x), y: select(m, a.y, b.y), z: select(m, a.z, b.z) }
     }
 
+    /// Each lane's largest component (glam's `Vec3::max_element`).
+    #[inline(always)]
+    pub fn max_element(&self) -> Floats {
+        each2(self.x, each2(self.y, self.z, f32::max), f32::max)
+    }
+
     #[inline(always)]
     pub fn lane(&self, i: usize) -> Vec3 {
         Vec3::new(self.x[i], self.y[i], self.z[i])

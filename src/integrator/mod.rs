@@ -15,6 +15,7 @@ pub use debug::{first_hit_albedo, first_hit_normal};
 mod lanes;
 pub mod packet;
 mod path;
+mod radiance_lanes;
 mod whitted;
 
 use crate::math::Ray;

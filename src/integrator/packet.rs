@@ -14,16 +14,18 @@
 use super::lanes::{add, and, div, each, each2, mul, select, splat, sub, test, Floats, Mask, Vecs};
 pub use super::lanes::{Isa, WIDTH};
 use super::path::{self, Path, LONG_PATH, LONG_PATH_CONTINUE};
+pub use super::radiance_lanes::RadianceLanes;
 use crate::accel::RayLanes;
 use crate::geometry::Triangle;
 use crate::light::Light;
 use crate::material::{Bsdf, Material};
 use crate::math::trig::sin_cos_octant;
-use crate::math::{Frame, Ray, Vec2, Vec3};
+use crate::math::{Frame, Ray, Vec2};
 use crate::sampler::SampleStream;
 use crate::scene::desc::Strategy;
 use crate::scene::runtime::NO_LIGHT;
 use crate::scene::{Interaction, Scene};
+use crate::spectrum::Radiance;
 use std::f32::consts::{FRAC_1_PI, FRAC_PI_4};
 
 /// Camera samples (some pixels' samples of a pass): their camera rays, the
@@ -36,8 +38,8 @@ pub struct CameraSamples<'a> {
 
 /// What every path of a pass shares.
 #[derive(Clone, Copy)]
-struct Setup<'a> {
-    scene: &'a Scene,
+struct Setup<'a, S: RadianceLanes> {
+    scene: &'a Scene<S>,
     /// Maximum depth and the depth where roulette starts.
     depths: (u32, u32),
 }
@@ -49,13 +51,13 @@ const STRATEGY: Strategy = Strategy::Mis;
 /// The radiance of each camera sample into `out` (as long as `samples`):
 /// `path::li` under MIS on each, `WIDTH` traced side by side, in the
 /// widest instruction set this CPU has.
-pub fn li(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), out: &mut [Vec3]) {
+pub fn li<S: RadianceLanes>(scene: &Scene<S>, samples: &CameraSamples, depths: (u32, u32), out: &mut [S]) {
     li_in(Isa::widest(), scene, samples, depths, out)
 }
 
 /// `li` compiled for `isa` (the same bits in each: Rust fuses no
 /// multiply-adds unasked, and the lanes use no approximate instructions).
-pub fn li_in(isa: Isa, scene: &Scene, samples: &CameraSamples, depths: (u32, u32), out: &mut [Vec3]) {
+pub fn li_in<S: RadianceLanes>(isa: Isa, scene: &Scene<S>, samples: &CameraSamples, depths: (u32, u32), out: &mut [S]) {
     match isa {
         Isa::Build => li_lanes(scene, samples, depths, out),
         #[cfg(target_arch = "x86_64")]
@@ -70,12 +72,12 @@ pub fn li_in(isa: Isa, scene: &Scene, samples: &CameraSamples, depths: (u32, u32
 /// down the call tree), or it would run in the build's instruction set.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512cd,avx512bw,avx512dq,avx512vl")]
-fn li_avx512(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), out: &mut [Vec3]) {
+fn li_avx512<S: RadianceLanes>(scene: &Scene<S>, samples: &CameraSamples, depths: (u32, u32), out: &mut [S]) {
     li_lanes(scene, samples, depths, out)
 }
 
 #[inline(always)]
-fn li_lanes(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), out: &mut [Vec3]) {
+fn li_lanes<S: RadianceLanes>(scene: &Scene<S>, samples: &CameraSamples, depths: (u32, u32), out: &mut [S]) {
     let n = samples.rays.len();
     assert!(samples.hits.len() == n && samples.streams.len() == n && out.len() == n);
     let Some(first_stream) = samples.streams.first() else { return };
@@ -88,10 +90,12 @@ fn li_lanes(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), out: &mu
         streams: std::array::from_fn(|_| first_stream.clone()),
     };
     let mut next = 0;
+    // Reused from round to round (in spectral mode they are large).
+    let (mut diffuse, mut lights, mut shadows) = (Diffuse::default(), LightSamples::default(), Shadows::default());
     loop {
         // Lanes freed by handing over take new samples at once, until every
         // lane is diffuse or the samples run out: full rounds.
-        let mut diffuse = Diffuse::default();
+        diffuse.clear();
         loop {
             next = lanes.fill(samples, next);
             if !lanes.hand_over_all_but_diffuse(&setup, out, &mut diffuse) || next == n {
@@ -102,12 +106,12 @@ fn li_lanes(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), out: &mu
             break;
         }
         // From here on the live lanes are the diffuse ones.
-        let shadows = diffuse.shade(&setup, &mut lanes);
+        diffuse.shade(&setup, &mut lanes, &mut lights, &mut shadows);
         shadows.test(scene, &mut lanes.paths);
         lanes.paths.trace_next(scene, lanes.alive, &mut lanes.hits);
         for i in 0..WIDTH {
             if diffuse.lanes[i] && !lanes.alive[i] {
-                out[lanes.sample[i]] = lanes.paths.l.lane(i);
+                out[lanes.sample[i]] = S::at(&lanes.paths.l, i);
             }
         }
     }
@@ -115,15 +119,15 @@ fn li_lanes(scene: &Scene, samples: &CameraSamples, depths: (u32, u32), out: &mu
 
 /// `WIDTH` paths in flight: their state, the hits their segments reached,
 /// and which sample each carries with its stream.
-struct Lanes {
-    paths: Paths,
+struct Lanes<S: RadianceLanes> {
+    paths: Paths<S>,
     hits: [Option<Interaction>; WIDTH],
     alive: Mask,
     sample: [usize; WIDTH],
     streams: [SampleStream; WIDTH],
 }
 
-impl Lanes {
+impl<S: RadianceLanes> Lanes<S> {
     /// Starts the samples from `next` on in the free lanes: the next sample
     /// to start afterwards.
     #[inline(always)]
@@ -145,7 +149,7 @@ impl Lanes {
     /// yet in it; every other live lane finishes its path alone, into
     /// `out`, and is freed. Whether any lane was freed.
     #[inline(always)]
-    fn hand_over_all_but_diffuse(&mut self, setup: &Setup, out: &mut [Vec3], diffuse: &mut Diffuse) -> bool {
+    fn hand_over_all_but_diffuse(&mut self, setup: &Setup<S>, out: &mut [S], diffuse: &mut Diffuse<S>) -> bool {
         let mut handed_over = false;
         for i in 0..WIDTH {
             if !self.alive[i] || diffuse.lanes[i] {
@@ -170,16 +174,16 @@ impl Lanes {
 /// is exactly what `path::finish` would do there: a diffuse BSDF with
 /// nothing varying over the surface, before the last vertex.
 #[inline(always)]
-fn plain_diffuse<'a>(
-    scene: &Scene,
+fn plain_diffuse<'a, 's, S: Radiance>(
+    scene: &'s Scene<S>,
     hit: Option<&'a Interaction>,
     before_last: bool,
-) -> Option<(&'a Interaction, Vec3)> {
+) -> Option<(&'a Interaction, &'s S)> {
     let si = hit?;
-    let mat: &Material = scene.material(si.material);
+    let mat: &Material<S> = scene.material(si.material);
     let plain =
         mat.varying.is_none() && mat.opacity.is_none() && mat.normal_map.is_none() && mat.emission_texture.is_none();
-    match mat.bsdf {
+    match &mat.bsdf {
         Bsdf::Diffuse { reflectance } if plain && before_last => Some((si, reflectance)),
         _ => None,
     }
@@ -191,25 +195,25 @@ fn plain_diffuse<'a>(
 /// vertex sampled specularly only at the camera (depth 1): those fields of
 /// `Path` are not kept.
 #[derive(Default)]
-struct Paths {
+struct Paths<S: RadianceLanes> {
     origin: Vecs,
     dir: Vecs,
     t_max: Floats,
-    l: Vecs,
-    beta: Vecs,
+    l: S::Lanes,
+    beta: S::Lanes,
     prev_pdf: Floats,
     prev_p: Vecs,
     prev_n: Vecs,
     depth: [u32; WIDTH],
 }
 
-impl Paths {
+impl<S: RadianceLanes> Paths<S> {
     #[inline(always)]
-    fn get(&self, i: usize) -> Path<Vec3> {
+    fn get(&self, i: usize) -> Path<S> {
         Path {
             ray: Ray::segment(self.origin.lane(i), self.dir.lane(i), self.t_max[i]),
-            l: self.l.lane(i),
-            beta: self.beta.lane(i),
+            l: S::at(&self.l, i),
+            beta: S::at(&self.beta, i),
             hero: None,
             prev_delta: self.depth[i] == 1,
             prev_pdf: self.prev_pdf[i],
@@ -222,14 +226,14 @@ impl Paths {
     }
 
     #[inline(always)]
-    fn put(&mut self, i: usize, p: &Path<Vec3>) {
+    fn put(&mut self, i: usize, p: &Path<S>) {
         let constant = p.hero.is_none() && p.cutouts == 0 && p.eta_scale == 1.0;
         debug_assert!(constant && p.prev_delta == (p.depth == 1), "a lane's path has met a non-diffuse vertex");
         self.origin.set(i, p.ray.origin);
         self.dir.set(i, p.ray.dir);
         self.t_max[i] = p.ray.t_max;
-        self.l.set(i, p.l);
-        self.beta.set(i, p.beta);
+        S::put(&mut self.l, i, p.l);
+        S::put(&mut self.beta, i, p.beta);
         self.prev_pdf[i] = p.prev_pdf;
         self.prev_p.set(i, p.prev_p);
         self.prev_n.set(i, p.prev_n);
@@ -238,7 +242,7 @@ impl Paths {
 
     /// The hits of the next segments of the paths still `alive`.
     #[inline(always)]
-    fn trace_next(&self, scene: &Scene, alive: Mask, hits: &mut [Option<Interaction>; WIDTH]) {
+    fn trace_next(&self, scene: &Scene<S>, alive: Mask, hits: &mut [Option<Interaction>; WIDTH]) {
         scene.intersect_lanes(&ray_lanes(&self.origin, &self.dir, self.t_max, alive), hits);
     }
 }
@@ -251,47 +255,53 @@ fn ray_lanes(origin: &Vecs, dir: &Vecs, t_max: Floats, active: Mask) -> RayLanes
 
 /// Next-event estimation's shadow rays, lane by lane, with the light each
 /// brings where it passes: `carried · (w / pdf)`.
-struct Shadows {
+#[derive(Default)]
+struct Shadows<S: RadianceLanes> {
     origin: Vecs,
     dir: Vecs,
     t_max: Floats,
-    carried: Vecs,
+    carried: S::Lanes,
     w: Floats,
     pdf: Floats,
     waiting: Mask,
 }
 
-impl Shadows {
+impl<S: RadianceLanes> Shadows<S> {
     /// Adds each waiting ray's light where it passes.
     #[inline(always)]
-    fn test(&self, scene: &Scene, paths: &mut Paths) {
+    fn test(&self, scene: &Scene<S>, paths: &mut Paths<S>) {
         let seen = scene.visibility_lanes(&ray_lanes(&self.origin, &self.dir, self.t_max, self.waiting));
         let arrives = and(self.waiting, test(seen, seen, |v, _| v > 0.0));
-        let light = self.carried.scale(div(mul(self.w, seen), self.pdf));
-        paths.l = Vecs::select(arrives, paths.l.add(light), paths.l);
+        S::add_scaled(&mut paths.l, arrives, &self.carried, div(mul(self.w, seen), self.pdf));
     }
 }
 
 /// The lanes whose vertex is on a plain diffuse surface, gathered.
 #[derive(Default)]
-struct Diffuse {
+struct Diffuse<S: RadianceLanes> {
     lanes: Mask,
     p: Vecs,
     /// The geometric normal.
     n: Vecs,
     /// The shading normal.
     ns: Vecs,
-    reflectance: Vecs,
+    reflectance: S::Lanes,
     on_light: Mask,
 }
 
-impl Diffuse {
+impl<S: RadianceLanes> Diffuse<S> {
+    /// No lane gathered.
     #[inline(always)]
-    fn gather(&mut self, i: usize, si: &Interaction, reflectance: Vec3) {
+    fn clear(&mut self) {
+        (self.lanes, self.on_light) = ([false; WIDTH], [false; WIDTH]);
+    }
+
+    #[inline(always)]
+    fn gather(&mut self, i: usize, si: &Interaction, reflectance: &S) {
         self.p.set(i, si.p);
         self.n.set(i, si.n);
         self.ns.set(i, si.ns);
-        self.reflectance.set(i, reflectance);
+        S::put(&mut self.reflectance, i, *reflectance);
         self.lanes[i] = true;
         self.on_light[i] = si.light != NO_LIGHT;
     }
@@ -300,14 +310,14 @@ impl Diffuse {
     /// side: light emitted towards the path, next-event estimation (into
     /// `shadows`), the BSDF sample and roulette.
     #[inline(always)]
-    fn shade(&self, setup: &Setup, lanes: &mut Lanes) -> Shadows {
-        let (u_dir, lights) = self.emitted_and_light_samples(setup.scene, lanes);
+    fn shade(&self, setup: &Setup<S>, lanes: &mut Lanes<S>, lights: &mut LightSamples<S>, shadows: &mut Shadows<S>) {
+        let u_dir = self.emitted_and_light_samples(setup.scene, lanes, lights);
         let frames = Frames::around(self.ns);
         let wo = lanes.paths.dir.neg();
         let wo_local = frames.to_local(wo);
         let (wi, pdf, sampled) = sample_cosine(&frames, wo_local, u_dir);
         let sampled = and(and(self.lanes, sampled), test(self.n.dot(wo), self.n.dot(wi), |a, b| a * b > 0.0));
-        let shadows = self.next_event(&frames, lanes.paths.beta, (wo, wo_local), &lights);
+        self.next_event(&frames, &lanes.paths.beta, (wo, wo_local), lights, shadows);
         // Drawn at every diffuse lane: one that did not sample a direction
         // ends here, and its stream with it.
         let mut u_rr = splat(0.0);
@@ -317,7 +327,6 @@ impl Diffuse {
             }
         }
         lanes.alive = self.go_on(&mut lanes.paths, (wi, pdf), (sampled, u_rr), setup.depths.1);
-        shadows
     }
 
     /// Adds the light each diffuse lane's vertex emits towards its path,
@@ -325,8 +334,14 @@ impl Diffuse {
     /// samples a light: the BSDF's two numbers per lane, and the light
     /// samples.
     #[inline(always)]
-    fn emitted_and_light_samples(&self, scene: &Scene, lanes: &mut Lanes) -> ([Floats; 2], LightSamples) {
-        let (mut u_dir, mut lights) = ([splat(0.0); 2], LightSamples::default());
+    fn emitted_and_light_samples(
+        &self,
+        scene: &Scene<S>,
+        lanes: &mut Lanes<S>,
+        lights: &mut LightSamples<S>,
+    ) -> [Floats; 2] {
+        let mut u_dir = [splat(0.0); 2];
+        (lights.found, lights.delta) = ([false; WIDTH], [false; WIDTH]);
         let mut triangles = LightTriangles::default();
         let paths = &mut lanes.paths;
         for i in 0..WIDTH {
@@ -339,7 +354,8 @@ impl Diffuse {
                 let prev = (paths.depth[i] == 1, paths.prev_pdf[i], paths.prev_p.lane(i), paths.prev_n.lane(i));
                 let w = path::emitted_weight(scene, si, prev, dir, STRATEGY);
                 let emission = scene.material(si.material).emission;
-                paths.l.set(i, paths.l.lane(i) + paths.beta.lane(i) * emission * w);
+                let l = S::at(&paths.l, i) + S::at(&paths.beta, i) * emission * w;
+                S::put(&mut paths.l, i, l);
             }
             let s = &mut lanes.streams[i];
             let (u_choose, u_prim, u_light) = (s.next_u64(), s.next_u64(), s.next_2d());
@@ -354,41 +370,51 @@ impl Diffuse {
                     let kept = emitter.world_triangles.as_deref().expect("checked");
                     if let Some((prim, prim_pmf)) = emitter.prims.sample(u_prim) {
                         triangles.gather(i, &kept[prim], (pmf, prim_pmf), u_light);
-                        lights.radiance.set(i, *emission);
+                        S::put(&mut lights.radiance, i, *emission);
                     }
                 }
                 _ => {
                     if let Some(ls) = light.sample_li(scene.geometry(), si.p, u_prim, u_light) {
                         lights.wi.set(i, ls.wi);
-                        lights.radiance.set(i, ls.radiance);
+                        S::put(&mut lights.radiance, i, ls.radiance);
                         (lights.dist[i], lights.pdf[i]) = (ls.dist, pmf * ls.pdf);
                         (lights.delta[i], lights.found[i]) = (ls.delta, true);
                     }
                 }
             }
         }
-        triangles.sample(self.p, &mut lights);
-        (u_dir, lights)
+        triangles.sample(self.p, lights);
+        u_dir
     }
 
     /// Next-event estimation: the shadow ray of each light sample that the
     /// BSDF does not zero, for paths that carry `beta`.
     #[inline(always)]
-    fn next_event(&self, frames: &Frames, beta: Vecs, (wo, wo_local): (Vecs, Vecs), lights: &LightSamples) -> Shadows {
+    fn next_event(
+        &self,
+        frames: &Frames,
+        beta: &S::Lanes,
+        (wo, wo_local): (Vecs, Vecs),
+        lights: &LightSamples<S>,
+        shadows: &mut Shadows<S>,
+    ) {
         let wi_local = frames.to_local(lights.wi);
         // Both `Bsdf::eval` and `Bsdf::pdf` are zero unless wo and wi are
         // on one side; the cosine is the same in both.
         let apart = test(mul(wo_local.z, wi_local.z), splat(0.0), |a, b| a <= b);
         let cos = each(wi_local.z, f32::abs);
         let bsdf_pdf = select(apart, splat(0.0), each(cos, |c| c.max(0.0) * FRAC_1_PI));
-        let f = self.reflectance.scale(select(apart, splat(0.0), each(cos, |c| FRAC_1_PI * c)));
+        let f_scale = select(apart, splat(0.0), each(cos, |c| FRAC_1_PI * c));
         let w = select(lights.delta, splat(1.0), power_heuristics(lights.pdf, bsdf_pdf));
         let allowed = test(self.n.dot(wo), self.n.dot(lights.wi), |a, b| a * b > 0.0);
-        let lit = and(and(and(self.lanes, lights.found), allowed), test(max_element(f), splat(0.0), |m, z| m > z));
+        let lit = and(and(self.lanes, lights.found), allowed);
+        let f_max = S::maxima_scaled(&self.reflectance, f_scale, lit);
+        let lit = and(lit, test(f_max, splat(0.0), |m, z| m > z));
         let origin = offset_origins(self.p, self.n, lights.wi);
         let (dir, t_max) = shadow_rays(origin, self.p, lights.wi, lights.dist);
-        let carried = beta.mul(f).mul(lights.radiance);
-        Shadows { origin, dir, t_max, carried, w, pdf: lights.pdf, waiting: lit }
+        S::carry(&mut shadows.carried, lit, beta, (&self.reflectance, f_scale), &lights.radiance);
+        (shadows.origin, shadows.dir, shadows.t_max) = (origin, dir, t_max);
+        (shadows.w, shadows.pdf, shadows.waiting) = (w, lights.pdf, lit);
     }
 
     /// Takes the BSDF samples (`wi`, `pdf`) as the next segments where
@@ -399,22 +425,25 @@ impl Diffuse {
     #[inline(always)]
     fn go_on(
         &self,
-        paths: &mut Paths,
+        paths: &mut Paths<S>,
         (wi, pdf): (Vecs, Floats),
         (sampled, u_rr): (Mask, Floats),
         rr_depth: u32,
     ) -> Mask {
-        let beta = paths.beta.mul(self.reflectance);
-        let roulette: Mask = paths.depth.map(|d| d >= rr_depth);
+        let roulette: Mask = and(self.lanes, paths.depth.map(|d| d >= rr_depth));
         let cap = paths.depth.map(|d| if d < LONG_PATH { 1.0 } else { LONG_PATH_CONTINUE });
+        let maxima = S::times(&mut paths.beta, self.lanes, &self.reflectance);
         // `path::finish` multiplies by eta_scale, 1 here: the same bits.
-        let q = each2(max_element(beta), cap, f32::min);
-        let beta = Vecs::select(roulette, beta.div_by(q), beta);
+        let q = each2(maxima, cap, f32::min);
+        let maxima = select(roulette, S::divide(&mut paths.beta, roulette, q), maxima);
         let origin = offset_origins(self.p, self.n, wi);
         // `u_rr >= q` ends a path, so a NaN q keeps it, as in `path::finish`.
-        let kept = std::array::from_fn(|i| !roulette[i] || u_rr[i] < q[i] || q[i].is_nan());
-        let goes_on = and(and(sampled, kept), test(max_element(beta), splat(0.0), |m, z| m > z || m.is_nan()));
-        paths.beta = beta;
+        // A loop: `array::from_fn` here was not inlined (so not in AVX-512).
+        let mut kept = [false; WIDTH];
+        for i in 0..WIDTH {
+            kept[i] = !roulette[i] || u_rr[i] < q[i] || q[i].is_nan();
+        }
+        let goes_on = and(and(sampled, kept), test(maxima, splat(0.0), |m, z| m > z || m.is_nan()));
         paths.prev_pdf = pdf;
         paths.prev_p = self.p;
         paths.prev_n = self.n;
@@ -431,10 +460,10 @@ impl Diffuse {
 /// One light sample per lane (what `Light::sample_li` gave, with the
 /// light's choice probability folded into `pdf`).
 #[derive(Default)]
-struct LightSamples {
+struct LightSamples<S: RadianceLanes> {
     wi: Vecs,
     dist: Floats,
-    radiance: Vecs,
+    radiance: S::Lanes,
     pdf: Floats,
     delta: Mask,
     found: Mask,
@@ -471,7 +500,7 @@ impl LightTriangles {
     /// `Triangle::sample_toward` from `p` and the rest of `sample_li`, at
     /// each chosen lane, into `lights`.
     #[inline(always)]
-    fn sample(&self, p: Vecs, lights: &mut LightSamples) {
+    fn sample<S: RadianceLanes>(&self, p: Vecs, lights: &mut LightSamples<S>) {
         // `sampling::uniform_triangle`, both branches computed and one kept.
         let [ux, uy] = self.u;
         let (half_x, half_y) = (each(ux, |u| u / 2.0), each(uy, |u| u / 2.0));
@@ -494,7 +523,9 @@ impl LightTriangles {
         lights.wi = Vecs::select(sampled, wi, lights.wi);
         lights.dist = select(sampled, dist, lights.dist);
         lights.pdf = select(sampled, pdf, lights.pdf);
-        lights.found = std::array::from_fn(|i| sampled[i] || lights.found[i]);
+        for (found, &sampled) in lights.found.iter_mut().zip(&sampled) {
+            *found |= sampled;
+        }
     }
 }
 
@@ -561,12 +592,6 @@ fn power_heuristics(pdf_a: Floats, pdf_b: Floats) -> Floats {
     select(test(a, a, |a, _| a.is_infinite()), splat(1.0), ratio)
 }
 
-/// Each lane's largest component (glam's `Vec3::max_element`).
-#[inline(always)]
-fn max_element(v: Vecs) -> Floats {
-    each2(v.x, each2(v.y, v.z, f32::max), f32::max)
-}
-
 /// `shadow_ray` at each lane: its direction and length.
 #[inline(always)]
 fn shadow_rays(origin: Vecs, shaded: Vecs, wi: Vecs, dist: Floats) -> (Vecs, Floats) {
@@ -574,7 +599,7 @@ fn shadow_rays(origin: Vecs, shaded: Vecs, wi: Vecs, dist: Floats) -> (Vecs, Flo
     let to = target.sub(origin);
     let length = each(to.dot(to), f32::sqrt);
     let abs = Vecs { x: each(target.x, f32::abs), y: each(target.y, f32::abs), z: each(target.z, f32::abs) };
-    let margin = each(max_element(abs), |m| 1e-4 * (1.0 + m));
+    let margin = each(abs.max_element(), |m| 1e-4 * (1.0 + m));
     let finite = test(dist, dist, |d, _| d.is_finite());
     let dir = Vecs::select(finite, to.div_by(length), wi);
     let t_max = select(finite, each2(length, margin, |l, m| (l - m).max(0.0)), splat(f32::INFINITY));
@@ -587,7 +612,7 @@ fn shadow_rays(origin: Vecs, shaded: Vecs, wi: Vecs, dist: Floats) -> (Vecs, Flo
 #[inline(always)]
 fn offset_origins(p: Vecs, n: Vecs, dir: Vecs) -> Vecs {
     let abs = Vecs { x: each(p.x, f32::abs), y: each(p.y, f32::abs), z: each(p.z, f32::abs) };
-    let scale = each(max_element(abs), |m| 1e-4 * (1.0 + m));
+    let scale = each(abs.max_element(), |m| 1e-4 * (1.0 + m));
     let leaves_front = test(n.dot(dir), splat(0.0), |a, b| a >= b);
     Vecs::select(leaves_front, p.add(n.scale(scale)), p.sub(n.scale(scale)))
 }

@@ -21,6 +21,7 @@ use crate::sampler::SampleStream;
 use crate::scene::desc::{IntegratorKind, Strategy};
 use crate::scene::{Interaction, World};
 use crate::settings::Settings;
+use crate::spectrum::{Bins, Radiance};
 use std::ops::Range;
 
 /// Renders every pass of `tile`, handing each pass's result to `emit`; once
@@ -35,7 +36,7 @@ pub fn render_tile(
 ) {
     let guides = settings.wants_guides();
     let mut pixels = vec![PixelAccum::with_bins(world.bins()); tile.pixel_count()];
-    let mut spectrum = vec![0.0f32; world.bins()];
+    let mut scratch = Scratch::new(world);
     let (first, step) = match settings.adaptive {
         Some(a) => (a.min_spp, a.pass_spp),
         None => (settings.spp, settings.spp),
@@ -71,7 +72,7 @@ pub fn render_tile(
                     }
                 }
             }
-            trace_batch(world, settings, &batch, &hits, &mut pixels, &mut spectrum);
+            trace_batch(world, settings, &batch, &hits, &mut pixels, &mut scratch);
             for &(pixel, _) in &batch.pixels {
                 if !settings.adaptive.is_some_and(|a| pixels[pixel].converged(&a)) {
                     active += 1;
@@ -153,24 +154,68 @@ impl Batch {
     }
 }
 
+/// Buffers that a tile's batches reuse.
+struct Scratch {
+    /// Each sample's radiance, traced side by side: in RGB, and in spectral
+    /// mode per group of bins.
+    rgb: Vec<Vec3>,
+    groups: Vec<Vec<Bins>>,
+    /// One sample's bins (spectral mode).
+    spectrum: Vec<f32>,
+}
+
+impl Scratch {
+    fn new(world: &World) -> Scratch {
+        Scratch { rgb: Vec::new(), groups: Vec::new(), spectrum: vec![0.0; world.bins()] }
+    }
+}
+
 /// Adds the radiance of each camera sample of `batch` (whose hits are
-/// `hits`) to its pixel, in sample order. RGB path tracing under MIS traces
-/// them side by side (`packet`), the rest one by one.
+/// `hits`) to its pixel, in sample order. Path tracing under MIS traces
+/// them side by side (`packet`), in spectral mode group of bins by group;
+/// the rest one by one.
 fn trace_batch(
     world: &World,
     settings: &Settings,
     batch: &Batch,
     hits: &[Option<Interaction>],
     pixels: &mut [PixelAccum],
-    spectrum: &mut [f32],
+    scratch: &mut Scratch,
 ) {
+    let samples = CameraSamples { rays: &batch.rays, hits, streams: &batch.streams };
+    let (n, depths) = (batch.rays.len(), (settings.max_depth, settings.rr_depth));
+    let side_by_side = settings.integrator == IntegratorKind::Path && settings.strategy == Strategy::Mis;
+    let Scratch { rgb, groups, spectrum } = scratch;
     match world {
-        World::Rgb(scene) if settings.integrator == IntegratorKind::Path && settings.strategy == Strategy::Mis => {
-            let samples = CameraSamples { rays: &batch.rays, hits, streams: &batch.streams };
-            let mut radiance = vec![Vec3::ZERO; batch.rays.len()];
-            packet::li(scene, &samples, (settings.max_depth, settings.rr_depth), &mut radiance);
+        World::Rgb(scene) if side_by_side => {
+            // `li` sets every sample's radiance: no need to clear.
+            rgb.resize(n, Vec3::ZERO);
+            packet::li(scene, &samples, depths, &mut rgb[..n]);
             for (pixel, range) in &batch.pixels {
-                radiance[range.clone()].iter().for_each(|&rgb| pixels[*pixel].add(rgb));
+                rgb[range.clone()].iter().for_each(|&l| pixels[*pixel].add(l));
+            }
+        }
+        World::Spectral(s) if side_by_side => {
+            // Each group of bins traces the same samples (the same numbers).
+            groups.resize_with(s.groups.len(), Vec::new);
+            for (scene, radiance) in s.groups.iter().zip(groups.iter_mut()) {
+                radiance.resize(n, Bins::ZERO);
+                packet::li(scene, &samples, depths, &mut radiance[..n]);
+            }
+            for (pixel, range) in &batch.pixels {
+                for k in range.clone() {
+                    let bins: &[f32] = match &groups[..] {
+                        [only] => &only[k].0[..spectrum.len()],
+                        _ => {
+                            for (g, radiance) in groups.iter().enumerate() {
+                                let group = s.binning.group(g);
+                                spectrum[group.clone()].copy_from_slice(&radiance[k].0[..group.len()]);
+                            }
+                            spectrum
+                        }
+                    };
+                    pixels[*pixel].add_spectral(s.rgb(bins), bins);
+                }
             }
         }
         _ => {

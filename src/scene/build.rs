@@ -16,7 +16,7 @@ use crate::light::{Background, Emitter, Emitters, Envmap, Light, LightChoice, Li
 use crate::material::{Blend, Bsdf, Fresnel, Material, Opacity, Plastic, RoughPlastic, Varying, MIN_ROUGH_ALPHA};
 use crate::math::{Aabb, Transform, Vec3};
 use crate::observer::{Detector, Observer, Target};
-use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum, RGB_MODE_NM};
+use crate::spectrum::{GroupPalette, Metal, Palette, Radiance, RgbPalette, Role, Spectrum, SrgbWeights, RGB_MODE_NM};
 use crate::texture::{Colours, Texture};
 use anyhow::{bail, Result};
 use std::collections::BTreeMap;
@@ -64,7 +64,7 @@ pub fn build(loaded: LoadedScene, (width, height): (u32, u32), threads: usize) -
         Some(binning) => {
             let groups =
                 (0..binning.groups()).map(|group| shade(&d, &GroupPalette { binning: &binning, group }, &shapes));
-            World::Spectral(SpectralScene { groups: groups.collect(), xyz_weights: binning.xyz_weights(), binning })
+            World::Spectral(SpectralScene { groups: groups.collect(), srgb: SrgbWeights::new(&binning), binning })
         }
     };
     Ok((world, observers))

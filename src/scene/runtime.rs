@@ -10,10 +10,9 @@ use crate::geometry::{Geometry, Hit};
 use crate::light::{Background, LightSampler};
 use crate::material::{Material, Shading};
 use crate::math::{offset_origin, Frame, Ray, Vec2, Vec3};
-use crate::spectrum::{bins_to_rgb, Binning, Bins, Radiance};
+use crate::spectrum::{Binning, Bins, Radiance, SrgbWeights};
 use crate::texture::Texture;
 use bincode::{Decode, Encode};
-use glam::DVec3;
 use std::cell::OnceCell;
 use std::sync::Arc;
 
@@ -49,14 +48,14 @@ pub struct SpectralScene {
     /// Group g carries bins g·LANES.. (see `Binning::group`).
     pub groups: Vec<Scene<Bins>>,
     pub binning: Binning,
-    /// Per bin, ∫ x̄ȳz̄ over it (for the sRGB picture).
-    pub(super) xyz_weights: Vec<DVec3>,
+    /// Per bin, the sRGB of its radiance (for the picture).
+    pub(super) srgb: SrgbWeights,
 }
 
 impl SpectralScene {
     /// Linear sRGB of a spectrum of bins (CIE 1931 2°).
     pub fn rgb(&self, bins: &[f32]) -> Vec3 {
-        bins_to_rgb(&self.xyz_weights, bins)
+        self.srgb.rgb(bins)
     }
 }
 

@@ -29,6 +29,8 @@ pub trait Radiance:
 {
     const ZERO: Self;
     const ONE: Self;
+    /// The values one carries (3 in RGB mode, `LANES` bins in spectral).
+    const CHANNELS: usize;
     fn splat(v: f32) -> Self;
     fn max_element(self) -> f32;
     /// Mean over the channels: what weighs lights by power.
@@ -58,6 +60,7 @@ impl<S: Radiance> TexelBasis<S> {
 impl Radiance for Vec3 {
     const ZERO: Self = Vec3::ZERO;
     const ONE: Self = Vec3::ONE;
+    const CHANNELS: usize = 3;
     #[inline]
     fn splat(v: f32) -> Self {
         Vec3::splat(v)
@@ -140,6 +143,7 @@ impl Bins {
 impl Radiance for Bins {
     const ZERO: Self = Bins([0.0; LANES]);
     const ONE: Self = Bins([1.0; LANES]);
+    const CHANNELS: usize = LANES;
     #[inline]
     fn splat(v: f32) -> Self {
         Bins([v; LANES])
@@ -173,6 +177,12 @@ impl Radiance for Bins {
         let mut v = Bins::ZERO;
         v.0[..3].copy_from_slice(&rgb.to_array());
         v
+    }
+}
+
+impl Default for Bins {
+    fn default() -> Self {
+        Bins::ZERO
     }
 }
 

@@ -19,6 +19,7 @@ mod ior;
 mod lanes;
 mod metal;
 mod palette;
+mod srgb;
 mod table;
 mod upsample;
 
@@ -27,11 +28,12 @@ pub use ior::{Ior, GLASSES, RGB_MODE_NM};
 pub use lanes::{Bins, Radiance, TexelBasis, LANES};
 pub use metal::{Metal, METALS};
 pub use palette::{GroupPalette, Palette, RgbPalette};
+pub use srgb::SrgbWeights;
 pub use table::Table;
 pub use upsample::{srgb_basis, Sigmoid};
 
 use cie::cie;
-use glam::{DVec3, Vec3};
+use glam::Vec3;
 
 /// What a colour means: how much of the light is kept (reflectance, tint)
 /// or how much is emitted (radiance, intensity, irradiance).
@@ -192,12 +194,6 @@ fn simpson(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
     (f(a) + f(b) + inner) * h / 3.0
 }
 
-/// Linear sRGB of bin-averaged spectral radiance: Σ L_b ∫_bin x̄ȳz̄.
-pub fn bins_to_rgb(weights: &[DVec3], bins: &[f32]) -> Vec3 {
-    let xyz: DVec3 = weights.iter().zip(bins).map(|(w, &l)| *w * l as f64).sum();
-    cie().emission_rgb(xyz).as_vec3()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,7 +217,7 @@ mod tests {
         let curve = Spectrum::Rgb([2.0, 1.0, 0.5]).curve(Role::Emission);
         let c = cie();
         let back = c.emission_rgb(c.integrate(|nm| curve.at(nm)));
-        assert!((back - DVec3::new(2.0, 1.0, 0.5)).abs().max_element() < 0.02, "{back}");
+        assert!((back - glam::DVec3::new(2.0, 1.0, 0.5)).abs().max_element() < 0.02, "{back}");
     }
 
     #[test]
