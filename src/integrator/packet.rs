@@ -435,7 +435,7 @@ impl<S: RadianceLanes> Diffuse<S> {
         let maxima = S::times(&mut paths.beta, self.lanes, &self.reflectance);
         // `path::finish` multiplies by eta_scale, 1 here: the same bits.
         let q = each2(maxima, cap, f32::min);
-        let maxima = select(roulette, S::divide(&mut paths.beta, roulette, q), maxima);
+        S::divide(&mut paths.beta, roulette, q);
         let origin = offset_origins(self.p, self.n, wi);
         // `u_rr >= q` ends a path, so a NaN q keeps it, as in `path::finish`.
         // A loop: `array::from_fn` here was not inlined (so not in AVX-512).
@@ -443,6 +443,9 @@ impl<S: RadianceLanes> Diffuse<S> {
         for i in 0..WIDTH {
             kept[i] = !roulette[i] || u_rr[i] < q[i] || q[i].is_nan();
         }
+        // `path::finish` tests the largest component after the division;
+        // dividing by a kept lane's q, in (0, 1], keeps every component's
+        // order, sign and NaN: the product's largest tells the same.
         let goes_on = and(and(sampled, kept), test(maxima, splat(0.0), |m, z| m > z || m.is_nan()));
         paths.prev_pdf = pdf;
         paths.prev_p = self.p;

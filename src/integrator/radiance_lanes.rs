@@ -21,8 +21,8 @@ pub trait RadianceLanes: Radiance + Default {
     fn add_scaled(l: &mut Self::Lanes, m: Mask, a: &Self::Lanes, s: Floats);
     /// `a · b` into `a` at the lanes in `m`: the products' `max_element`.
     fn times(a: &mut Self::Lanes, m: Mask, b: &Self::Lanes) -> Floats;
-    /// `a / s` into `a` at the lanes in `m`: the quotients' `max_element`.
-    fn divide(a: &mut Self::Lanes, m: Mask, s: Floats) -> Floats;
+    /// `a / s` into `a` at the lanes in `m`.
+    fn divide(a: &mut Self::Lanes, m: Mask, s: Floats);
 }
 
 impl RadianceLanes for Vec3 {
@@ -53,9 +53,8 @@ impl RadianceLanes for Vec3 {
         a.max_element()
     }
     #[inline(always)]
-    fn divide(a: &mut Vecs, m: Mask, s: Floats) -> Floats {
+    fn divide(a: &mut Vecs, m: Mask, s: Floats) {
         *a = Vecs::select(m, a.div_by(s), *a);
-        a.max_element()
     }
 }
 
@@ -109,12 +108,9 @@ impl RadianceLanes for Bins {
         r
     }
     #[inline(always)]
-    fn divide(a: &mut BinLanes, m: Mask, s: Floats) -> Floats {
-        let mut r = [0.0; WIDTH];
+    fn divide(a: &mut BinLanes, m: Mask, s: Floats) {
         for i in lanes_in(m) {
             a.0[i] /= s[i];
-            r[i] = a.0[i].max_element();
         }
-        r
     }
 }
