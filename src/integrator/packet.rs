@@ -1,7 +1,9 @@
 //! Path tracing camera samples (a batch of pixels' samples) `WIDTH` at a
-//! time, side by side (RGB mode, MIS). Their segments and shadow rays are traced together in Embree
-//! packets, and the vertices on plain diffuse surfaces (the common case) are
-//! shaded together in structure-of-arrays lanes, which vectorise. A lane
+//! time, side by side, under MIS, in RGB and spectral mode (what a path
+//! carries: `RadianceLanes`). Their segments and shadow rays are traced
+//! together in Embree packets, and the vertices on plain diffuse surfaces
+//! (the common case) are shaded together in structure-of-arrays lanes,
+//! which vectorise. A lane
 //! whose path ends takes the next sample at once, so that packets stay
 //! full; a lane that meets any other vertex finishes its path alone
 //! (`path::finish`) and is free again.
