@@ -4,7 +4,8 @@
 # importable by $MITSUBA_PYTHON (default python3), Mitsuba's speed on the same
 # Cornell box for comparison (pip install mitsuba numpy); rays per sample and
 # the render's rays/s against Embree alone, and Mitsuba's own tracer, on the
-# same rays. Then adaptive sampling against uniform sampling at equal samples
+# same rays; in spectral mode also the noise of both pictures at equal
+# samples and time. Then adaptive sampling against uniform sampling at equal samples
 # (relative MSE against a high-spp reference; REFERENCE_SPP, default 2048,
 # takes a minute or two), and the rank imbalance of an adaptive render on 4 ranks.
 #   scripts/bench.sh
@@ -52,17 +53,31 @@ if $mitsuba; then
     # One core each (taskset -c 0); the llvm variants need libLLVM 19
     # (apt-get install libllvm19) and render once first to exclude the JIT.
     export DRJIT_LIBLLVM_PATH=${DRJIT_LIBLLVM_PATH:-/usr/lib/x86_64-linux-gnu/libLLVM-19.so}
-    declare -A ours=([rgb]=$(rate $samples "$t1c") [spectral]=$(rate $samples "$ts"))
+    declare -A ours=([rgb]=$(rate $samples "$t1c") [spectral]=$(rate $samples "$ts")) seconds
     for variant in scalar_rgb scalar_spectral llvm_ad_rgb llvm_ad_spectral; do
         if ! line=$(timeout 600 taskset -c 0 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-$variant.exr" "$variant" 2>/dev/null); then
             echo "mitsuba $variant: did not run (for llvm variants: libLLVM 19 at \$DRJIT_LIBLLVM_PATH?)"
             continue
         fi
         m=$(echo "$line" | sed -n 's/.*: \([0-9.]*\) M samples.*/\1/p')
+        seconds[$variant]=$(echo "$line" | sed -n 's/.*samples\/s (\([0-9.]*\) s.*/\1/p')
         mode=${variant##*_}
         echo "$line; rsrender $mode / Mitsuba $variant, one core: $(awk -v a="${ours[$mode]}" -v b="$m" 'BEGIN { printf "%.2f", a / b }')x"
     done
     "$py" scripts/compare_images.py "$out/ours.exr" "$out/mitsuba-scalar_rgb.exr"
+    if [ -n "${seconds[llvm_ad_spectral]:-}" ]; then
+        # A Mitsuba spectral sample carries 4 wavelengths, ours every bin:
+        # the sRGB pictures' noise at 256 spp, against one reference of
+        # another seed, and per unit of time (1 / (relative MSE x seconds)).
+        "$bin" scenes/bench/cornell-mitsuba-spectral.toml --spp "${SPECTRAL_REFERENCE_SPP:-4096}" --seed 1 \
+            -o "$out/spectral-reference.exr" -q
+        mse() { "$py" scripts/compare_images.py "$1" "$out/spectral-reference.exr" | sed -n 's/relative MSE //p'; }
+        e_ours=$(mse "$out/spectral.exr")
+        e_mitsuba=$(mse "$out/mitsuba-llvm_ad_spectral.exr")
+        echo "spectral sRGB noise at 256 spp: relative MSE rsrender $e_ours, Mitsuba llvm_ad_spectral $e_mitsuba;" \
+            "per unit of time rsrender is $(awk -v a="$e_ours" -v ta="$ts" -v b="$e_mitsuba" -v tb="${seconds[llvm_ad_spectral]}" \
+                'BEGIN { printf "%.2f", (b * tb) / (a * ta) }')x as efficient"
+    fi
 else
     echo "(Mitsuba 3 not importable by $py: skipping the comparison; set MITSUBA_PYTHON)"
 fi
