@@ -16,8 +16,8 @@ use crate::film::tiles::Tile;
 use crate::film::{Layers, PixelAccum, TileResult};
 use crate::integrator::packet::{self, CameraSamples};
 use crate::integrator::{self, Primary};
-use crate::math::{Ray, Vec3};
-use crate::sampler::SampleStream;
+use crate::math::{Ray, Vec2, Vec3};
+use crate::sampler::{PixelKey, SampleStream};
 use crate::scene::desc::{IntegratorKind, Strategy};
 use crate::scene::{Interaction, World};
 use crate::settings::Settings;
@@ -101,12 +101,23 @@ fn tile_result(tile: u32, pass: u32, done: bool, pixels: &[PixelAccum], guides: 
     TileResult { tile, pass, done, seconds: 0.0, layers: Layers::of(pixels, guides) }
 }
 
-/// The camera ray of one sample: the first numbers of its stream.
-fn camera_ray(camera: &Camera, settings: &Settings, x: u32, y: u32, sample: u32) -> (Ray, SampleStream) {
-    let pixel_index = y as u64 * settings.width as u64 + x as u64;
-    let mut stream = SampleStream::new(settings.seed, pixel_index, sample as u64);
+/// The key of pixel (x, y)'s random streams.
+fn pixel_key(settings: &Settings, (x, y): (u32, u32)) -> PixelKey {
+    PixelKey::new(settings.seed, y as u64 * settings.width as u64 + x as u64)
+}
+
+/// The camera ray of one sample of pixel (x, y), whose streams `key`
+/// keys: the first numbers of its stream (the lens's two are skipped, not
+/// drawn, by a camera without a lens).
+fn camera_ray(camera: &Camera, key: PixelKey, (x, y): (u32, u32), sample: u32) -> (Ray, SampleStream) {
+    let mut stream = key.stream(sample as u64);
     let jitter = stream.next_2d();
-    let lens = stream.next_2d();
+    let lens = if camera.has_lens() {
+        stream.next_2d()
+    } else {
+        stream.skip(2);
+        Vec2::ZERO
+    };
     (camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, lens), stream)
 }
 
@@ -135,8 +146,9 @@ impl Batch {
     /// Adds pixel `k` of the tile, at `(x, y)`, with its samples `samples`.
     fn add_pixel(&mut self, world: &World, settings: &Settings, k: usize, (x, y): (u32, u32), samples: Range<u32>) {
         let start = self.rays.len();
+        let key = pixel_key(settings, (x, y));
         for s in samples {
-            let (ray, stream) = camera_ray(world.camera(), settings, x, y, s);
+            let (ray, stream) = camera_ray(world.camera(), key, (x, y), s);
             self.rays.push(ray);
             self.streams.push(stream);
         }
@@ -268,7 +280,7 @@ fn first_hit_guides(world: &World, hit: Option<Interaction>) -> (Vec3, Vec3) {
 /// One sample of one pixel, replayable on its own (`--debug-pixel x,y,s`):
 /// its RGB and, in spectral mode, its bins.
 pub fn render_sample(world: &World, settings: &Settings, x: u32, y: u32, s: u32) -> (Vec3, Vec<f32>) {
-    let (ray, stream) = camera_ray(world.camera(), settings, x, y, s);
+    let (ray, stream) = camera_ray(world.camera(), pixel_key(settings, (x, y)), (x, y), s);
     let hit = world.intersect(&ray);
     let mut spectrum = vec![0.0; world.bins()];
     (trace(world, settings, &Primary { ray, hit }, stream, &mut spectrum), spectrum)

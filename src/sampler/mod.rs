@@ -20,11 +20,34 @@ pub struct SampleStream {
     dimension: u64,
 }
 
+/// The part of a stream's key that a pixel's samples share (hashed once
+/// per pixel rather than once per sample).
+#[derive(Clone, Copy, Debug)]
+pub struct PixelKey(u64);
+
+impl PixelKey {
+    pub fn new(seed: u64, pixel_index: u64) -> PixelKey {
+        PixelKey(mix64(mix64(seed ^ 0x9E37_79B9_7F4A_7C15).wrapping_add(pixel_index)))
+    }
+
+    /// The stream of the pixel's sample `sample_index`.
+    #[inline]
+    pub fn stream(self, sample_index: u64) -> SampleStream {
+        let key = self.0.wrapping_add(mix64(sample_index.wrapping_add(0xD1B5_4A32_D192_ED03)));
+        SampleStream { key: mix64(key), dimension: 0 }
+    }
+}
+
 impl SampleStream {
     pub fn new(seed: u64, pixel_index: u64, sample_index: u64) -> SampleStream {
-        let key = mix64(mix64(seed ^ 0x9E37_79B9_7F4A_7C15).wrapping_add(pixel_index))
-            .wrapping_add(mix64(sample_index.wrapping_add(0xD1B5_4A32_D192_ED03)));
-        SampleStream { key: mix64(key), dimension: 0 }
+        PixelKey::new(seed, pixel_index).stream(sample_index)
+    }
+
+    /// Passes over `n` dimensions unused: the numbers after them are those
+    /// that drawing them would leave.
+    #[inline]
+    pub fn skip(&mut self, n: u64) {
+        self.dimension += n;
     }
 
     /// A uniform number in [0, 1).
@@ -53,6 +76,17 @@ impl SampleStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pixel_keys_streams_and_skipped_dimensions_change_no_number() {
+        let key = PixelKey::new(5, 77);
+        let (mut drawn, mut skipped) = (SampleStream::new(5, 77, 9), key.stream(9));
+        assert_eq!(drawn.next_1d(), skipped.next_1d());
+        let _ = drawn.next_2d();
+        skipped.skip(2);
+        assert_eq!(drawn.next_u64(), skipped.next_u64());
+        assert_ne!(key.stream(9).next_u64(), key.stream(10).next_u64());
+    }
 
     #[test]
     fn same_key_same_numbers_different_key_different_numbers() {
