@@ -77,21 +77,19 @@ if $mitsuba; then
         echo "spectral sRGB noise at 256 spp: relative MSE rsrender $e_ours, Mitsuba llvm_ad_spectral $e_mitsuba;" \
             "per unit of time rsrender is $(awk -v a="$e_ours" -v ta="$ts" -v b="$e_mitsuba" -v tb="${seconds[llvm_ad_spectral]}" \
                 'BEGIN { printf "%.2f", (b * tb) / (a * ta) }')x as efficient"
-        # The spectral cube, each renderer's against its own reference (a
-        # 32-bin specfilm for Mitsuba): the per-bin error at 256 spp.
-        tc=$(taskset -c 0 "$bin" scenes/bench/cornell-mitsuba-spectral.toml --threads 1 -o "$out/cube.npy" | render_seconds)
-        "$bin" scenes/bench/cornell-mitsuba-spectral.toml --spp "${SPECTRAL_REFERENCE_SPP:-4096}" --seed 1 \
-            -o "$out/cube-reference.npy" -q
+        # The spectral cube (the bins of the same .exr files), each
+        # renderer's against its own reference (a 32-bin specfilm for
+        # Mitsuba): the per-bin error at 256 spp.
         line=$(taskset -c 0 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-cube.npy" llvm_ad_spectral 2>/dev/null)
         tmc=$(echo "$line" | sed -n 's/.*samples\/s (\([0-9.]*\) s.*/\1/p')
         MITSUBA_SEED=1 "$py" scripts/mitsuba_cornell.py "${SPECTRAL_REFERENCE_SPP:-4096}" "$out/mitsuba-cube-reference.npy" \
             llvm_ad_spectral "$cores" >/dev/null 2>&1
         cube_error() { "$py" scripts/compare_cubes.py "$1" "$2" | sed -n 's/.*mean \([^,]*\),.*/\1/p'; }
-        c_ours=$(cube_error "$out/cube.npy" "$out/cube-reference.npy")
+        c_ours=$(cube_error "$out/spectral.exr" "$out/spectral-reference.exr")
         c_mitsuba=$(cube_error "$out/mitsuba-cube.npy" "$out/mitsuba-cube-reference.npy")
-        echo "spectral cube at 256 spp: rsrender $(rate $samples "$tc") M samples/s, per-bin relative squared error $c_ours;" \
+        echo "spectral cube at 256 spp: rsrender $(rate $samples "$ts") M samples/s, per-bin relative squared error $c_ours;" \
             "Mitsuba llvm_ad_spectral with a 32-bin specfilm $(rate $samples "$tmc") M samples/s, $c_mitsuba;" \
-            "per unit of time rsrender is $(awk -v a="$c_ours" -v ta="$tc" -v b="$c_mitsuba" -v tb="$tmc" \
+            "per unit of time rsrender is $(awk -v a="$c_ours" -v ta="$ts" -v b="$c_mitsuba" -v tb="$tmc" \
                 'BEGIN { printf "%.0f", (b * tb) / (a * ta) }')x as efficient"
     fi
 else

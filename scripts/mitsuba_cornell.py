@@ -23,9 +23,10 @@ import drjit as dr
 import mitsuba as mi
 
 
-def spectral_cube_film(bins=32, lo=360.0, hi=830.0):
-    """A film of one channel per bin, each a box response over the bin."""
-    film = {"type": "specfilm", "width": 128, "height": 128, "rfilter": {"type": "box"}}
+def spectral_cube_film(like, bins=32, lo=360.0, hi=830.0):
+    """A film of the size and filter of the film `like`, of one channel per
+    bin, each a box response over the bin."""
+    film = {"type": "specfilm", **{key: like[key] for key in ("width", "height", "rfilter")}}
     width = (hi - lo) / bins
     for b in range(bins):
         start = lo + b * width
@@ -63,7 +64,7 @@ def main():
     d = scene_dict(spp, mesh)
     cube = out.endswith(".npy")
     if cube:
-        d["sensor"]["film"] = spectral_cube_film()
+        d["sensor"]["film"] = spectral_cube_film(d["sensor"]["film"])
     scene = mi.load_dict(d)
     seed = int(os.environ.get("MITSUBA_SEED", "0"))
     first = None

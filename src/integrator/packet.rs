@@ -439,11 +439,12 @@ impl<S: RadianceLanes> Diffuse<S> {
         let q = each2(maxima, cap, f32::min);
         S::divide(&mut paths.beta, roulette, q);
         let origin = offset_origins(self.p, self.n, wi);
-        // `u_rr >= q` ends a path, so a NaN q keeps it, as in `path::finish`.
-        // A loop: `array::from_fn` here was not inlined (so not in AVX-512).
+        // `u_rr >= q` ends a path, as in `path::finish` (q is never NaN:
+        // `min` with the cap drops a NaN maximum). A loop: `array::from_fn`
+        // here was not inlined (so not in AVX-512).
         let mut kept = [false; WIDTH];
         for i in 0..WIDTH {
-            kept[i] = !roulette[i] || u_rr[i] < q[i] || q[i].is_nan();
+            kept[i] = !roulette[i] || u_rr[i] < q[i];
         }
         // `path::finish` tests the largest component after the division;
         // dividing by a kept lane's q, in (0, 1], keeps every component's

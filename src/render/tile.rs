@@ -220,8 +220,7 @@ fn trace_batch(
                         [only] => &only[k].0[..spectrum.len()],
                         _ => {
                             for (g, radiance) in groups.iter().enumerate() {
-                                let group = s.binning.group(g);
-                                spectrum[group.clone()].copy_from_slice(&radiance[k].0[..group.len()]);
+                                s.binning.place(g, &radiance[k], spectrum);
                             }
                             spectrum
                         }
@@ -260,9 +259,8 @@ pub fn trace(
         World::Rgb(scene) => integrator::radiance(scene, settings, primary, &mut stream),
         World::Spectral(s) => {
             for (g, scene) in s.groups.iter().enumerate() {
-                let bins = s.binning.group(g);
                 let l = integrator::radiance(scene, settings, primary, &mut stream.clone());
-                spectrum[bins.clone()].copy_from_slice(&l.0[..bins.len()]);
+                s.binning.place(g, &l, spectrum);
             }
             s.rgb(spectrum)
         }

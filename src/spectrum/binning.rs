@@ -48,6 +48,13 @@ impl Binning {
         g * LANES..((g + 1) * LANES).min(self.bins)
     }
 
+    /// Group `g`'s values (`carried`, one per lane) into their bins of
+    /// `spectrum` (the lanes past the last bin carry nothing).
+    pub fn place(&self, g: usize, carried: &Bins, spectrum: &mut [f32]) {
+        let bins = self.group(g);
+        spectrum[bins.clone()].copy_from_slice(&carried.0[..bins.len()]);
+    }
+
     pub fn centre(&self, bin: usize) -> f64 {
         0.5 * (self.edges[bin] + self.edges[bin + 1])
     }
