@@ -87,7 +87,7 @@ impl Accel {
     #[inline(always)]
     fn nearest_lanes(&self, rays: &RayLanes, coherent: bool) -> [Option<Hit>; PACKET] {
         if rays.count() < FEWEST_IN_PACKET {
-            return std::array::from_fn(|i| if rays.active[i] { self.nearest1(&rays.ray(i)) } else { None });
+            return self.nearest_singly(rays);
         }
         let mut context = context();
         if coherent {
@@ -114,13 +114,28 @@ impl Accel {
     #[inline(always)]
     fn blocked_lanes(&self, rays: &RayLanes) -> [bool; PACKET] {
         if rays.count() < FEWEST_IN_PACKET {
-            return std::array::from_fn(|i| rays.active[i] && self.blocked1(&rays.ray(i)));
+            return self.blocked_singly(rays);
         }
         let mut context = context();
         let mut r = rays.embree();
         // SAFETY: as in `nearest_lanes`.
         unsafe { rtcOccluded16(valid(&rays.active).0.as_ptr(), self.top, &mut context, &mut r) };
         std::array::from_fn(|i| rays.active[i] && r.tfar[i] == f32::NEG_INFINITY)
+    }
+
+    /// `nearest_lanes` one ray at a time. Out of line: it is rare (a
+    /// batch's last rounds), and inlined it made the lanes' code larger.
+    #[cold]
+    #[inline(never)]
+    fn nearest_singly(&self, rays: &RayLanes) -> [Option<Hit>; PACKET] {
+        std::array::from_fn(|i| if rays.active[i] { self.nearest1(&rays.ray(i)) } else { None })
+    }
+
+    /// `blocked_lanes` one ray at a time, out of line as `nearest_singly`.
+    #[cold]
+    #[inline(never)]
+    fn blocked_singly(&self, rays: &RayLanes) -> [bool; PACKET] {
+        std::array::from_fn(|i| rays.active[i] && self.blocked1(&rays.ray(i)))
     }
 
     /// True when anything blocks the ray before `ray.t_max`.

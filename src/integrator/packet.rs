@@ -44,6 +44,8 @@ struct Setup<'a, S: RadianceLanes> {
     scene: &'a Scene<S>,
     /// Maximum depth and the depth where roulette starts.
     depths: (u32, u32),
+    /// Whether the background is black (a path that leaves gets nothing).
+    dark: bool,
 }
 
 /// The lanes shade under MIS (`Strategy::Mis`), the renderer's estimator;
@@ -83,7 +85,7 @@ fn li_lanes<S: RadianceLanes>(scene: &Scene<S>, samples: &CameraSamples, depths:
     let n = samples.rays.len();
     assert!(samples.hits.len() == n && samples.streams.len() == n && out.len() == n);
     let Some(first_stream) = samples.streams.first() else { return };
-    let setup = Setup { scene, depths };
+    let setup = Setup { scene, depths, dark: scene.background.is_black() };
     let mut lanes = Lanes {
         paths: Paths::default(),
         hits: [None; WIDTH],
@@ -160,9 +162,16 @@ impl<S: RadianceLanes> Lanes<S> {
             let before_last = self.paths.depth[i] < setup.depths.0;
             match plain_diffuse(setup.scene, self.hits[i].as_ref(), before_last) {
                 Some((si, reflectance)) => diffuse.gather(i, si, reflectance),
+                // A path that leaves a scene without a background ends
+                // with the light it has: `path::finish` adds nothing.
+                None if self.hits[i].is_none() && setup.dark => {
+                    out[self.sample[i]] = S::at(&self.paths.l, i);
+                    self.alive[i] = false;
+                    handed_over = true;
+                }
                 None => {
                     let (path, s) = (self.paths.get(i), &mut self.streams[i]);
-                    out[self.sample[i]] = path::finish(setup.scene, path, self.hits[i], s, setup.depths, STRATEGY);
+                    out[self.sample[i]] = finish_alone(setup.scene, path, self.hits[i], s, setup.depths);
                     self.alive[i] = false;
                     handed_over = true;
                 }
@@ -170,6 +179,21 @@ impl<S: RadianceLanes> Lanes<S> {
         }
         handed_over
     }
+}
+
+/// `path::finish` for a lane handed over. Out of line, so in the build's
+/// instruction set: inlined, it doubled the lanes' code (37.7 KB against
+/// 21.6), more than the instruction cache holds, and the box rendered 2%
+/// slower (docs/architecture.md).
+#[inline(never)]
+fn finish_alone<S: RadianceLanes>(
+    scene: &Scene<S>,
+    path: Path<S>,
+    hit: Option<Interaction>,
+    s: &mut SampleStream,
+    depths: (u32, u32),
+) -> S {
+    path::finish(scene, path, hit, s, depths, STRATEGY)
 }
 
 /// The hit and its material's reflectance if the vectorised shading below

@@ -109,6 +109,7 @@ fn pixel_key(settings: &Settings, (x, y): (u32, u32)) -> PixelKey {
 /// The camera ray of one sample of pixel (x, y), whose streams `key`
 /// keys: the first numbers of its stream (the lens's two are skipped, not
 /// drawn, by a camera without a lens).
+#[inline(always)]
 fn camera_ray(camera: &Camera, key: PixelKey, (x, y): (u32, u32), sample: u32) -> (Ray, SampleStream) {
     let mut stream = key.stream(sample as u64);
     let jitter = stream.next_2d();
