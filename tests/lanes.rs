@@ -54,7 +54,8 @@ fn compare_scene<S: RadianceLanes>(scene: &Scene<S>, settings: &Settings, step: 
                     (scene.camera.generate_ray(x as f32 + jitter.x, y as f32 + jitter.y, Vec2::ZERO), stream)
                 })
                 .unzip();
-            let hits = scene.intersect_coherent(&rays);
+            let mut hits = Vec::new();
+            scene.intersect_coherent(&rays, &mut hits);
             let mut side_by_side = vec![S::ZERO; rays.len()];
             let camera = CameraSamples { rays: &rays, hits: &hits, streams: &streams };
             let depths = (settings.max_depth, settings.rr_depth);

@@ -63,16 +63,16 @@ pub fn render_tile(
                 k += 1;
             }
             control.count_samples(batch.rays.len() as u64);
-            let hits = batch.primary_hits(world);
+            batch.trace_primary(world);
             if guides {
                 for (pixel, range) in &batch.pixels {
-                    for &hit in &hits[range.clone()] {
+                    for &hit in &batch.hits[range.clone()] {
                         let (albedo, normal) = first_hit_guides(world, hit);
                         pixels[*pixel].add_guides(albedo, normal);
                     }
                 }
             }
-            trace_batch(world, settings, &batch, &hits, &mut pixels, &mut scratch);
+            trace_batch(world, settings, &batch, &mut pixels, &mut scratch);
             for &(pixel, _) in &batch.pixels {
                 if !settings.adaptive.is_some_and(|a| pixels[pixel].converged(&a)) {
                     active += 1;
@@ -135,6 +135,8 @@ struct Batch {
     pixels: Vec<(usize, Range<usize>)>,
     rays: Vec<Ray>,
     streams: Vec<SampleStream>,
+    /// The camera rays' hits, once traced.
+    hits: Vec<Option<Interaction>>,
 }
 
 impl Batch {
@@ -142,6 +144,7 @@ impl Batch {
         self.pixels.clear();
         self.rays.clear();
         self.streams.clear();
+        self.hits.clear();
     }
 
     /// Adds pixel `k` of the tile, at `(x, y)`, with its samples `samples`.
@@ -156,14 +159,12 @@ impl Batch {
         self.pixels.push((k, start..self.rays.len()));
     }
 
-    /// The camera rays' hits, each pixel's traced together in coherent
-    /// packets.
-    fn primary_hits(&self, world: &World) -> Vec<Option<Interaction>> {
-        let mut hits = Vec::with_capacity(self.rays.len());
+    /// Traces the camera rays into `hits`, each pixel's together in
+    /// coherent packets.
+    fn trace_primary(&mut self, world: &World) {
         for (_, range) in &self.pixels {
-            hits.extend(world.intersect_coherent(&self.rays[range.clone()]));
+            world.intersect_coherent(&self.rays[range.clone()], &mut self.hits);
         }
-        hits
     }
 }
 
@@ -183,18 +184,12 @@ impl Scratch {
     }
 }
 
-/// Adds the radiance of each camera sample of `batch` (whose hits are
-/// `hits`) to its pixel, in sample order. Path tracing under MIS traces
+/// Adds the radiance of each camera sample of `batch` (its hits traced)
+/// to its pixel, in sample order. Path tracing under MIS traces
 /// them side by side (`packet`), in spectral mode group of bins by group;
 /// the rest one by one.
-fn trace_batch(
-    world: &World,
-    settings: &Settings,
-    batch: &Batch,
-    hits: &[Option<Interaction>],
-    pixels: &mut [PixelAccum],
-    scratch: &mut Scratch,
-) {
+fn trace_batch(world: &World, settings: &Settings, batch: &Batch, pixels: &mut [PixelAccum], scratch: &mut Scratch) {
+    let hits = &batch.hits;
     let samples = CameraSamples { rays: &batch.rays, hits, streams: &batch.streams };
     let (n, depths) = (batch.rays.len(), (settings.max_depth, settings.rr_depth));
     let side_by_side = settings.integrator == IntegratorKind::Path && settings.strategy == Strategy::Mis;
