@@ -108,7 +108,10 @@ fn pixel_key(settings: &Settings, (x, y): (u32, u32)) -> PixelKey {
 
 /// The camera ray of one sample of pixel (x, y), whose streams `key`
 /// keys: the first numbers of its stream (the lens's two are skipped, not
-/// drawn, by a camera without a lens).
+/// drawn, by a camera without a lens). Inlined, so that its ray and
+/// stream are written where `Batch::add_pixel` keeps them rather than
+/// copied out of a temporary: 1.004–1.006× on the box (twice, medians of
+/// 12–14 interleaved runs).
 #[inline(always)]
 fn camera_ray(camera: &Camera, key: PixelKey, (x, y): (u32, u32), sample: u32) -> (Ray, SampleStream) {
     let mut stream = key.stream(sample as u64);
