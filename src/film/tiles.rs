@@ -7,8 +7,10 @@
 pub const MIN_AUTO_TILE: u32 = 8;
 pub const MAX_AUTO_TILE: u32 = 32;
 /// Tiles every rank should get at least (docs/scaling.md: the static
-/// partition balances within a few percent from about 64 tiles per rank) ...
-pub const TILES_PER_RANK: u64 = 64;
+/// partition's efficiency is 87–90% at 64 tiles per rank and 94% at 256).
+/// Mitsuba's box, 128² on 2 ranks at 512 spp: 64 per rank (11 px) left the
+/// ranks' times 1.017–1.026 apart, 128 (8 px) 1.002–1.016 ...
+pub const TILES_PER_RANK: u64 = 128;
 /// ... and at least this many per rendering thread, so that a rank's
 /// threads finish together: the last tile a thread takes leaves the others
 /// idle for up to a tile. On one rank × 2 threads, 128² at 512 spp, 64
@@ -113,11 +115,13 @@ mod tests {
     }
 
     #[test]
-    fn auto_size_gives_every_rank_64_tiles_where_the_image_allows() {
+    fn auto_size_gives_every_rank_128_tiles_where_the_image_allows() {
         let job = |ranks, threads| Workers { ranks, threads };
-        // 128² on 3 ranks (issue 9's example): the old 32 px gave 16 tiles, 5 per
-        // rank; 9 px gives 15² = 225, 75 per rank, and 10 px only 13² = 169.
-        assert_eq!(auto_tile_size(128, 128, job(3, 1), false), 9);
+        // 256² on 3 ranks wants 384 tiles: 13 px gives 20² = 400, and
+        // 14 px only 19² = 361.
+        assert_eq!(auto_tile_size(256, 256, job(3, 1), false), 13);
+        // 128² on 3 ranks (issue 9's example) cannot have 384: 8 px, 256.
+        assert_eq!(auto_tile_size(128, 128, job(3, 1), false), MIN_AUTO_TILE);
         // 1024² on one rank with 2 threads: 32 px already gives 1024 tiles.
         assert_eq!(auto_tile_size(1024, 1024, job(1, 2), false), 32);
         for (w, h, ranks, threads) in [(640, 480, 4, 2), (1920, 1080, 16, 8), (300, 200, 2, 16)] {
