@@ -23,6 +23,8 @@ cores=$(nproc)
 # The figure after "render", in seconds, from rsrender's summary line.
 render_seconds() { sed -n 's/.*(render \([0-9.]*\) s).*/\1/p'; }
 rate() { awk -v s="$1" -v t="$2" 'BEGIN { printf "%.3f", s / t / 1e6 }'; }
+# The timed render's seconds in a line of mitsuba_cornell.py's.
+mitsuba_seconds() { sed -n 's/.*samples\/s (\([0-9.]*\) s.*/\1/p'; }
 samples=$((128 * 128 * 256))
 
 echo "== Mitsuba cornell_box(): 128x128, 256 spp, path max_depth 8, box filter"
@@ -60,7 +62,7 @@ if $mitsuba; then
             continue
         fi
         m=$(echo "$line" | sed -n 's/.*: \([0-9.]*\) M samples.*/\1/p')
-        seconds[$variant]=$(echo "$line" | sed -n 's/.*samples\/s (\([0-9.]*\) s.*/\1/p')
+        seconds[$variant]=$(echo "$line" | mitsuba_seconds)
         mode=${variant##*_}
         echo "$line; rsrender $mode / Mitsuba $variant, one core: $(awk -v a="${ours[$mode]}" -v b="$m" 'BEGIN { printf "%.2f", a / b }')x"
     done
@@ -81,7 +83,7 @@ if $mitsuba; then
         # renderer's against its own reference (a 32-bin specfilm for
         # Mitsuba): the per-bin error at 256 spp.
         line=$(taskset -c 0 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-cube.npy" llvm_ad_spectral 2>/dev/null)
-        tmc=$(echo "$line" | sed -n 's/.*samples\/s (\([0-9.]*\) s.*/\1/p')
+        tmc=$(echo "$line" | mitsuba_seconds)
         MITSUBA_SEED=1 "$py" scripts/mitsuba_cornell.py "${SPECTRAL_REFERENCE_SPP:-4096}" "$out/mitsuba-cube-reference.npy" \
             llvm_ad_spectral "$cores" >/dev/null 2>&1
         cube_error() { "$py" scripts/compare_cubes.py "$1" "$2" | sed -n 's/.*mean \([^,]*\),.*/\1/p'; }

@@ -11,7 +11,6 @@ import sys
 import numpy as np
 
 
-
 def read(path):
     if path.endswith(".npy"):
         return np.load(path).astype(np.float64)

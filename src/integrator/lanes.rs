@@ -164,6 +164,12 @@ impl Vecs {
         Vecs { x: select(m, a.x, b.x), y: select(m, a.y, b.y), z: select(m, a.z, b.z) }
     }
 
+    /// Each component's magnitude (glam's `Vec3::abs`).
+    #[inline(always)]
+    pub fn abs(&self) -> Vecs {
+        Vecs { x: each(self.x, f32::abs), y: each(self.y, f32::abs), z: each(self.z, f32::abs) }
+    }
+
     /// Each lane's largest component (glam's `Vec3::max_element`).
     #[inline(always)]
     pub fn max_element(&self) -> Floats {

@@ -162,16 +162,15 @@ impl<S: RadianceLanes> Lanes<S> {
             let before_last = self.paths.depth[i] < setup.depths.0;
             match plain_diffuse(setup.scene, self.hits[i].as_ref(), before_last) {
                 Some((si, reflectance)) => diffuse.gather(i, si, reflectance),
-                // A path that leaves a scene without a background ends
-                // with the light it has: `path::finish` adds nothing.
-                None if self.hits[i].is_none() && setup.dark => {
-                    out[self.sample[i]] = S::at(&self.paths.l, i);
-                    self.alive[i] = false;
-                    handed_over = true;
-                }
                 None => {
-                    let (path, s) = (self.paths.get(i), &mut self.streams[i]);
-                    out[self.sample[i]] = finish_alone(setup.scene, path, self.hits[i], s, setup.depths);
+                    // A path that leaves a scene without a background ends
+                    // with the light it has: `path::finish` adds nothing.
+                    out[self.sample[i]] = if self.hits[i].is_none() && setup.dark {
+                        S::at(&self.paths.l, i)
+                    } else {
+                        let (path, s) = (self.paths.get(i), &mut self.streams[i]);
+                        finish_alone(setup.scene, path, self.hits[i], s, setup.depths)
+                    };
                     self.alive[i] = false;
                     handed_over = true;
                 }
@@ -628,8 +627,7 @@ fn shadow_rays(origin: Vecs, shaded: Vecs, wi: Vecs, dist: Floats) -> (Vecs, Flo
     let target = shaded.add(wi.scale(dist));
     let to = target.sub(origin);
     let length = each(to.dot(to), f32::sqrt);
-    let abs = Vecs { x: each(target.x, f32::abs), y: each(target.y, f32::abs), z: each(target.z, f32::abs) };
-    let margin = each(abs.max_element(), |m| 1e-4 * (1.0 + m));
+    let margin = each(target.abs().max_element(), |m| 1e-4 * (1.0 + m));
     let finite = test(dist, dist, |d, _| d.is_finite());
     let dir = Vecs::select(finite, to.div_by(length), wi);
     let t_max = select(finite, each2(length, margin, |l, m| (l - m).max(0.0)), splat(f32::INFINITY));
@@ -641,8 +639,7 @@ fn shadow_rays(origin: Vecs, shaded: Vecs, wi: Vecs, dist: Floats) -> (Vecs, Flo
 /// each lane's side would be mispredicted half the time).
 #[inline(always)]
 fn offset_origins(p: Vecs, n: Vecs, dir: Vecs) -> Vecs {
-    let abs = Vecs { x: each(p.x, f32::abs), y: each(p.y, f32::abs), z: each(p.z, f32::abs) };
-    let scale = each(abs.max_element(), |m| 1e-4 * (1.0 + m));
+    let scale = each(p.abs().max_element(), |m| 1e-4 * (1.0 + m));
     let leaves_front = test(n.dot(dir), splat(0.0), |a, b| a >= b);
     Vecs::select(leaves_front, p.add(n.scale(scale)), p.sub(n.scale(scale)))
 }

@@ -173,9 +173,9 @@ impl Batch {
 
 /// Buffers that a tile's batches reuse.
 struct Scratch {
-    /// Each sample's radiance, traced side by side: in RGB, and in spectral
-    /// mode per group of bins.
+    /// Each sample's radiance, traced side by side, in RGB ...
     rgb: Vec<Vec3>,
+    /// ... and in spectral mode, per group of bins.
     groups: Vec<Vec<Bins>>,
     /// One sample's bins (spectral mode).
     spectrum: Vec<f32>,
