@@ -22,7 +22,7 @@ use crate::geometry::Triangle;
 use crate::light::Light;
 use crate::material::{Bsdf, Material};
 use crate::math::trig::sin_cos_octant;
-use crate::math::{Frame, Ray, Vec2};
+use crate::math::{Frame, Ray, SetLanes, Vec2};
 use crate::sampler::SampleStream;
 use crate::scene::desc::Strategy;
 use crate::scene::runtime::NO_LIGHT;
@@ -113,10 +113,8 @@ fn li_lanes<S: RadianceLanes>(scene: &Scene<S>, samples: &CameraSamples, depths:
         diffuse.shade(&setup, &mut lanes, &mut lights, &mut shadows);
         shadows.test(scene, &mut lanes.paths);
         lanes.paths.trace_next(scene, lanes.alive, &mut lanes.hits);
-        for i in 0..WIDTH {
-            if diffuse.lanes[i] && !lanes.alive[i] {
-                out[lanes.sample[i]] = S::at(&lanes.paths.l, i);
-            }
+        for i in SetLanes::of(&and(diffuse.lanes, lanes.alive.map(|a| !a))) {
+            out[lanes.sample[i]] = S::at(&lanes.paths.l, i);
         }
     }
 }
@@ -136,15 +134,16 @@ impl<S: RadianceLanes> Lanes<S> {
     /// to start afterwards.
     #[inline(always)]
     fn fill(&mut self, samples: &CameraSamples, mut next: usize) -> usize {
-        for i in 0..WIDTH {
-            if !self.alive[i] && next < samples.rays.len() {
-                self.paths.put(i, &Path::new(samples.rays[next]));
-                self.hits[i] = samples.hits[next];
-                self.alive[i] = true;
-                self.sample[i] = next;
-                self.streams[i] = samples.streams[next].clone();
-                next += 1;
+        for i in SetLanes::of(&self.alive.map(|a| !a)) {
+            if next == samples.rays.len() {
+                break;
             }
+            self.paths.put(i, &Path::new(samples.rays[next]));
+            self.hits[i] = samples.hits[next];
+            self.alive[i] = true;
+            self.sample[i] = next;
+            self.streams[i] = samples.streams[next].clone();
+            next += 1;
         }
         next
     }
@@ -155,10 +154,7 @@ impl<S: RadianceLanes> Lanes<S> {
     #[inline(always)]
     fn hand_over_all_but_diffuse(&mut self, setup: &Setup<S>, out: &mut [S], diffuse: &mut Diffuse<S>) -> bool {
         let mut handed_over = false;
-        for i in 0..WIDTH {
-            if !self.alive[i] || diffuse.lanes[i] {
-                continue;
-            }
+        for i in SetLanes::of(&and(self.alive, diffuse.lanes.map(|d| !d))) {
             let before_last = self.paths.depth[i] < setup.depths.0;
             match plain_diffuse(setup.scene, self.hits[i].as_ref(), before_last) {
                 Some((si, reflectance)) => diffuse.gather(i, si, reflectance),

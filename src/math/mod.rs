@@ -14,6 +14,7 @@ pub mod distribution;
 mod frame;
 mod ray;
 pub mod sampling;
+mod set_lanes;
 mod transform;
 pub mod trig;
 
@@ -22,6 +23,7 @@ pub use cone::Cone;
 pub use frame::Frame;
 pub use glam::{Mat3, Mat4, Vec2, Vec3};
 pub use ray::Ray;
+pub use set_lanes::SetLanes;
 pub use transform::Transform;
 
 /// Largest component of a vector: used for throughput tests and Russian roulette.
