@@ -54,10 +54,20 @@ impl Camera {
         matches!(self.projection, Projection::ThinLens { .. })
     }
 
-    /// A ray through film position (x, y) in pixels, (0, 0) at the top left.
-    // Not `#[inline]`: as a call the box renders 1.5% faster (0.564 s
-    // against 0.572 s at 64 spp, mean of 10 interleaved runs).
+    /// A ray through film position (x, y) in pixels, (0, 0) at the top
+    /// left, with lens sample `u_lens` (read by a thin lens only).
     pub fn generate_ray(&self, x: f32, y: f32, u_lens: Vec2) -> Ray {
+        self.ray_through(x, y, u_lens)
+    }
+
+    /// `generate_ray` of each (film position, lens sample), appended to
+    /// `out`: a renderer's many rays in one loop, not a call each.
+    pub fn generate_rays(&self, samples: &[[Vec2; 2]], out: &mut Vec<Ray>) {
+        out.extend(samples.iter().map(|[film, lens]| self.ray_through(film.x, film.y, *lens)));
+    }
+
+    #[inline(always)]
+    fn ray_through(&self, x: f32, y: f32, u_lens: Vec2) -> Ray {
         // Screen coordinates in [-1, 1] across the shorter side.
         let sx = (2.0 * x - self.width) * self.inv_short_side;
         let sy = (self.height - 2.0 * y) * self.inv_short_side;
@@ -104,6 +114,27 @@ mod tests {
         // Top edge of the 100-pixel-high image is 45° up.
         let d = c.generate_ray(100.0, 0.0, Vec2::ZERO).dir;
         assert!((d.y - -d.z).abs() < 1e-6);
+    }
+
+    #[test]
+    fn many_rays_at_once_are_each_ray_bit_for_bit() {
+        let projections = [
+            Projection::Perspective { tan_half_fov: 0.7 },
+            Projection::Orthographic { half_height: 2.0 },
+            Projection::ThinLens { tan_half_fov: 0.5, aperture_radius: 0.2, focus_distance: 3.0 },
+        ];
+        let samples: Vec<[Vec2; 2]> =
+            (0..40).map(|i| [Vec2::new(i as f32 * 4.9, i as f32 * 2.3), Vec2::new(i as f32 / 40.0, 0.3)]).collect();
+        for c in projections.map(camera) {
+            let mut rays = Vec::new();
+            c.generate_rays(&samples, &mut rays);
+            assert_eq!(rays.len(), samples.len());
+            for (ray, [film, lens]) in rays.iter().zip(&samples) {
+                let one = c.generate_ray(film.x, film.y, *lens);
+                let bits = |r: &Ray| [r.origin, r.dir].map(|v| v.to_array().map(f32::to_bits));
+                assert_eq!(bits(ray), bits(&one));
+            }
+        }
     }
 
     #[test]
