@@ -16,9 +16,14 @@ use crate::math::Vec2;
 
 #[derive(Clone, Debug)]
 pub struct SampleStream {
-    key: u64,
-    dimension: u64,
+    /// What the next dimension hashes: the key plus the dimension times
+    /// `DIMENSION_STEP` (kept as a running sum, one addition per number).
+    next: u64,
 }
+
+/// The odd constant (2^64 over the golden ratio) that spreads dimensions
+/// apart before they are hashed with the key.
+const DIMENSION_STEP: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The part of a stream's key that a pixel's samples share (hashed once
 /// per pixel rather than once per sample).
@@ -34,7 +39,7 @@ impl PixelKey {
     #[inline]
     pub fn stream(self, sample_index: u64) -> SampleStream {
         let key = self.0.wrapping_add(mix64(sample_index.wrapping_add(0xD1B5_4A32_D192_ED03)));
-        SampleStream { key: mix64(key), dimension: 0 }
+        SampleStream { next: mix64(key) }
     }
 }
 
@@ -47,7 +52,7 @@ impl SampleStream {
     /// that drawing them would leave.
     #[inline]
     pub fn skip(&mut self, n: u64) {
-        self.dimension += n;
+        self.next = self.next.wrapping_add(n.wrapping_mul(DIMENSION_STEP));
     }
 
     /// A uniform number in [0, 1).
@@ -61,8 +66,8 @@ impl SampleStream {
     /// a float resolves (a light among millions).
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        let bits = mix64(self.key.wrapping_add(self.dimension.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
-        self.dimension += 1;
+        let bits = mix64(self.next);
+        self.next = self.next.wrapping_add(DIMENSION_STEP);
         bits
     }
 
