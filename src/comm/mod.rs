@@ -26,8 +26,12 @@ pub trait Transport {
     fn size(&self) -> usize;
     /// Ranks of this job on this node, this one included.
     fn ranks_on_node(&self) -> usize;
-    /// Blocking send of one message to rank 0 (ranks > 0 only).
+    /// Starts sending one message to rank 0 and returns (ranks > 0 only).
+    /// Messages arrive in the order sent, all of them before the transport
+    /// is dropped.
     fn send_to_root(&self, bytes: &[u8]);
+    /// Moves the sends under way along: whether any is still incomplete.
+    fn sends_in_flight(&self) -> bool;
     /// A message that has arrived at rank 0, with its sender; never blocks.
     fn poll(&self) -> Option<(usize, Vec<u8>)>;
     /// Every rank's `bytes` (all the same length), indexed by rank.

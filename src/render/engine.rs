@@ -29,7 +29,8 @@ use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-/// How long rank 0's main thread waits for local work between polls.
+/// How long rank 0's main thread waits for local work between polls for
+/// the other ranks' messages.
 const POLL_INTERVAL: Duration = Duration::from_millis(2);
 /// A rank sends a batch at least this often while it has results, so that
 /// rank 0 hears from it regularly.
@@ -209,7 +210,8 @@ fn wait(delay: Duration, control: &Control) {
 }
 
 /// Rank > 0: batches of finished pieces to rank 0, until this rank is done.
-/// Returns the seconds spent blocked in sends.
+/// Returns the seconds spent in sends (starting them: they complete while
+/// this rank renders on).
 fn forward(
     rx: &Receiver<Piece>,
     work_count: usize,
@@ -229,9 +231,11 @@ fn forward(
     let mut last_sent = Instant::now();
     loop {
         crate::comm::abort_if_a_thread_failed();
-        // Wake often enough to see a failed thread; batch age and heartbeat
-        // are judged by the clock below.
-        let received = rx.recv_timeout(FAILURE_CHECK);
+        // Wake often enough to see a failed thread, and to move sends under
+        // way along (some MPI libraries copy a large message only while both
+        // ranks call MPI); batch age and heartbeat are judged by the clock below.
+        let wake = if transport.sends_in_flight() { POLL_INTERVAL } else { FAILURE_CHECK };
+        let received = rx.recv_timeout(wake);
         let done = matches!(received, Err(RecvTimeoutError::Disconnected));
         if let Ok(result) = received {
             if batch.is_empty() {
@@ -339,7 +343,10 @@ impl<'a, 'o> Collector<'a, 'o> {
         if self.reported[0].is_some() {
             return Ok(false);
         }
-        match rx.recv_timeout(POLL_INTERVAL) {
+        // Alone, this rank has only its own results to wait for, and each
+        // one wakes it: waking more often would take turns from the renderers.
+        let wait = if self.transport.size() == 1 { FAILURE_CHECK } else { POLL_INTERVAL };
+        match rx.recv_timeout(wait) {
             Ok(piece) => {
                 self.place(piece, 0).context("rank 0 produced a bad result")?;
                 Ok(true)
