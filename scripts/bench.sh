@@ -4,7 +4,8 @@
 # importable by $MITSUBA_PYTHON (default python3), Mitsuba's speed on the same
 # Cornell box for comparison (pip install mitsuba numpy); rays per sample and
 # the render's rays/s against Embree alone, and Mitsuba's own tracer, on the
-# same rays; in spectral mode also the noise of both pictures at equal
+# same rays; Embree's packet queries counted inside both renderers (rays per
+# sample and per packet, cycles in Embree); in spectral mode also the noise of both pictures at equal
 # samples and time. Then adaptive sampling against uniform sampling at equal samples
 # (relative MSE against a high-spp reference; REFERENCE_SPP, default 2048,
 # takes a minute or two), and the rank imbalance of an adaptive render on 4 ranks.
@@ -19,6 +20,9 @@ bench=scenes/bench/cornell-mitsuba.toml
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cores=$(nproc)
+# One-core runs use the last core: the first also serves the machine's
+# interrupts (on this project's 2-core VM it gave rsrender up to 5% less).
+core=$((cores - 1))
 
 # The figure after "render", in seconds, from rsrender's summary line.
 render_seconds() { sed -n 's/.*(render \([0-9.]*\) s).*/\1/p'; }
@@ -42,8 +46,8 @@ echo "rsrender, 1 rank x 2 threads: $(rate $samples "$t2") M samples/s total (re
 cmp -s "$out/n1.png" "$out/n2.png" && echo "images of -n 1 and -n 2: identical" || echo "images of -n 1 and -n 2: DIFFER"
 
 echo "== spectral mode: the same box, 32 bins over 360-830 nm (scenes/bench/cornell-mitsuba-spectral.toml)"
-ts=$(taskset -c 0 "$bin" scenes/bench/cornell-mitsuba-spectral.toml --threads 1 -o "$out/spectral.exr" | render_seconds)
-t1c=$(taskset -c 0 "$bin" "$bench" --threads 1 -o "$out/one-core.png" | render_seconds)
+ts=$(taskset -c "$core" "$bin" scenes/bench/cornell-mitsuba-spectral.toml --threads 1 -o "$out/spectral.exr" | render_seconds)
+t1c=$(taskset -c "$core" "$bin" "$bench" --threads 1 -o "$out/one-core.png" | render_seconds)
 echo "rsrender one core: RGB $(rate $samples "$t1c"), spectral $(rate $samples "$ts") M samples/s:" \
     "spectral at $(awk -v a="$t1c" -v b="$ts" 'BEGIN { printf "%.2f", a / b }')x the RGB throughput"
 
@@ -52,12 +56,12 @@ mitsuba=false
 "$py" -c "import mitsuba, numpy" 2>/dev/null && mitsuba=true
 if $mitsuba; then
     "$bin" "$bench" --threads 1 -o "$out/ours.exr" -q
-    # One core each (taskset -c 0); the llvm variants need libLLVM 19
+    # One core each (taskset -c "$core"); the llvm variants need libLLVM 19
     # (apt-get install libllvm19) and render once first to exclude the JIT.
     export DRJIT_LIBLLVM_PATH=${DRJIT_LIBLLVM_PATH:-/usr/lib/x86_64-linux-gnu/libLLVM-19.so}
     declare -A ours=([rgb]=$(rate $samples "$t1c") [spectral]=$(rate $samples "$ts")) seconds
     for variant in scalar_rgb scalar_spectral llvm_ad_rgb llvm_ad_spectral; do
-        if ! line=$(timeout 600 taskset -c 0 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-$variant.exr" "$variant" 2>/dev/null); then
+        if ! line=$(timeout 600 taskset -c "$core" "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-$variant.exr" "$variant" 2>/dev/null); then
             echo "mitsuba $variant: did not run (for llvm variants: libLLVM 19 at \$DRJIT_LIBLLVM_PATH?)"
             continue
         fi
@@ -82,7 +86,7 @@ if $mitsuba; then
         # The spectral cube (the bins of the same .exr files), each
         # renderer's against its own reference (a 32-bin specfilm for
         # Mitsuba): the per-bin error at 256 spp.
-        line=$(taskset -c 0 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-cube.npy" llvm_ad_spectral 2>/dev/null)
+        line=$(taskset -c "$core" "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-cube.npy" llvm_ad_spectral 2>/dev/null)
         tmc=$(echo "$line" | mitsuba_seconds)
         MITSUBA_SEED=1 "$py" scripts/mitsuba_cornell.py "${SPECTRAL_REFERENCE_SPP:-4096}" "$out/mitsuba-cube-reference.npy" \
             llvm_ad_spectral "$cores" >/dev/null 2>&1
@@ -102,11 +106,11 @@ echo "== the same box with a mesh of 81,920 triangles in place of the blocks (sc
 mkdir -p target/bench
 [ -f target/bench/bumpy-81920.ply ] ||
     target/release/rsrender-meshgen icosphere --levels 6 --bumps 0.1 target/bench/bumpy-81920.ply >/dev/null
-tm=$(taskset -c 0 "$bin" scenes/bench/cornell-mesh.toml --threads 1 -o "$out/mesh.exr" | render_seconds)
+tm=$(taskset -c "$core" "$bin" scenes/bench/cornell-mesh.toml --threads 1 -o "$out/mesh.exr" | render_seconds)
 echo "rsrender one core: $(rate $samples "$tm") M samples/s"
 if $mitsuba; then
     for variant in scalar_rgb llvm_ad_rgb; do
-        if ! line=$(timeout 600 taskset -c 0 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-mesh-$variant.exr" \
+        if ! line=$(timeout 600 taskset -c "$core" "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-mesh-$variant.exr" \
             "$variant" 1 target/bench/bumpy-81920.ply 2>/dev/null); then
             echo "mitsuba $variant (mesh): did not run"
             continue
@@ -118,14 +122,36 @@ fi
 
 echo "== rays per sample, and the render's rays/s against Embree alone and Mitsuba's tracer on the same rays (one core)"
 for scene in "$bench" scenes/bench/cornell-mesh.toml; do
-    taskset -c 0 cargo bench --quiet --features ray-log --bench rays -- "$scene" 32 --save-rays="$out/rays"
+    taskset -c "$core" cargo bench --quiet --features ray-log --bench rays -- "$scene" 32 --save-rays="$out/rays"
     if $mitsuba; then
         mesh=()
         [[ $scene == *mesh* ]] && mesh=(target/bench/bumpy-81920.ply)
-        taskset -c 0 "$py" scripts/mitsuba_rays.py "$out/rays" "${mesh[@]}" 2>/dev/null ||
+        taskset -c "$core" "$py" scripts/mitsuba_rays.py "$out/rays" "${mesh[@]}" 2>/dev/null ||
             echo "mitsuba's tracer: did not run"
     fi
 done
+
+echo "== Embree's packet queries in both renderers on the box (scripts/embree_calls.c, preloaded; 2 threads)"
+# Rays per sample, rays per packet and the time stamp counter's cycles spent
+# inside Embree per sample. On 2 threads: Mitsuba runs at least 2 pool
+# threads, which on one core would count each other's turns as Embree time.
+counter="$out/embree_calls.so"
+# Fields of the counter's line: nearest calls ($3), rays ($5), cycles ($7);
+# shadow calls ($10), rays ($12), cycles ($14).
+per_sample() {
+    awk -v n="$1" '/^embree_calls:/ { printf "%.2f nearest + %.2f shadow rays per sample, %.1f and %.1f rays per packet, %.0f cycles per sample in Embree\n", $5 / n, $12 / n, $5 / $3, $12 / $10, ($7 + $14) / n }'
+}
+if "${CC:-cc}" -O2 -shared -fPIC -o "$counter" scripts/embree_calls.c -ldl; then
+    echo "rsrender: $(LD_PRELOAD=$counter "$bin" "$bench" --threads 2 -o "$out/counted.exr" -q 2>&1 | per_sample "$samples")"
+    if $mitsuba; then
+        lib=$("$py" -c "import mitsuba, os; print(os.path.join(os.path.dirname(mitsuba.__file__), 'libembree3.so'))")
+        # mitsuba_cornell.py renders twice (the first compiles its kernels).
+        echo "Mitsuba llvm_ad_rgb: $(EMBREE_CALLS_LIB=$lib LD_PRELOAD=$counter "$py" scripts/mitsuba_cornell.py 256 \
+            "$out/counted-mitsuba.exr" llvm_ad_rgb 2 2>&1 | per_sample $((2 * samples)))"
+    fi
+else
+    echo "(no C compiler: skipping the count)"
+fi
 
 echo "== scenes/cornell.toml (256x256, 64 spp, mirror and glass), all $cores cores"
 "$bin" scenes/cornell.toml -o "$out/cornell.png"
