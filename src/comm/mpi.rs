@@ -4,7 +4,7 @@
 //!
 //! Sends to rank 0 are immediate (`MPI_Isend`): a blocking send busy-waits
 //! until rank 0 takes the message, on the core this rank's renderers use
-//! (rank 0 looks every few milliseconds). Measured on Mitsuba's box on 2
+//! (rank 0 looks every 10 ms). Measured on Mitsuba's box on 2
 //! ranks: rank 1 spent 5% of its render time spinning in sends.
 
 use super::{launcher, Transport};
@@ -40,19 +40,29 @@ impl InFlight {
         InFlight { request, bytes: ptr }
     }
 
-    /// Frees the bytes once the send is complete (`Err(self)` if not yet).
-    fn finish(self, wait: bool) -> Result<(), InFlight> {
-        let InFlight { request, bytes } = self;
-        if wait {
-            request.wait();
-        } else if let Err(request) = request.test() {
-            return Err(InFlight { request, bytes });
+    /// Frees the bytes if the send is complete, else gives it back.
+    fn test(self) -> Result<(), InFlight> {
+        match self.request.test() {
+            Ok(_) => {
+                free(self.bytes);
+                Ok(())
+            }
+            Err(request) => Err(InFlight { request, bytes: self.bytes }),
         }
-        // SAFETY: `bytes` came from `Box::leak` in `start`, and the only
-        // reader, the send, is complete.
-        drop(unsafe { Box::from_raw(bytes) });
-        Ok(())
     }
+
+    /// Waits for the send to complete and frees the bytes.
+    fn wait(self) {
+        self.request.wait();
+        free(self.bytes);
+    }
+}
+
+/// The bytes of a completed send.
+fn free(bytes: *mut [u8]) {
+    // SAFETY: `bytes` came from `Box::leak` in `InFlight::start`, and its
+    // only reader, the send, is complete.
+    drop(unsafe { Box::from_raw(bytes) });
 }
 
 impl Mpi {
@@ -88,7 +98,7 @@ impl Transport for Mpi {
     }
     fn sends_in_flight(&self) -> bool {
         let mut in_flight = self.in_flight.borrow_mut();
-        *in_flight = in_flight.drain(..).filter_map(|send| send.finish(false).err()).collect();
+        *in_flight = in_flight.drain(..).filter_map(|send| send.test().err()).collect();
         !in_flight.is_empty()
     }
     fn poll(&self) -> Option<(usize, Vec<u8>)> {
@@ -112,8 +122,6 @@ impl Transport for Mpi {
 impl Drop for Mpi {
     /// Completes every send before MPI is finalised.
     fn drop(&mut self) {
-        for send in self.in_flight.get_mut().drain(..) {
-            let _ = send.finish(true);
-        }
+        self.in_flight.get_mut().drain(..).for_each(InFlight::wait);
     }
 }
