@@ -70,6 +70,12 @@ if $mitsuba; then
         mode=${variant##*_}
         echo "$line; rsrender $mode / Mitsuba $variant, one core: $(awk -v a="${ours[$mode]}" -v b="$m" 'BEGIN { printf "%.2f", a / b }')x"
     done
+    # Two threads against rsrender's two ranks and two threads (above).
+    if line=$(timeout 600 "$py" scripts/mitsuba_cornell.py 256 "$out/mitsuba-2.exr" llvm_ad_rgb 2 2>/dev/null); then
+        m=$(echo "$line" | sed -n 's/.*: \([0-9.]*\) M samples.*/\1/p')
+        ratio() { awk -v a="$(rate $samples "$1")" -v b="$m" 'BEGIN { printf "%.2f", a / b }'; }
+        echo "$line, 2 threads; rsrender / Mitsuba: mpirun -n 2 $(ratio "${t_n[2]}")x, 2 threads $(ratio "$t2")x"
+    fi
     "$py" scripts/compare_images.py "$out/ours.exr" "$out/mitsuba-scalar_rgb.exr"
     if [ -n "${seconds[llvm_ad_spectral]:-}" ]; then
         # A Mitsuba spectral sample carries 4 wavelengths, ours every bin:
