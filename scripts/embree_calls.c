@@ -18,7 +18,8 @@
 
 typedef void (*packet_query)(const int *valid, void *scene, void *context, void *rays);
 
-/* One slot per thread, a cache line each, so that threads never share one. */
+/* One slot per thread, a cache line each, so that threads never share one
+ * (beyond 256 threads they would, and the counts could lose updates). */
 struct slot {
     unsigned long long calls[2], rays[2], cycles[2];
 } __attribute__((aligned(64)));

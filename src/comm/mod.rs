@@ -30,8 +30,9 @@ pub trait Transport {
     /// Messages arrive in the order sent, all of them before the transport
     /// is dropped.
     fn send_to_root(&self, bytes: &[u8]);
-    /// Moves the sends under way along: whether any is still incomplete.
-    fn sends_in_flight(&self) -> bool;
+    /// Moves the sends under way along (MPI progresses a send only while
+    /// the sender calls it): whether any is still incomplete.
+    fn progress_sends(&self) -> bool;
     /// A message that has arrived at rank 0, with its sender; never blocks.
     fn poll(&self) -> Option<(usize, Vec<u8>)>;
     /// Every rank's `bytes` (all the same length), indexed by rank.

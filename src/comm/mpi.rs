@@ -93,10 +93,10 @@ impl Transport for Mpi {
         self.ranks_on_node
     }
     fn send_to_root(&self, bytes: &[u8]) {
-        self.sends_in_flight();
+        self.progress_sends();
         self.in_flight.borrow_mut().push(InFlight::start(&self.world, bytes));
     }
-    fn sends_in_flight(&self) -> bool {
+    fn progress_sends(&self) -> bool {
         let mut in_flight = self.in_flight.borrow_mut();
         *in_flight = in_flight.drain(..).filter_map(|send| send.test().err()).collect();
         !in_flight.is_empty()

@@ -26,7 +26,7 @@ impl Transport for Serial {
     fn send_to_root(&self, _bytes: &[u8]) {
         unreachable!("rank 0 never sends to itself")
     }
-    fn sends_in_flight(&self) -> bool {
+    fn progress_sends(&self) -> bool {
         false
     }
     fn poll(&self) -> Option<(usize, Vec<u8>)> {

@@ -85,6 +85,11 @@ pub fn and(a: Mask, b: Mask) -> Mask {
     r
 }
 
+#[inline(always)]
+pub fn not(a: Mask) -> Mask {
+    a.map(|a| !a)
+}
+
 /// `a` where `m` holds, else `b`.
 #[inline(always)]
 pub fn select(m: Mask, a: Floats, b: Floats) -> Floats {

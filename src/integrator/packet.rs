@@ -13,7 +13,7 @@
 //! bit for bit what `path::li` gives it (the tests check this): images do
 //! not depend on which samples share a packet.
 
-use super::lanes::{add, and, div, each, each2, mul, select, splat, sub, test, Floats, Mask, Vecs};
+use super::lanes::{add, and, div, each, each2, mul, not, select, splat, sub, test, Floats, Mask, Vecs};
 pub use super::lanes::{Isa, WIDTH};
 use super::path::{self, Path, LONG_PATH, LONG_PATH_CONTINUE};
 pub use super::radiance_lanes::RadianceLanes;
@@ -113,7 +113,7 @@ fn li_lanes<S: RadianceLanes>(scene: &Scene<S>, samples: &CameraSamples, depths:
         diffuse.shade(&setup, &mut lanes, &mut lights, &mut shadows);
         shadows.test(scene, &mut lanes.paths);
         lanes.paths.trace_next(scene, lanes.alive, &mut lanes.hits);
-        for i in SetLanes::of(&and(diffuse.lanes, lanes.alive.map(|a| !a))) {
+        for i in SetLanes::of(&and(diffuse.lanes, not(lanes.alive))) {
             out[lanes.sample[i]] = S::at(&lanes.paths.l, i);
         }
     }
@@ -134,7 +134,7 @@ impl<S: RadianceLanes> Lanes<S> {
     /// to start afterwards.
     #[inline(always)]
     fn fill(&mut self, samples: &CameraSamples, mut next: usize) -> usize {
-        for i in SetLanes::of(&self.alive.map(|a| !a)) {
+        for i in SetLanes::of(&not(self.alive)) {
             if next == samples.rays.len() {
                 break;
             }
@@ -154,7 +154,7 @@ impl<S: RadianceLanes> Lanes<S> {
     #[inline(always)]
     fn hand_over_all_but_diffuse(&mut self, setup: &Setup<S>, out: &mut [S], diffuse: &mut Diffuse<S>) -> bool {
         let mut handed_over = false;
-        for i in SetLanes::of(&and(self.alive, diffuse.lanes.map(|d| !d))) {
+        for i in SetLanes::of(&and(self.alive, not(diffuse.lanes))) {
             let before_last = self.paths.depth[i] < setup.depths.0;
             match plain_diffuse(setup.scene, self.hits[i].as_ref(), before_last) {
                 Some((si, reflectance)) => diffuse.gather(i, si, reflectance),

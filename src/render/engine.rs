@@ -2,9 +2,10 @@
 //! tiles, each running all its passes, then its observer tasks), and its
 //! threads stop at the next pixel or sample once a stop signal arrived or
 //! rank 0 met an error. On ranks above 0 the
-//! main thread gathers results into batches and sends them to rank 0 with
-//! blocking sends (a heartbeat with its sample count when it has nothing
-//! else to say), then a last message with its figures. On rank 0 a
+//! main thread gathers results into batches and sends them to rank 0
+//! without waiting for rank 0 to take them (a heartbeat with its sample
+//! count when it has nothing else to say), then a last message with its
+//! figures. On rank 0 a
 //! `Collector` places its own results and polls for remote ones
 //! (non-blocking probe, short sleep: it never spins a core) until every rank
 //! has reported. Only the main thread touches the transport.
@@ -238,7 +239,7 @@ fn forward(
         // Wake often enough to see a failed thread, and to move sends under
         // way along (some MPI libraries copy a large message only while both
         // ranks call MPI); batch age and heartbeat are judged by the clock below.
-        let wake = if transport.sends_in_flight() { POLL_INTERVAL } else { FAILURE_CHECK };
+        let wake = if transport.progress_sends() { POLL_INTERVAL } else { FAILURE_CHECK };
         let received = rx.recv_timeout(wake);
         let done = matches!(received, Err(RecvTimeoutError::Disconnected));
         if let Ok(result) = received {

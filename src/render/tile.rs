@@ -109,7 +109,6 @@ fn pixel_key(settings: &Settings, (x, y): (u32, u32)) -> PixelKey {
 /// One sample of pixel (x, y), whose streams `key` keys: its film position
 /// and lens sample (the first numbers of its stream; a camera without a
 /// lens skips its two, not drawn), and the stream.
-#[inline(always)]
 fn camera_sample(camera: &Camera, key: PixelKey, (x, y): (u32, u32), sample: u32) -> ([Vec2; 2], SampleStream) {
     let mut stream = key.stream(sample as u64);
     let jitter = stream.next_2d();
